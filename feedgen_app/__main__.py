@@ -1,0 +1,5 @@
+"""`python -m feedgen_app`: the same as the `feedgen-app` console script."""
+
+from feedgen_app.cli import run
+
+run()

@@ -1,0 +1,129 @@
+"""feed.yaml -> Site: reading and validating the site configuration."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from feedgen_app.errors import ConfigError
+from feedgen_app.model import Author, Site
+from feedgen_app.yamlkeys import YamlMapping, load_mapping
+
+REQUIRED = ("title", "base_url", "author", "id_authority")
+OPTIONAL = ("subtitle", "language", "timezone", "feed_limit")
+_BCP47 = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?(?:-[A-Za-z0-9]{5,8})*")
+# RFC 4151: taggingEntity = authorityName "," date; authorityName a DNS name or e-mail address.
+_TAG_AUTHORITY = re.compile(
+    r"(?:[A-Za-z0-9._%+-]+@)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*,\d{4}(?:-\d{2}(?:-\d{2})?)?"
+)
+
+
+def load_site(path: Path) -> Site:
+    """Read and validate feed.yaml; raise ConfigError listing every problem."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}:1: config file not found") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}:1: not UTF-8 text (byte offset {exc.start})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}:1: cannot read config: {exc.strerror}") from None
+    try:
+        mapping = load_mapping(text, str(path))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    return site_from_mapping(mapping, str(path))
+
+
+def site_from_mapping(mapping: YamlMapping, where: str) -> Site:
+    """Validate a parsed config mapping into a Site."""
+    values, problems = mapping.values, []
+
+    def at(key: str) -> str:
+        return f"{where}:{mapping.lines.get(key, 1)}"
+
+    for key in values:
+        if key not in REQUIRED + OPTIONAL:
+            problems.append(f"{at(key)}: unknown key {key!r} (known keys: "
+                            f"{', '.join(REQUIRED + OPTIONAL)})")
+    for key in REQUIRED:
+        if key not in values:
+            problems.append(f"{where}:1: required key {key!r} is missing")
+    for key in ("title", "subtitle", "base_url", "language", "timezone", "id_authority"):
+        if key in values and not isinstance(values[key], str):
+            problems.append(f"{at(key)}: {key!r} must be text, not {_kind(values[key])}")
+    if problems:
+        raise ConfigError(*problems)
+    author, problem = parse_author(values["author"], f"{at('author')}")
+    if problem:
+        problems.append(problem)
+    problems += _check_values(values, at)
+    if problems:
+        raise ConfigError(*problems)
+    assert author is not None
+    return Site(
+        title=values["title"].strip(),
+        subtitle=values.get("subtitle", "").strip(),
+        base_url=values["base_url"],
+        author=author,
+        id_authority=values["id_authority"],
+        language=values.get("language", "de-DE"),
+        timezone=values.get("timezone", "Europe/Berlin"),
+        feed_limit=values.get("feed_limit", 50),
+    )
+
+
+def _check_values(values: dict[str, Any], at: Any) -> list[str]:
+    problems = []
+    if not values["title"].strip():
+        problems.append(f"{at('title')}: 'title' must not be empty")
+    base = values["base_url"]
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?/", base):
+        problems.append(f"{at('base_url')}: 'base_url' must be an absolute http(s) URL "
+                        f"ending in '/', e.g. https://owner.github.io/repo/ (got {base!r})")
+    if not _TAG_AUTHORITY.fullmatch(values["id_authority"]):
+        problems.append(f"{at('id_authority')}: 'id_authority' must be a domain or e-mail "
+                        f"address, a comma and a date, e.g. example.org,2025 "
+                        f"(got {values['id_authority']!r})")
+    language = values.get("language", "de-DE")
+    if not _BCP47.fullmatch(language):
+        problems.append(f"{at('language')}: 'language' must be a BCP 47 tag such as de-DE "
+                        f"(got {language!r})")
+    zone = values.get("timezone", "Europe/Berlin")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(f"{at('timezone')}: 'timezone' must be an IANA zone such as "
+                        f"Europe/Berlin (got {zone!r})")
+    limit = values.get("feed_limit", 50)
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        problems.append(f"{at('feed_limit')}: 'feed_limit' must be a whole number of at "
+                        f"least 1 (got {limit!r})")
+    return problems
+
+
+def parse_author(value: Any, where: str) -> tuple[Author | None, str | None]:
+    """An author is a name, or a mapping {name, email}; return it or a problem text."""
+    if isinstance(value, str) and value.strip():
+        return Author(name=value.strip()), None
+    if isinstance(value, dict) and set(value) <= {"name", "email"}:
+        name, email = value.get("name"), value.get("email")
+        if isinstance(name, str) and name.strip() and (
+            email is None or (isinstance(email, str) and re.fullmatch(r"[^@\s]+@[^@\s]+", email))
+        ):
+            return Author(name=name.strip(), email=email), None
+    return None, (f"{where}: 'author' must be a name or a mapping with 'name' and an optional "
+                  f"'email' (got {value!r})")
+
+
+def is_language_tag(value: str) -> bool:
+    """True when `value` is a well-formed BCP 47 language tag (the subset feeds use)."""
+    return _BCP47.fullmatch(value) is not None
+
+
+def _kind(value: Any) -> str:
+    return {list: "a list", dict: "a mapping", bool: "true/false", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)

@@ -1,0 +1,285 @@
+"""content/ -> Articles: reading files, front matter, plain-text blocks, slugs, validation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markupsafe import escape
+
+from feedgen_app.config import is_language_tag, parse_author
+from feedgen_app.dates import DateFormatError, parse_date, split_date
+from feedgen_app.errors import ContentError
+from feedgen_app.model import Article, Site, sort_articles
+from feedgen_app.yamlkeys import load_mapping
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+FRONT_MATTER_KEYS = (
+    "title", "date", "updated", "author", "tags", "summary", "slug", "lang", "draft", "image",
+)
+SUBHEADING_MAX = 100
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'“”„«»‘’)\]]*$")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_DATE_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}-")
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
+                           "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"})
+_MARKDOWN = MarkdownIt("commonmark")
+
+
+@dataclass(frozen=True)
+class ContentReport:
+    """Everything read from a content folder: the good articles and one line per problem."""
+
+    articles: tuple[Article, ...]
+    problems: tuple[str, ...]
+
+    def published(self, now: datetime) -> tuple[Article, ...]:
+        """The articles a build at `now` publishes: no drafts, nothing dated after `now`."""
+        return tuple(a for a in self.articles if not a.draft and a.published <= now)
+
+    def scheduled(self, now: datetime) -> tuple[Article, ...]:
+        """Non-draft articles dated after `now`, soonest first."""
+        waiting = [a for a in self.articles if not a.draft and a.published > now]
+        return tuple(sorted(waiting, key=lambda a: (a.published, a.slug)))
+
+
+def read_articles(content_dir: Path, site: Site) -> ContentReport:
+    """Read every article below `content_dir`; collect problems instead of stopping at one."""
+    if not content_dir.is_dir():
+        raise ContentError(f"{content_dir}:1: content folder not found")
+    articles: list[Article] = []
+    problems: list[str] = []
+    for path in find_article_files(content_dir):
+        try:
+            articles.append(read_article(path, site))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    unique, duplicates = refuse_duplicate_slugs(articles)
+    return ContentReport(articles=sort_articles(unique), problems=tuple(problems + duplicates))
+
+
+def find_article_files(content_dir: Path) -> list[Path]:
+    """Article files (.txt, .md) below `content_dir`, hidden ones skipped, in a stable order."""
+    found = []
+    for path in content_dir.rglob("*"):
+        relative = path.relative_to(content_dir)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.suffix in ARTICLE_SUFFIXES and path.is_file():
+            found.append(path)
+    return sorted(found)
+
+
+def refuse_duplicate_slugs(articles: Iterable[Article]) -> tuple[list[Article], list[str]]:
+    """Keep the first article of each slug (by file path); report the others."""
+    seen: dict[str, Article] = {}
+    problems = []
+    for article in sorted(articles, key=lambda a: a.source):
+        first = seen.setdefault(article.slug, article)
+        if first is not article:
+            problems.append(f"{article.source}:1: slug {article.slug!r} is already used by "
+                            f"{first.source}; give one of them another file name or `slug:`")
+    return list(seen.values()), problems
+
+
+def read_article(path: Path, site: Site) -> Article:
+    """Read one article file (format by suffix); raise ContentError naming file and line."""
+    text = decode_text(path)
+    if not text.strip():
+        raise ContentError(f"{path}:1: the file is empty; expected an article")
+    if path.suffix == ".md":
+        return parse_markdown(text, path, site)
+    return parse_plain_text(text, path, site)
+
+
+def decode_text(path: Path) -> str:
+    """UTF-8 (with or without BOM), CRLF folded to LF; refuse other encodings and bad chars."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(f"{path}:1: cannot read the file: {exc.strerror}") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        kind = "a binary file" if b"\x00" in data[:8192] else "not UTF-8 text"
+        raise ContentError(
+            f"{path}:{line}: {kind}: byte 0x{data[exc.start]:02x} at byte offset {exc.start} "
+            "is not valid UTF-8; save the file as UTF-8"
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _XML_FORBIDDEN.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        kind = "a binary file" if bad.group() == "\x00" else "a control character"
+        raise ContentError(f"{path}:{line}: {kind}: U+{ord(bad.group()):04X} at column "
+                           f"{column} cannot appear in a feed (XML 1.0 forbids it); remove it")
+    return text
+
+
+def parse_plain_text(text: str, path: Path, site: Site) -> Article:
+    """The seed's format: `date <DATE> <Title>`, then one block per non-empty line."""
+    lines = text.split("\n")
+    number, first = next((i, line) for i, line in enumerate(lines, 1) if line.strip())
+    words = first.strip().split(maxsplit=1)
+    if words[0] != "date" or len(words) < 2:
+        raise ContentError(f"{path}:{number}: expected the first line to be "
+                           f"`date <DATE> <Title>`, e.g. `date 2025-10-08 Titel der Meldung`")
+    try:
+        raw_date, title = split_date(words[1])
+        published = parse_date(raw_date, site.tz)
+    except DateFormatError as exc:
+        raise ContentError(f"{path}:{number}: {exc}") from None
+    if not title:
+        raise ContentError(f"{path}:{number}: the title after the date {raw_date!r} is missing")
+    blocks = [line.strip() for line in lines[number:] if line.strip()]
+    paragraphs = [b for b in blocks if not is_subheading(b)]
+    if not paragraphs:
+        raise ContentError(f"{path}:{number}: the article has no paragraph after the date "
+                           "line; its first paragraph is the lead")
+    html = "\n".join(
+        f"<h2>{escape(b)}</h2>" if is_subheading(b) else f"<p>{escape(b)}</p>" for b in blocks
+    )
+    return Article(
+        source=str(path), slug=slug_from_path(path), title=title, published=published,
+        author=site.author, summary=paragraphs[0], content_html=html + "\n",
+        entry_id=entry_id(site, slug_from_path(path)),
+    )
+
+
+def is_subheading(block: str) -> bool:
+    """A short line that does not end in sentence punctuation."""
+    return len(block) <= SUBHEADING_MAX and not _SENTENCE_END.search(block)
+
+
+def parse_markdown(text: str, path: Path, site: Site) -> Article:
+    """YAML front matter between `---` lines, then CommonMark."""
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        raise ContentError(f"{path}:1: expected front matter: a `---` line, `key: value` "
+                           "lines (title, date, ...) and a closing `---` line")
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
+    if end is None:
+        raise ContentError(f"{path}:1: the front matter is not closed; add a `---` line "
+                           "after the last `key: value` line")
+    try:
+        meta = load_mapping("\n".join(lines[1:end]), str(path), first_line=2)
+    except ValueError as exc:
+        raise ContentError(str(exc)) from None
+    fields = _front_matter_fields(meta.values, meta.lines, meta.scalars, path, site)
+    body = "\n".join(lines[end + 1:])
+    html = _MARKDOWN.render(body)
+    summary = fields.pop("summary", None) or first_paragraph_text(body)
+    return Article(source=str(path), summary=summary, content_html=html, **fields)
+
+
+def _front_matter_fields(values: dict[str, Any], lines: dict[str, int],
+                         scalars: dict[str, str], path: Path, site: Site) -> dict[str, Any]:
+    problems: list[str] = []
+
+    def at(key: str) -> str:
+        return f"{path}:{lines.get(key, 1)}"
+
+    def text_value(key: str) -> str | None:
+        value = values.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"{at(key)}: {key!r} must be non-empty text (got {value!r})")
+            return None
+        return value.strip()
+
+    for key in values:
+        if key not in FRONT_MATTER_KEYS:
+            problems.append(f"{at(key)}: unknown front matter key {key!r} (known keys: "
+                            f"{', '.join(FRONT_MATTER_KEYS)})")
+    for key in ("title", "date"):
+        if key not in values:
+            problems.append(f"{path}:1: required front matter key {key!r} is missing")
+    title = text_value("title")
+    published = _date_value("date", values, scalars, at, site, problems)
+    updated = _date_value("updated", values, scalars, at, site, problems)
+    author = site.author
+    if "author" in values:
+        parsed, problem = parse_author(values["author"], at("author"))
+        author = parsed or author
+        problems += [problem] if problem else []
+    tags = values.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
+        problems.append(f"{at('tags')}: 'tags' must be a list of names, e.g. [Wirtschaft, KI]")
+        tags = []
+    draft = values.get("draft", False)
+    if not isinstance(draft, bool):
+        problems.append(f"{at('draft')}: 'draft' must be true or false (got {draft!r})")
+    lang = text_value("lang")
+    if lang is not None and not is_language_tag(lang):
+        problems.append(f"{at('lang')}: 'lang' must be a BCP 47 tag such as en or de-AT")
+    slug = text_value("slug")
+    if slug is not None and not _SLUG.fullmatch(slug):
+        problems.append(f"{at('slug')}: slug {slug!r} must be lowercase letters a-z, digits "
+                        "and single hyphens, e.g. amazon-mischt-auf")
+    summary, image = text_value("summary"), text_value("image")
+    if problems:
+        raise ContentError(*problems)
+    assert title is not None and published is not None
+    slug = slug or slug_from_path(path)
+    return dict(slug=slug, title=title, published=published, updated=updated, author=author,
+                tags=tuple(t.strip() for t in tags), draft=draft, lang=lang, image=image,
+                summary=summary, entry_id=entry_id(site, slug))
+
+
+def _date_value(key: str, values: dict[str, Any], scalars: dict[str, str], at: Any,
+                site: Site, problems: list[str]) -> datetime | None:
+    if values.get(key) is None:
+        return None
+    raw = scalars.get(key)
+    if raw is None:
+        problems.append(f"{at(key)}: {key!r} must be a date such as 2025-10-08T06:30")
+        return None
+    try:
+        return parse_date(raw, site.tz)
+    except DateFormatError as exc:
+        problems.append(f"{at(key)}: {key!r}: {exc}")
+        return None
+
+
+def first_paragraph_text(markdown: str) -> str:
+    """The plain text of the first paragraph of a Markdown body ("" if there is none)."""
+    tokens = _MARKDOWN.parse(markdown)
+    for opening, inline in zip(tokens, tokens[1:], strict=False):
+        if opening.type == "paragraph_open" and inline.children is not None:
+            parts = []
+            for child in inline.children:
+                if child.type in ("text", "code_inline"):
+                    parts.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    parts.append(" ")
+            return "".join(parts).strip()
+    return ""
+
+
+def slug_from_path(path: Path) -> str:
+    """The file name without extension and without a leading `YYYY-MM-DD-`, slugified."""
+    return slugify(_DATE_PREFIX.sub("", path.stem, count=1))
+
+
+def slugify(text: str) -> str:
+    """`Grüße aus München` -> `gruesse-aus-muenchen`: transliterate, fold to ASCII, hyphenate."""
+    folded = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
+
+
+def entry_id(site: Site, slug: str) -> str:
+    """The entry's permanent ID: `tag:<id_authority>:<slug>` (RFC 4151)."""
+    return f"tag:{site.id_authority}:{slug}"

@@ -1,0 +1,72 @@
+"""The typed, frozen data the pipeline passes along: Site, Author, Article. No I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class Author:
+    """A person credited for an article or the whole site."""
+
+    name: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    """The site configuration, read from feed.yaml and validated."""
+
+    title: str
+    base_url: str
+    author: Author
+    id_authority: str
+    subtitle: str = ""
+    language: str = "de-DE"
+    timezone: str = "Europe/Berlin"
+    feed_limit: int = 50
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def url(self, path: str = "") -> str:
+        """The absolute URL of `path`, relative to the published root."""
+        return self.base_url + path.lstrip("/")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One dated article, read and validated; the unit every builder consumes."""
+
+    source: str
+    slug: str
+    title: str
+    published: datetime
+    author: Author
+    summary: str
+    content_html: str
+    entry_id: str
+    updated: datetime | None = None
+    tags: tuple[str, ...] = field(default=())
+    lang: str | None = None
+    draft: bool = False
+    image: str | None = None
+
+    @property
+    def path(self) -> str:
+        """The article page's path below the site root, e.g. `amazon/`."""
+        return f"{self.slug}/"
+
+    @property
+    def modified(self) -> datetime:
+        """When the entry last changed: `updated` if given, else `published`."""
+        return self.updated or self.published
+
+
+def sort_articles(articles: tuple[Article, ...] | list[Article]) -> tuple[Article, ...]:
+    """Newest first by publication date; ties broken by slug (ascending)."""
+    by_slug = sorted(articles, key=lambda a: a.slug)
+    return tuple(sorted(by_slug, key=lambda a: a.published, reverse=True))

@@ -1,0 +1,76 @@
+"""Shared fixtures: golden-file regeneration, validators (jing, JSON Feed schema), site builds."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+VALIDATORS = SHARED / "validators"
+CASES = Path(__file__).resolve().parent / "cases"
+FIXED_NOW = "2026-01-01T00:00:00+01:00"
+IN_CI = os.environ.get("CI") == "true"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", default=False,
+                     help="rewrite tests/cases/*/expected/ from the current output")
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+def require_tool(name: str) -> str:
+    """The path of a system tool; skip locally when missing, fail under CI=true."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (apt-get install -y {name})"
+        if IN_CI:
+            pytest.fail(f"{message}; CI must have it")
+        pytest.skip(message)
+    return path
+
+
+def validate_atom(path: Path) -> None:
+    """Validate an Atom document against RFC 4287's RELAX NG schema with jing."""
+    jing = require_tool("jing")
+    result = subprocess.run([jing, "-c", str(VALIDATORS / "atom.rnc"), str(path)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"jing: {path}\n{result.stdout}{result.stderr}"
+
+
+def validate_json_feed(path: Path) -> None:
+    """Validate a JSON Feed against the shared JSON Feed 1.1 schema, plus version and language."""
+    from jsonschema import Draft4Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4
+
+    schema = json.loads((VALIDATORS / "jsonfeed" / "feed.json").read_text(encoding="utf-8"))
+    base = json.loads((VALIDATORS / "jsonfeed" / "feed-1.json").read_text(encoding="utf-8"))
+    resource = Resource.from_contents(base, default_specification=DRAFT4)
+    registry = Registry().with_resources([("feed-1", resource), ("feed-1.json", resource)])
+    document = json.loads(path.read_text(encoding="utf-8"))
+    errors = [e.message for e in Draft4Validator(schema, registry=registry).iter_errors(document)]
+    assert errors == [], f"{path}: {errors}"
+    assert document["version"] == "https://jsonfeed.org/version/1.1"
+    assert document["language"]
+
+
+@pytest.fixture
+def case_copy(tmp_path: Path):
+    """Copy a scenario folder (tests/cases/<name>) into tmp_path and return it."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(CASES / name, target, ignore=shutil.ignore_patterns("expected"))
+        return target
+
+    return copy
