@@ -28,19 +28,20 @@ def load_mapping(text: str, where: str, first_line: int = 1) -> YamlMapping:
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
-                line = first_line + event.start_mark.line
+                line = first_line + (event.start_mark.line if event.start_mark else 0)
                 raise ValueError(f"{where}:{line}: YAML aliases (*name) are not allowed here")
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         values = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
+        line = first_line + (mark.line if mark is not None else 0)
         raise ValueError(f"{where}:{line}: not valid YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise ValueError(f"{where}:{first_line}: not valid YAML: {exc}") from None
     if values is None:
         values, node = {}, None
-    if not isinstance(values, dict) or (node is not None and not isinstance(node, yaml.MappingNode)):
+    is_mapping = node is None or isinstance(node, yaml.MappingNode)
+    if not isinstance(values, dict) or not is_mapping:
         raise ValueError(f"{where}:{first_line}: expected a mapping of `key: value` lines")
     lines: dict[str, int] = {}
     scalars: dict[str, str] = {}

@@ -1,0 +1,46 @@
+"""Byte-identical output across processes, TZ, LC_ALL and PYTHONHASHSEED."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES, FIXED_NOW, IN_CI
+
+
+def german_locale() -> str:
+    names = subprocess.run(["locale", "-a"], capture_output=True, text=True, check=False).stdout
+    for candidate in ("de_DE.UTF-8", "de_DE.utf8"):
+        if candidate.lower() in names.lower().split():
+            return candidate
+    if IN_CI:
+        pytest.fail("no de_DE.UTF-8 locale; .ci/run must generate it")
+    pytest.skip("no de_DE.UTF-8 locale installed (locale-gen de_DE.UTF-8)")
+
+
+def build_in_subprocess(case: Path, out: Path, env_extra: dict[str, str]) -> dict[str, bytes]:
+    env = {**os.environ, **env_extra}
+    subprocess.run(
+        [sys.executable, "-m", "feedgen_app", "build", "--content", str(case / "content"),
+         "--config", str(case / "feed.yaml"), "--out", str(out), "--now", FIXED_NOW],
+        check=True, env=env, capture_output=True,
+    )
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("name", ["seed", "markdown"])
+def test_builds_are_byte_identical_under_other_tz_locale_and_hash_seed(
+    name: str, tmp_path: Path
+) -> None:
+    case = CASES / name
+    first = build_in_subprocess(case, tmp_path / "a", {
+        "TZ": "UTC", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "1"})
+    second = build_in_subprocess(case, tmp_path / "b", {
+        "TZ": "America/Los_Angeles", "LC_ALL": german_locale(), "PYTHONHASHSEED": "4242"})
+    assert first == second
+    if name == "seed":  # English day and month names even under a German locale
+        assert b"<pubDate>Wed, 08 Oct 2025 00:00:00 +0200</pubDate>" in second["rss.xml"]
