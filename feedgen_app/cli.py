@@ -10,6 +10,7 @@ from pathlib import Path
 
 from feedgen_app import __version__
 from feedgen_app.build import plan_site
+from feedgen_app.check import check_site
 from feedgen_app.config import load_site
 from feedgen_app.content import read_articles
 from feedgen_app.dates import DateFormatError, format_datetime_de, parse_date
@@ -19,6 +20,7 @@ from feedgen_app.publish import write_site
 
 EXAMPLES = {
     "build": "example:\n  feedgen-app build --content content --out public --now 2025-10-08T06:00",
+    "check": "examples:\n  feedgen-app check\n  feedgen-app check public",
 }
 
 
@@ -63,6 +65,17 @@ def make_parser() -> argparse.ArgumentParser:
                        help="build as if it were this time (default: the current time); "
                             "articles dated later are left out")
     build.set_defaults(handler=cmd_build)
+    check = commands.add_parser(
+        "check", help="validate a built site's feeds and links without rebuilding it",
+        description="Check every feed in a built site: well-formed XML/JSON, Atom (RFC 4287), "
+                    "RSS 2.0 and JSON Feed 1.1 rules, the same entries in alternate feeds, and "
+                    "entry links that reach pages in the site. Prints one `FILE: message` line "
+                    "per finding; exit 0 when clean, 1 with findings.",
+        epilog=EXAMPLES["check"], formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("dir", nargs="?", type=Path, default=Path("public"), metavar="DIR",
+                       help="the built site (default: public)")
+    check.set_defaults(handler=cmd_check)
     return parser
 
 
@@ -105,4 +118,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     if scheduled:
         line += f" (nächster: {format_datetime_de(scheduled[0].published)})"
     print(f"{line} → {args.out}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    findings = check_site(args.dir)
+    for finding in findings:
+        print(finding)
+    if findings:
+        print(f"error: {len(findings)} finding(s) in {args.dir}", file=sys.stderr)
+        return 1
+    print(f"{args.dir}: no findings")
     return 0
