@@ -95,8 +95,14 @@ def read_article(path: Path, site: Site) -> Article:
     if not text.strip():
         raise ContentError(f"{path}:1: the file is empty; expected an article")
     if path.suffix == ".md":
-        return parse_markdown(text, path, site)
-    return parse_plain_text(text, path, site)
+        article = parse_markdown(text, path, site)
+    else:
+        article = parse_plain_text(text, path, site)
+    if not article.slug:
+        raise ContentError(f"{path}:1: the file name {path.name!r} gives an empty slug (the "
+                           "article's URL path): expected letters or digits in the name, e.g. "
+                           "2025-10-08-meldung.txt (or set `slug:` in front matter)")
+    return article
 
 
 def decode_text(path: Path) -> str:
@@ -225,7 +231,11 @@ def _front_matter_fields(values: dict[str, Any], lines: dict[str, int],
     if lang is not None and not is_language_tag(lang):
         problems.append(f"{at('lang')}: 'lang' must be a BCP 47 tag such as en or de-AT")
     slug = text_value("slug")
-    if slug is not None and not _SLUG.fullmatch(slug):
+    if slug is not None and ("/" in slug or "\\" in slug or slug.startswith(".")):
+        problems.append(f"{at('slug')}: slug {slug!r} would put the page outside its own "
+                        "folder of the site; expected one path segment of lowercase letters "
+                        "a-z, digits and single hyphens, e.g. amazon-mischt-auf")
+    elif slug is not None and not _SLUG.fullmatch(slug):
         problems.append(f"{at('slug')}: slug {slug!r} must be lowercase letters a-z, digits "
                         "and single hyphens, e.g. amazon-mischt-auf")
     summary, image = text_value("summary"), text_value("image")

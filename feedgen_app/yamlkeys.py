@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters XML 1.0 cannot carry; YAML escapes (`"\\x01"`) could smuggle them into a feed."""
+
+
+class _BadValueError(yaml.constructor.ConstructorError):
+    """A scalar YAML accepts but Python cannot build, e.g. the date 2025-02-30."""
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """safe_load semantics, but a value that cannot be built (`2025-02-30`) is a marked error."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError, TypeError) as exc:
+            kind = "date" if str(node.tag).endswith(":timestamp") else "value"
+            raise _BadValueError(
+                None, None, f"{node.value!r} is not a valid {kind}: {exc}", node.start_mark
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -30,11 +51,15 @@ def load_mapping(text: str, where: str, first_line: int = 1) -> YamlMapping:
             if isinstance(event, yaml.AliasEvent):
                 line = first_line + (event.start_mark.line if event.start_mark else 0)
                 raise ValueError(f"{where}:{line}: YAML aliases (*name) are not allowed here")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        values = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_SafeLoader)
+        values = yaml.load(text, Loader=_SafeLoader)
+    except RecursionError:
+        raise ValueError(f"{where}:{first_line}: the YAML is nested too deeply") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark is not None else 0)
+        if isinstance(exc, _BadValueError):
+            raise ValueError(f"{where}:{line}: {exc.problem}") from None
         raise ValueError(f"{where}:{line}: not valid YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise ValueError(f"{where}:{first_line}: not valid YAML: {exc}") from None
@@ -45,6 +70,7 @@ def load_mapping(text: str, where: str, first_line: int = 1) -> YamlMapping:
         raise ValueError(f"{where}:{first_line}: expected a mapping of `key: value` lines")
     lines: dict[str, int] = {}
     scalars: dict[str, str] = {}
+    refuse_forbidden_characters(node, where, first_line)
     for key_node, value_node in node.value if node is not None else ():
         lines[str(key_node.value)] = first_line + key_node.start_mark.line
         if isinstance(value_node, yaml.ScalarNode):
@@ -53,3 +79,21 @@ def load_mapping(text: str, where: str, first_line: int = 1) -> YamlMapping:
         if not isinstance(key, str):
             raise ValueError(f"{where}:{first_line}: key {key!r} is not a text key")
     return YamlMapping(values=values, lines=lines, scalars=scalars)
+
+
+def refuse_forbidden_characters(node: yaml.Node | None, where: str, first_line: int) -> None:
+    """Refuse scalars holding characters XML 1.0 forbids (they can only come from escapes)."""
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.ScalarNode):
+            bad = _XML_FORBIDDEN.search(str(current.value))
+            if bad:
+                line = first_line + current.start_mark.line
+                raise ValueError(f"{where}:{line}: the value contains U+{ord(bad.group()):04X} "
+                                 f"at character {bad.start() + 1}, a control character XML 1.0 "
+                                 "forbids in a feed; remove the escape that produces it")
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(item for pair in current.value for item in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
