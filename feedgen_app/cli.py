@@ -3,24 +3,75 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
-from collections.abc import Sequence
-from datetime import datetime, timezone
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from feedgen_app import __version__
-from feedgen_app.build import plan_site
+from feedgen_app.authoring import (
+    STATUS_BROKEN,
+    STATUS_DE,
+    STATUS_DRAFT,
+    STATUS_PUBLISHED,
+    STATUS_SCHEDULED,
+    ArticleRow,
+    NewArticle,
+    create_article,
+    list_articles,
+    parse_new_date,
+    rows_to_json,
+)
+from feedgen_app.build import plan_site, subscription_feeds, summarize_build
+from feedgen_app.cache import (
+    CACHE_DIR,
+    hash_content_files,
+    is_build_unchanged,
+    load_cache,
+    make_build_key,
+    prepare_reader,
+    record_build,
+    save_cache,
+)
 from feedgen_app.check import check_site
 from feedgen_app.config import load_site
-from feedgen_app.content import read_articles
-from feedgen_app.dates import DateFormatError, format_datetime_de, parse_date
+from feedgen_app.content import ContentReport, find_media_files, read_articles, read_media
+from feedgen_app.dates import DateFormatError, format_date_de, format_datetime_de, parse_date
 from feedgen_app.errors import ContentError, FeedAppError
-from feedgen_app.model import Site
-from feedgen_app.publish import write_site
+from feedgen_app.history import compare_history
+from feedgen_app.model import Article, Site, sort_articles
+from feedgen_app.publish import hash_site, write_site, write_summary
+from feedgen_app.serve import BuildOutcome, PreviewOptions, PreviewServer, is_loopback
+from feedgen_app.trigger import (
+    DEFAULT_API_URL,
+    DEFAULT_EVENT,
+    check_repo,
+    find_repo,
+    plan_dispatch,
+    read_token,
+    send_dispatch,
+)
+from feedgen_app.websub import TIMEOUT, ping_hubs
 
 EXAMPLES = {
+    "new": "examples:\n  feedgen-app new \"Grüße aus München\"\n"
+           "  feedgen-app new \"Zinsentscheid der EZB\" --date \"9.12.2025 06:00\" --format md "
+           "--tags \"Wirtschaft, EZB\"",
+    "list": "examples:\n  feedgen-app list\n  feedgen-app list --all\n"
+            "  feedgen-app list --json > articles.json",
+    "serve": "examples:\n  feedgen-app serve            # then open http://127.0.0.1:8000/\n"
+             "  feedgen-app serve --port 8080 --now 2025-12-09T06:00",
     "build": "example:\n  feedgen-app build --content content --out public --now 2025-10-08T06:00",
-    "check": "examples:\n  feedgen-app check\n  feedgen-app check public",
+    "check": "examples:\n  feedgen-app check\n  feedgen-app check public\n"
+             "  feedgen-app check --against https://owner.github.io/repo/",
+    "ping": "example:\n  feedgen-app ping          # after a deploy; needs `hubs:` in feed.yaml",
+    "trigger": "the token comes from GITHUB_TOKEN or GH_TOKEN, never from the command line.\n"
+               "examples:\n  GITHUB_TOKEN=... feedgen-app trigger --repo octo-org/nachrichten\n"
+               "  feedgen-app trigger --workflow publish.yml --ref main --force",
 }
 
 
@@ -59,11 +110,22 @@ def make_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES["build"], formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_site_options(build)
+    add_output_options(build)
     build.add_argument("--out", type=Path, default=Path("public"),
                        help="output folder (default: public)")
     build.add_argument("--now", metavar="DATETIME",
                        help="build as if it were this time (default: the current time); "
                             "articles dated later are left out")
+    build.add_argument("--summary", type=Path, metavar="FILE",
+                       help="also write a JSON summary (published count, scheduled articles with "
+                            "their due times, next_due, site_hash) to FILE, e.g. for CI")
+    build.add_argument("--cache-dir", type=Path, default=CACHE_DIR, metavar="DIR",
+                       help="build cache: unchanged articles are not parsed again and an "
+                            "unchanged site is not written again (default: .feedgen-cache; "
+                            "delete it for a cold build)")
+    build.add_argument("--keep-going", action="store_true",
+                       help="publish the good articles even if some are broken; the broken "
+                            "ones are reported on stderr and the exit code is still 1")
     build.set_defaults(handler=cmd_build)
     check = commands.add_parser(
         "check", help="validate a built site's feeds and links without rebuilding it",
@@ -75,8 +137,114 @@ def make_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("dir", nargs="?", type=Path, default=Path("public"), metavar="DIR",
                        help="the built site (default: public)")
+    check.add_argument("--against", metavar="DIR_OR_URL",
+                       help="also compare with the previously published site (a folder or its "
+                            "URL): fail when a published entry ID vanished while an entry with "
+                            "the same title or date appeared under a new ID; report deleted "
+                            "entries")
+    check.add_argument("--deleted", action="append", default=[], metavar="ID",
+                       help="with --against: this published entry ID was deleted on purpose "
+                            "(repeatable)")
+    add_site_options(check)
     check.set_defaults(handler=cmd_check)
+    trigger = commands.add_parser(
+        "trigger", help="ask GitHub Actions to rebuild and republish the site",
+        description="Start the publish workflow on GitHub: a repository_dispatch event (default) "
+                    "or, with --workflow, a workflow_dispatch run.",
+        epilog=EXAMPLES["trigger"], formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    trigger.add_argument("--repo", metavar="OWNER/NAME",
+                         help="repository (default: $GITHUB_REPOSITORY, else the git remote "
+                              "'origin' if it is on github.com)")
+    trigger.add_argument("--event", default=DEFAULT_EVENT,
+                         help=f"repository_dispatch event type (default: {DEFAULT_EVENT})")
+    trigger.add_argument("--workflow", metavar="FILE",
+                         help="use workflow_dispatch on this workflow file (e.g. publish.yml) "
+                              "instead of repository_dispatch")
+    trigger.add_argument("--ref", default="main",
+                         help="branch or tag to run --workflow on (default: main)")
+    trigger.add_argument("--force", action="store_true",
+                         help="deploy even if the built site equals the live one")
+    trigger.add_argument("--api-url", default=DEFAULT_API_URL, metavar="URL",
+                         help="GitHub API root, for GitHub Enterprise "
+                              f"(default: {DEFAULT_API_URL})")
+    trigger.set_defaults(handler=cmd_trigger)
+    new = commands.add_parser(
+        "new", help="create a new article file with today's date and a slug from the title",
+        description="Write a new article into the content folder: the file name is the date and "
+                    "a slug derived from the title (Grüße aus München -> "
+                    "gruesse-aus-muenchen), the text a skeleton to fill in. Never overwrites a "
+                    "file and never reuses a slug. Prints the new file's path.",
+        epilog=EXAMPLES["new"], formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    new.add_argument("title", help="the article's title, in quotes")
+    add_site_options(new)
+    new.add_argument("--date", metavar="DATE",
+                     help="publication date, e.g. 2025-12-09, 9.12.2025 06:00 or "
+                          "'9. Dezember 2025, 06:00 Uhr' (default: today); a later date "
+                          "schedules the article")
+    new.add_argument("--format", choices=("txt", "md"), default="txt",
+                     help="txt: plain text, one paragraph a line (default); md: Markdown with "
+                          "front matter")
+    new.add_argument("--tags", metavar="TAGS", help="comma-separated tags, e.g. 'Wirtschaft, KI'")
+    new.add_argument("--slug", metavar="SLUG",
+                     help="the URL path instead of the one derived from the title")
+    add_output_options(new)
+    new.set_defaults(handler=cmd_new)
+    listing = commands.add_parser(
+        "list", help="show every article with its date and status, newest first",
+        description="A table of the articles: date, status (veröffentlicht, geplant für ..., "
+                    "Entwurf, fehlerhaft with the error), slug and title, newest first. Without "
+                    "--all it shows every unpublished article and the 20 newest published ones.",
+        epilog=EXAMPLES["list"], formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_site_options(listing)
+    listing.add_argument("--all", action="store_true",
+                         help="show every published article, not only the 20 newest")
+    listing.add_argument("--json", action="store_true",
+                         help="print JSON for scripts (always every article)")
+    listing.add_argument("--now", metavar="DATETIME",
+                         help="the status as of this time (default: the current time)")
+    add_output_options(listing)
+    listing.set_defaults(handler=cmd_list)
+    serve = commands.add_parser(
+        "serve", help="preview the site in a browser; rebuilds and reloads on every change",
+        description="Build the site into a temporary folder and serve it on "
+                    "http://127.0.0.1:8000/ as GitHub Pages would (media types, ETag, "
+                    "304, CORS on feeds). Saving an article, feed.yaml or a template rebuilds "
+                    "it and reloads the browser; a broken article shows its error in the "
+                    "terminal and on the page while the last good site stays online. "
+                    "public/ is not touched. Stop with Ctrl+C.",
+        epilog=EXAMPLES["serve"], formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_site_options(serve)
+    serve.add_argument("--port", type=int, default=8000,
+                       help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this computer only)")
+    serve.add_argument("--now", metavar="DATETIME",
+                       help="preview as if it were this time, e.g. to see a scheduled article")
+    add_output_options(serve)
+    serve.set_defaults(handler=cmd_serve)
+    add_ping_parser(commands)
     return parser
+
+
+def add_ping_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ping = commands.add_parser(
+        "ping", help="tell the WebSub hubs in feed.yaml that the feeds changed",
+        description="Send each hub in `hubs:` a WebSub publish request (hub.mode=publish, "
+                    "hub.url=FEED) for every subscription feed: the main Atom, RSS and JSON "
+                    "feeds and every tag's feeds. Exit 0 when every hub accepted, 1 when one "
+                    "failed (each failure on stderr); run it after the deploy.",
+        epilog=EXAMPLES["ping"], formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_site_options(ping)
+    ping.add_argument("--now", metavar="DATETIME",
+                      help="the feeds as a build at this time has them (default: now)")
+    ping.add_argument("--timeout", type=float, default=TIMEOUT, metavar="SECONDS",
+                      help=f"seconds to wait for each hub (default: {TIMEOUT:g})")
+    ping.set_defaults(handler=cmd_ping)
 
 
 def add_site_options(parser: argparse.ArgumentParser) -> None:
@@ -90,7 +258,7 @@ def add_site_options(parser: argparse.ArgumentParser) -> None:
 def current_time(raw: str | None, site: Site) -> datetime:
     """The one place that decides "now": `--now` if given, else the wall clock."""
     if raw is None:
-        return datetime.now(timezone.utc).astimezone(site.tz)
+        return datetime.now(UTC).astimezone(site.tz)
     try:
         return parse_date(raw, site.tz)
     except DateFormatError as exc:
@@ -102,27 +270,69 @@ class UsageError(FeedAppError):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    started = time.monotonic()  # the build duration: the one use of a monotonic clock
+    out = Output(args)
     site = load_site(args.config)
     try:
         now = current_time(args.now, site)
     except UsageError as exc:
         print(f"feedgen-app build: error: {exc}", file=sys.stderr)
         return 2
-    report = read_articles(args.content, site)
-    if report.problems:
+    bar = ProgressBar(sys.stderr, sys.stderr.isatty() and not out.quiet, started)
+    cache = load_cache(args.cache_dir)
+    report = read_articles(args.content, site, progress=bar.update,
+                           prepare=lambda paths: prepare_reader(cache, args.content, site, paths))
+    bar.finish()
+    if report.problems and not args.keep_going:
         raise ContentError(*report.problems)
+    for problem in report.problems:  # --keep-going: report the bad, publish the good
+        print(problem, file=sys.stderr)
     published = report.published(now)
-    write_site(args.out, plan_site(site, published), content_dir=args.content)
+    build_key = make_build_key(site, args.content, args.out, build_options(args),
+                               hash_content_files(cache, find_media_files(args.content)),
+                               [article.source for article in published])
+    if is_build_unchanged(cache, build_key, args.out):  # nothing changed: write nothing
+        site_hash = str(cache.last_build.get("site_hash", ""))
+    else:
+        plan = plan_site(site, published, read_media(args.content))
+        write_site(args.out, plan, content_dir=args.content)
+        site_hash = hash_site(plan)
+        del plan
+        record_build(cache, build_key, args.out, {"site_hash": site_hash})
+    save_cache(cache)
+    for warning in cache.warnings:
+        print(warning, file=sys.stderr)
     scheduled = report.scheduled(now)
-    line = f"{len(published)} Artikel veröffentlicht, {len(scheduled)} geplant"
-    if scheduled:
-        line += f" (nächster: {format_datetime_de(scheduled[0].published)})"
-    print(f"{line} → {args.out}")
+    if args.summary is not None:
+        summary = summarize_build(site, published, scheduled, now, site_hash)
+        write_summary(args.summary, {**summary, "out": str(args.out)})
+    bar.finish()
+    out.info(format_summary(site, len(published), scheduled, len(report.problems),
+                            time.monotonic() - started))
+    out.detail(f"→ {args.out}")
+    for article in published:
+        out.detail(f"  veröffentlicht  {article.slug}  {article.title}")
+    for article in scheduled:
+        out.detail(f"  geplant für {format_datetime_de(article.published.astimezone(site.tz))}"
+                   f"  {article.slug}  {article.title}")
+    if report.problems:
+        print(f"error: {len(report.problems)} problem(s); the other articles were published "
+              "(--keep-going)", file=sys.stderr)
+        return 1
     return 0
+
+
+def build_options(args: argparse.Namespace) -> dict[str, object]:
+    """The build options that can change the output (for the cache's build key)."""
+    ignored = {"handler", "command", "now", "summary", "cache_dir", "quiet", "verbose", "out",
+               "content", "config"}
+    return {key: value for key, value in vars(args).items() if key not in ignored}
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     findings = check_site(args.dir)
+    if args.against:
+        findings += check_history(args)
     for finding in findings:
         print(finding)
     if findings:
@@ -130,3 +340,329 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     print(f"{args.dir}: no findings")
     return 0
+
+
+def check_history(args: argparse.Namespace) -> list[str]:
+    """`check --against`: a published ID that would change is a finding; deletions are told."""
+    sources = read_entry_sources(args.content, args.config)
+    report = compare_history(args.dir, args.against, sources, args.deleted)
+    if report.previous == 0:
+        print(f"{args.against}: no published feed found; nothing to compare with")
+    for entry in report.deleted:
+        when = f", {format_date_de(entry.published)}" if entry.published else ""
+        print(f"{args.against}: deleted since then: {entry.id} („{entry.title}“{when}); "
+              "readers keep their copy")
+    return list(report.problems)
+
+
+def read_entry_sources(content: Path, config: Path) -> dict[str, str]:
+    """Entry ID -> article file, to name files in `check --against` advice ({} if unreadable)."""
+    if not content.is_dir() or not config.is_file():
+        return {}
+    try:
+        report = read_articles(content, load_site(config))
+    except FeedAppError:
+        return {}
+    return {article.entry_id: article.source for article in report.articles}
+
+
+def cmd_ping(args: argparse.Namespace) -> int:
+    site = load_site(args.config)
+    try:
+        now = current_time(args.now, site)
+    except UsageError as exc:
+        print(f"feedgen-app ping: error: {exc}", file=sys.stderr)
+        return 2
+    if not site.hubs:
+        print(f"{args.config}: no `hubs:` configured; nothing to ping")
+        return 0
+    report = read_articles(args.content, site)
+    if report.problems:
+        raise ContentError(*report.problems)
+    feeds = subscription_feeds(site, sort_articles(list(report.published(now))))
+    results = ping_hubs(site.hubs, feeds, timeout=args.timeout)
+    failed = [r for r in results if not r.ok]
+    for result in results:
+        if result.ok:
+            print(f"{result.hub}: accepted {result.feed} (HTTP {result.status})")
+    for result in failed:
+        print(f"{args.config}:1: hub {result.hub} for {result.feed}: {result.error}",
+              file=sys.stderr)
+    if failed:
+        print(f"error: {len(failed)} of {len(results)} hub notification(s) failed; the site "
+              "itself is published", file=sys.stderr)
+        return 1
+    print(f"{len(results)} hub notification(s) sent")
+    return 0
+
+
+def cmd_trigger(args: argparse.Namespace) -> int:
+    repo = args.repo or find_repo(os.environ)
+    try:
+        if repo is None:
+            raise ValueError("no repository: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY)")
+        request = plan_dispatch(check_repo(repo), event=args.event, workflow=args.workflow,
+                                ref=args.ref, force=args.force)
+    except ValueError as exc:
+        print(f"feedgen-app trigger: error: {exc}", file=sys.stderr)
+        return 2
+    send_dispatch(request, read_token(os.environ), api_url=args.api_url)
+    what = f"workflow {args.workflow} on {args.ref}" if args.workflow else f"event {args.event!r}"
+    forced = " (force)" if args.force else ""
+    print(f"rebuild requested: {what} in {repo}{forced}")
+    return 0
+
+
+# --- output for people: --quiet / --verbose, colour, progress, the build summary ---------------
+
+_ANSI = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """--quiet and --verbose (mutually exclusive)."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_true",
+                       help="print only errors (and what the command is for, e.g. the new path)")
+    group.add_argument("-v", "--verbose", action="store_true",
+                       help="print more: every article, the output folder, requests")
+
+
+def use_colour(stream: TextIO) -> bool:
+    """Colour only on a terminal, never with NO_COLOR set (https://no-color.org) or TERM=dumb."""
+    if os.environ.get("NO_COLOR", "") != "" or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+class Output:
+    """Where a command's human output goes, honouring --quiet, --verbose and NO_COLOR."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.quiet = bool(getattr(args, "quiet", False))
+        self.verbose = bool(getattr(args, "verbose", False))
+        self.out, self.err = sys.stdout, sys.stderr
+
+    def paint(self, text: str, colour: str, stream: TextIO | None = None) -> str:
+        if not use_colour(stream or self.out):
+            return text
+        return f"\033[{_ANSI[colour]}m{text}\033[0m"
+
+    def result(self, text: str) -> None:
+        """What the command produces (printed even with --quiet)."""
+        print(text, file=self.out, flush=True)
+
+    def info(self, text: str) -> None:
+        if not self.quiet:
+            print(text, file=self.out, flush=True)
+
+    def detail(self, text: str) -> None:
+        if self.verbose:
+            print(text, file=self.out, flush=True)
+
+    def problem(self, text: str) -> None:
+        print(self.paint(text, "red", self.err), file=self.err, flush=True)
+
+
+class ProgressBar:
+    """A one-line bar on stderr: only on a terminal, only once the build has run over a second."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO, enabled: bool, started: float,
+                 clock: Callable[[], float] = time.monotonic, delay: float = 1.0) -> None:
+        self.stream, self.enabled, self.started = stream, enabled, started
+        self.clock, self.delay = clock, delay
+        self.shown = 0
+
+    def update(self, done: int, total: int, label: str = "Artikel gelesen") -> None:
+        if not self.enabled or self.clock() - self.started < self.delay:
+            return
+        filled = self.WIDTH * done // total if total else self.WIDTH
+        line = f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total} {label}"
+        self.stream.write("\r" + line.ljust(self.shown))
+        self.stream.flush()
+        self.shown = max(self.shown, len(line))
+
+    def finish(self) -> None:
+        """Clear the bar's line, so the summary starts on a clean line."""
+        if self.shown:
+            self.stream.write("\r" + " " * self.shown + "\r")
+            self.stream.flush()
+            self.shown = 0
+
+
+def format_seconds(seconds: float) -> str:
+    """`0,4 s`: one decimal, German decimal comma."""
+    return f"{seconds:.1f}".replace(".", ",") + " s"
+
+
+def format_summary(site: Site, published: int, scheduled: Sequence[Article], errors: int,
+                   seconds: float) -> str:
+    """`12 Artikel veröffentlicht, 1 geplant für 9. Dezember 2025, 06:00 Uhr, 0 Fehler, 0,4 s`."""
+    planned = f"{len(scheduled)} geplant"
+    if scheduled:
+        due = format_datetime_de(scheduled[0].published.astimezone(site.tz))
+        planned += f" für {due}" if len(scheduled) == 1 else f", der nächste für {due}"
+    return (f"{published} Artikel veröffentlicht, {planned}, {errors} Fehler, "
+            f"{format_seconds(seconds)}")
+
+
+def report_failure(out: Output, command: str, exc: FeedAppError) -> int:
+    """Print a FeedAppError's problems for a command that publishes nothing; exit code 1."""
+    for problem in exc.problems:
+        out.problem(problem)
+    print(f"feedgen-app {command}: error: {len(exc.problems)} problem(s)", file=sys.stderr)
+    return 1
+
+
+# --- new, list, serve ----------------------------------------------------------------------------
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    out = Output(args)
+    try:
+        site = load_site(args.config)
+        today = current_time(None, site)
+        try:
+            published, has_time = parse_new_date(args.date, today, site)
+        except DateFormatError as exc:
+            raise UsageError(f"--date: {exc}") from None
+        tags = tuple(t.strip() for t in (args.tags or "").split(",") if t.strip())
+        new = NewArticle(title=args.title, published=published, has_time=has_time,
+                         format=args.format, tags=tags, slug=args.slug)
+        report = read_articles(args.content, site) if args.content.is_dir() else None
+        path = create_article(args.content, site, new,
+                              report or ContentReport(articles=(), problems=()))
+    except UsageError as exc:
+        print(f"feedgen-app new: error: {exc}", file=sys.stderr)
+        return 2
+    except FeedAppError as exc:
+        return report_failure(out, "new", exc)
+    out.result(str(path))
+    when = format_datetime_de(published) if has_time else format_date_de(published)
+    status = "geplant für" if published > today else "datiert auf"
+    out.info(out.paint(f"Neuer Artikel {status} {when}: Text in {path} schreiben, dann "
+                       "`feedgen-app serve` für die Vorschau.", "dim"))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    out = Output(args)
+    try:
+        site = load_site(args.config)
+        now = current_time(args.now, site)
+        report = read_articles(args.content, site)
+    except UsageError as exc:
+        print(f"feedgen-app list: error: {exc}", file=sys.stderr)
+        return 2
+    except FeedAppError as exc:
+        return report_failure(out, "list", exc)
+    rows = list_articles(report, args.content, now)
+    if args.json:
+        out.result(rows_to_json(rows, now).rstrip("\n"))
+        return 0
+    shown, hidden = select_rows(rows, args.all)
+    for line in format_table(shown, site, out):
+        out.result(line)
+    counts = {status: sum(r.status == status for r in rows) for status in STATUS_DE}
+    total = ", ".join(f"{n} {STATUS_DE[s]}" for s, n in counts.items())
+    out.info(f"{len(rows)} Artikel: {total}")
+    if hidden:
+        out.info(f"{hidden} ältere veröffentlichte Artikel ausgeblendet; --all zeigt alle.")
+    return 0
+
+
+LIST_RECENT = 20
+"""`list` without --all: every unpublished article and the 20 newest published ones."""
+
+
+def select_rows(rows: Sequence[ArticleRow], show_all: bool) -> tuple[list[ArticleRow], int]:
+    if show_all:
+        return list(rows), 0
+    shown, published = [], 0
+    for row in rows:
+        if row.status == STATUS_PUBLISHED:
+            published += 1
+            if published > LIST_RECENT:
+                continue
+        shown.append(row)
+    return shown, len(rows) - len(shown)
+
+
+_STATUS_COLOUR = {STATUS_PUBLISHED: "green", STATUS_SCHEDULED: "yellow", STATUS_DRAFT: "dim",
+                  STATUS_BROKEN: "red"}
+
+
+def format_table(rows: Sequence[ArticleRow], site: Site, out: Output) -> list[str]:
+    """Datum, Status, Slug, Titel; a broken article's errors on the lines below it."""
+    cells = []
+    for row in rows:
+        day = format_date_de(row.published.astimezone(site.tz)) if row.published else "–"
+        status = STATUS_DE[row.status]
+        if row.due is not None:
+            status += f" für {format_datetime_de(row.due.astimezone(site.tz))}"
+        cells.append((day, status, row.slug, row.title or f"({Path(row.path).name})"))
+    header = ("Datum", "Status", "Slug", "Titel")
+    widths = [max(len(c[i]) for c in [header, *cells]) for i in range(3)]
+
+    def line(values: tuple[str, str, str, str], colour: str | None = None) -> str:
+        status = values[1].ljust(widths[1])
+        if colour:
+            status = out.paint(status, colour)
+        return f"{values[0].ljust(widths[0])}  {status}  {values[2].ljust(widths[2])}  {values[3]}"
+
+    lines = [out.paint(line(header), "bold")]
+    for row, values in zip(rows, cells, strict=True):
+        lines.append(line(values, _STATUS_COLOUR[row.status]).rstrip())
+        lines += [out.paint(f"    {error}", "red") for error in row.errors]
+    return lines
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    out = Output(args)
+
+    def clock(site: Site) -> datetime:
+        return current_time(args.now, site)
+
+    def on_build(outcome: BuildOutcome) -> None:
+        if outcome.ok and outcome.site is not None:
+            out.info(format_summary(outcome.site, outcome.published, outcome.scheduled, 0,
+                                    outcome.seconds))
+            return
+        for problem in outcome.problems:
+            out.problem(problem)
+        out.problem(f"Build fehlgeschlagen: {len(outcome.problems)} Fehler; die Vorschau zeigt "
+                    "weiter den letzten fehlerfreien Stand und die Fehler auf jeder Seite.")
+
+    try:
+        if args.now is not None:
+            current_time(args.now, load_site(args.config))  # a bad --now is a usage error
+    except UsageError as exc:
+        print(f"feedgen-app serve: error: {exc}", file=sys.stderr)
+        return 2
+    except FeedAppError:
+        pass  # a broken config is shown by the first build and fixed while serving
+    options = PreviewOptions(content_dir=args.content, config=args.config, clock=clock,
+                             live_clock=args.now is None, host=args.host, port=args.port)
+    try:
+        server = PreviewServer(options, on_build, on_log=out.detail if out.verbose else None)
+    except FeedAppError as exc:
+        return report_failure(out, "serve", exc)
+    if not is_loopback(args.host):
+        out.problem(f"Achtung: --host {args.host} macht die Vorschau im Netzwerk erreichbar.")
+    out.result(f"Vorschau: {server.url}  (Strg+C beendet)")
+    out.detail(f"Vorschau-Ordner: {server.workdir} (wird beim Beenden gelöscht)")
+    previous = signal.signal(signal.SIGTERM, stop_on_sigterm)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        out.info("Vorschau beendet.")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return 0
+
+
+def stop_on_sigterm(signum: int, frame: object) -> None:
+    """`kill PID` stops `serve` as cleanly as Ctrl+C does."""
+    raise KeyboardInterrupt

@@ -12,7 +12,7 @@ from feedgen_app.model import Author, Site
 from feedgen_app.yamlkeys import YamlMapping, load_mapping
 
 REQUIRED = ("title", "base_url", "author", "id_authority")
-OPTIONAL = ("subtitle", "language", "timezone", "feed_limit")
+OPTIONAL = ("subtitle", "language", "timezone", "feed_limit", "hubs")
 _BCP47 = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?(?:-[A-Za-z0-9]{5,8})*")
 # RFC 4151: taggingEntity = authorityName "," date; authorityName a DNS name or e-mail address.
 _TAG_AUTHORITY = re.compile(
@@ -73,6 +73,7 @@ def site_from_mapping(mapping: YamlMapping, where: str) -> Site:
         language=values.get("language", "de-DE"),
         timezone=values.get("timezone", "Europe/Berlin"),
         feed_limit=values.get("feed_limit", 50),
+        hubs=tuple(values.get("hubs") or ()),
     )
 
 
@@ -102,6 +103,23 @@ def _check_values(values: dict[str, Any], at: Any) -> list[str]:
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         problems.append(f"{at('feed_limit')}: 'feed_limit' must be a whole number of at "
                         f"least 1 (got {limit!r})")
+    problems += check_hubs(values.get("hubs", []), at("hubs"))
+    return problems
+
+
+def check_hubs(hubs: Any, where: str) -> list[str]:
+    """`hubs:` is a list of absolute http(s) URLs of WebSub hubs, each listed once."""
+    if hubs is None:
+        return []
+    if not isinstance(hubs, list):
+        return [f"{where}: 'hubs' must be a list of WebSub hub URLs, e.g. "
+                f"[https://pubsubhubbub.appspot.com/] (got {_kind(hubs)})"]
+    problems = []
+    for hub in hubs:
+        if not isinstance(hub, str) or not re.fullmatch(r"https?://[^\s/?#]+[^\s#]*", hub):
+            problems.append(f"{where}: 'hubs': {hub!r} is not an absolute http(s) URL")
+    if len(set(map(str, hubs))) != len(hubs):
+        problems.append(f"{where}: 'hubs' lists a hub twice")
     return problems
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,12 +17,22 @@ from feedgen_app.config import is_language_tag, parse_author
 from feedgen_app.dates import DateFormatError, parse_date, split_date
 from feedgen_app.errors import ContentError
 from feedgen_app.model import Article, Site, sort_articles
+from feedgen_app.sanitize import sanitize_html
 from feedgen_app.yamlkeys import load_mapping
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 FRONT_MATTER_KEYS = (
     "title", "date", "updated", "author", "tags", "summary", "slug", "lang", "draft", "image",
+    "id", "correction",
 )
+PLAIN_HEADER_KEYS = ("updated", "id", "correction", "image", "tags")
+"""Optional plain-text header lines, directly after the date line: `updated 2025-10-09`, ..."""
+_PLAIN_HEADER = re.compile(r"(updated|id|correction|image|tags)[ \t]+(\S.*)")
+_ENTRY_ID = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
+IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+               ".gif": "image/gif", ".webp": "image/webp", ".avif": "image/avif",
+               ".svg": "image/svg+xml"}
+"""Lead image types by file suffix: a fixed table, so the output does not depend on the OS."""
 SUBHEADING_MAX = 100
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'“”„«»‘’)\]]*$")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -50,19 +60,68 @@ class ContentReport:
         return tuple(sorted(waiting, key=lambda a: (a.published, a.slug)))
 
 
-def read_articles(content_dir: Path, site: Site) -> ContentReport:
-    """Read every article below `content_dir`; collect problems instead of stopping at one."""
+def read_articles(content_dir: Path, site: Site,
+                  progress: Callable[[int, int], None] | None = None,
+                  prepare: Callable[[list[Path]], Callable[[Path, Site, Path], Article]]
+                  | None = None) -> ContentReport:
+    """Read every article below `content_dir`; collect problems instead of stopping at one.
+
+    `progress(done, total)` is called after each file (the CLI's progress bar). `prepare(paths)`,
+    if given, returns the function that reads each file instead of `read_article` (the build
+    cache: cached articles, the others parsed up front in parallel).
+    """
     if not content_dir.is_dir():
         raise ContentError(f"{content_dir}:1: content folder not found")
     articles: list[Article] = []
     problems: list[str] = []
-    for path in find_article_files(content_dir):
+    paths = find_article_files(content_dir)
+    read = read_article if prepare is None else prepare(paths)
+    for done, path in enumerate(paths, 1):
         try:
-            articles.append(read_article(path, site))
+            articles.append(read(path, site, content_dir))
         except ContentError as exc:
             problems.extend(exc.problems)
+        if progress is not None:
+            progress(done, len(paths))
     unique, duplicates = refuse_duplicate_slugs(articles)
-    return ContentReport(articles=sort_articles(unique), problems=tuple(problems + duplicates))
+    unique, duplicate_ids = refuse_duplicate_ids(unique)
+    return ContentReport(articles=sort_articles(unique),
+                         problems=tuple(problems + duplicates + duplicate_ids))
+
+
+def refuse_duplicate_ids(articles: Iterable[Article]) -> tuple[list[Article], list[str]]:
+    """Entry IDs are unique: keep the first article of each ID (by file path); report others."""
+    seen: dict[str, Article] = {}
+    problems = []
+    for article in sorted(articles, key=lambda a: a.source):
+        first = seen.setdefault(article.entry_id, article)
+        if first is not article:
+            problems.append(f"{article.source}:1: entry ID {article.entry_id!r} is already "
+                            f"used by {first.source}; an `id:` must name only one article")
+    return list(seen.values()), problems
+
+
+def find_media_files(content_dir: Path) -> list[Path]:
+    """Media files below `content_dir`: every non-hidden file that is not an article."""
+    found = []
+    for path in content_dir.rglob("*"):
+        relative = path.relative_to(content_dir)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.suffix not in ARTICLE_SUFFIXES and path.is_file():
+            found.append(path)
+    return sorted(found)
+
+
+def read_media(content_dir: Path) -> dict[str, bytes]:
+    """The media files as output paths (their path below `content_dir`) -> bytes."""
+    media = {}
+    for path in find_media_files(content_dir):
+        try:
+            media[path.relative_to(content_dir).as_posix()] = path.read_bytes()
+        except OSError as exc:
+            raise ContentError(f"{path}:1: cannot read the file: {exc.strerror}") from None
+    return media
 
 
 def find_article_files(content_dir: Path) -> list[Path]:
@@ -89,8 +148,12 @@ def refuse_duplicate_slugs(articles: Iterable[Article]) -> tuple[list[Article], 
     return list(seen.values()), problems
 
 
-def read_article(path: Path, site: Site) -> Article:
-    """Read one article file (format by suffix); raise ContentError naming file and line."""
+def read_article(path: Path, site: Site, content_dir: Path | None = None) -> Article:
+    """Read one article file (format by suffix); raise ContentError naming file and line.
+
+    A lead image is looked up beside the article; its output path is its path below
+    `content_dir` (default: the article's folder).
+    """
     text = decode_text(path)
     if not text.strip():
         raise ContentError(f"{path}:1: the file is empty; expected an article")
@@ -102,7 +165,44 @@ def read_article(path: Path, site: Site) -> Article:
         raise ContentError(f"{path}:1: the file name {path.name!r} gives an empty slug (the "
                            "article's URL path): expected letters or digits in the name, e.g. "
                            "2025-10-08-meldung.txt (or set `slug:` in front matter)")
-    return article
+    if article.image is None:
+        return article
+    return locate_image(article, path, content_dir or path.parent, key_line(text, "image"))
+
+
+def locate_image(article: Article, path: Path, content_dir: Path, line: int) -> Article:
+    """Resolve `image` beside the article: its output path, media type and length in bytes."""
+    raw = article.image or ""
+    where = f"{path}:{line}"
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|/", raw):
+        raise ContentError(f"{where}: image {raw!r} must be a file path relative to the "
+                           f"article, e.g. `{path.stem}.jpg` beside it")
+    file = path.parent / raw
+    try:
+        relative = file.resolve().relative_to(content_dir.resolve())
+    except ValueError:
+        raise ContentError(f"{where}: image {raw!r} is outside the content folder "
+                           f"{content_dir}") from None
+    media_type = IMAGE_TYPES.get(file.suffix.lower())
+    if media_type is None:
+        raise ContentError(f"{where}: image {raw!r} is not an image file (known: "
+                           f"{', '.join(sorted(IMAGE_TYPES))})")
+    if not file.is_file():
+        raise ContentError(f"{where}: image {raw!r} not found: expected the file {file} "
+                           "beside the article")
+    if any(part.startswith(".") for part in relative.parts):
+        raise ContentError(f"{where}: image {raw!r} is hidden (a name starting with `.`) "
+                           "and would not be published")
+    return replace(article, image=relative.as_posix(), image_type=media_type,
+                   image_length=file.stat().st_size)
+
+
+def key_line(text: str, key: str) -> int:
+    """The 1-based line of the first `key:` (front matter) or `key ` (plain text) line."""
+    for number, line in enumerate(text.split("\n"), 1):
+        if re.match(rf"\s*{key}(:|[ \t])", line):
+            return number
+    return 1
 
 
 def decode_text(path: Path) -> str:
@@ -111,23 +211,29 @@ def decode_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise ContentError(f"{path}:1: cannot read the file: {exc.strerror}") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        text = data.decode("utf-8")
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        kind = "a binary file" if b"\x00" in data[:8192] else "not UTF-8 text"
+        offset = bom + exc.start
+        line = data.count(b"\n", 0, offset) + 1
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            kind = "UTF-16 text, not UTF-8"
+        elif b"\x00" in data[:8192]:
+            kind = "a binary file, not UTF-8 text"
+        else:
+            kind = "not UTF-8 text"
         raise ContentError(
-            f"{path}:{line}: {kind}: byte 0x{data[exc.start]:02x} at byte offset {exc.start} "
-            "is not valid UTF-8; save the file as UTF-8"
+            f"{path}:{line}: {kind}: byte 0x{data[offset]:02x} at byte offset {offset} "
+            "is not valid UTF-8; expected UTF-8 text: save the file as UTF-8"
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = _XML_FORBIDDEN.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        kind = "a binary file" if bad.group() == "\x00" else "a control character"
+        kind = ("a binary file" if bad.group() == "\x00" else "a control character"
+                if bad.group() < "\x20" else "a non-character")
         raise ContentError(f"{path}:{line}: {kind}: U+{ord(bad.group()):04X} at column "
                            f"{column} cannot appear in a feed (XML 1.0 forbids it); remove it")
     return text
@@ -148,7 +254,9 @@ def parse_plain_text(text: str, path: Path, site: Site) -> Article:
         raise ContentError(f"{path}:{number}: {exc}") from None
     if not title:
         raise ContentError(f"{path}:{number}: the title after the date {raw_date!r} is missing")
-    blocks = [line.strip() for line in lines[number:] if line.strip()]
+    headers, body_start = read_plain_headers(lines, number, path)
+    extras = _plain_header_fields(headers, path, site)
+    blocks = [line.strip() for line in lines[body_start:] if line.strip()]
     paragraphs = [b for b in blocks if not is_subheading(b)]
     if not paragraphs:
         raise ContentError(f"{path}:{number}: the article has no paragraph after the date "
@@ -156,11 +264,75 @@ def parse_plain_text(text: str, path: Path, site: Site) -> Article:
     html = "\n".join(
         f"<h2>{escape(b)}</h2>" if is_subheading(b) else f"<p>{escape(b)}</p>" for b in blocks
     )
+    extras.setdefault("entry_id", entry_id(site, slug_from_path(path)))
     return Article(
         source=str(path), slug=slug_from_path(path), title=title, published=published,
-        author=site.author, summary=paragraphs[0], content_html=html + "\n",
-        entry_id=entry_id(site, slug_from_path(path)),
+        author=site.author, summary=paragraphs[0], content_html=html + "\n", **extras,
     )
+
+
+def read_plain_headers(lines: list[str], start: int,
+                       path: Path) -> tuple[dict[str, tuple[int, str]], int]:
+    """Header lines right after the date line (`updated <DATE>`, `id <ID>`, `correction
+    <text>`, `image <file>`, `tags <a>, <b>`): key -> (line number, value), and the index of
+    the first body line. The first line that is no header line ends them."""
+    headers: dict[str, tuple[int, str]] = {}
+    index = start
+    while index < len(lines):
+        match = _PLAIN_HEADER.fullmatch(lines[index].strip())
+        if match is None:
+            break
+        key, value = match.groups()
+        if key in headers:
+            raise ContentError(f"{path}:{index + 1}: `{key}` is given twice (first on line "
+                               f"{headers[key][0]})")
+        headers[key] = (index + 1, value.strip())
+        index += 1
+    return headers, index
+
+
+def _plain_header_fields(headers: dict[str, tuple[int, str]], path: Path,
+                         site: Site) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    problems: list[str] = []
+    if "updated" in headers:
+        line, raw = headers["updated"]
+        try:
+            fields["updated"] = parse_date(raw, site.tz)
+        except DateFormatError as exc:
+            problems.append(f"{path}:{line}: 'updated': {exc}")
+    if "id" in headers:
+        line, raw = headers["id"]
+        problems += check_entry_id(raw, f"{path}:{line}")
+        fields["entry_id"] = raw
+    if "tags" in headers:
+        line, raw = headers["tags"]
+        fields["tags"] = tuple(t.strip() for t in raw.split(",") if t.strip())
+        problems += check_tags(fields["tags"], f"{path}:{line}")
+    if "image" in headers:
+        fields["image"] = headers["image"][1]
+    if "correction" in headers:
+        line, fields["correction"] = headers["correction"]
+        if "updated" not in headers:
+            problems.append(f"{path}:{line}: a correction needs an `updated <DATE>` line "
+                            "(when it was corrected), so readers see the entry changed")
+    if problems:
+        raise ContentError(*problems)
+    return fields
+
+
+def check_entry_id(value: str, where: str) -> list[str]:
+    """An `id` must be an absolute URI without spaces, e.g. `tag:example.org,2025:alter-slug`."""
+    if _ENTRY_ID.fullmatch(value):
+        return []
+    return [f"{where}: 'id' must be an absolute URI such as tag:example.org,2025:alter-slug "
+            f"(the entry's published ID; got {value!r})"]
+
+
+def check_tags(tags: Iterable[str], where: str) -> list[str]:
+    """Every tag needs letters or digits: its page lives at `tags/<tag-slug>/`."""
+    return [f"{where}: tag {tag!r} has no letters or digits for its URL tags/<tag-slug>/"
+            for tag in tags if not slugify(tag)]
 
 
 def is_subheading(block: str) -> bool:
@@ -184,7 +356,7 @@ def parse_markdown(text: str, path: Path, site: Site) -> Article:
         raise ContentError(str(exc)) from None
     fields = _front_matter_fields(meta.values, meta.lines, meta.scalars, path, site)
     body = "\n".join(lines[end + 1:])
-    html = _MARKDOWN.render(body)
+    html = sanitize_html(_MARKDOWN.render(body))
     summary = fields.pop("summary", None) or first_paragraph_text(body)
     return Article(source=str(path), summary=summary, content_html=html, **fields)
 
@@ -239,13 +411,21 @@ def _front_matter_fields(values: dict[str, Any], lines: dict[str, int],
         problems.append(f"{at('slug')}: slug {slug!r} must be lowercase letters a-z, digits "
                         "and single hyphens, e.g. amazon-mischt-auf")
     summary, image = text_value("summary"), text_value("image")
+    given_id, correction = text_value("id"), text_value("correction")
+    if given_id is not None:
+        problems += check_entry_id(given_id, at("id"))
+    if correction is not None and updated is None:
+        problems.append(f"{at('correction')}: a correction needs an `updated:` date (when it "
+                        "was corrected), so readers see the entry changed")
+    problems += check_tags(tags, at("tags"))
     if problems:
         raise ContentError(*problems)
     assert title is not None and published is not None
     slug = slug or slug_from_path(path)
     return dict(slug=slug, title=title, published=published, updated=updated, author=author,
                 tags=tuple(t.strip() for t in tags), draft=draft, lang=lang, image=image,
-                summary=summary, entry_id=entry_id(site, slug))
+                summary=summary, entry_id=given_id or entry_id(site, slug),
+                correction=correction)
 
 
 def _date_value(key: str, values: dict[str, Any], scalars: dict[str, str], at: Any,

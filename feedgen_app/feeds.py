@@ -4,18 +4,90 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import quote
 
-from feedgen.ext.base import BaseEntryExtension
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
+from markupsafe import escape
 
+from feedgen_app.links import absolutize_urls
 from feedgen_app.model import Article, Site
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+SUBSCRIBE_PAGE = "abonnieren.html"
+"""The HTML page the feeds point people to (Atom `link rel="related"`, RSS `<docs>`)."""
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 """The `updated` of a feed with no entries yet: fixed, so that empty builds are deterministic."""
+FH_NS = "http://purl.org/syndication/history/1.0"
+"""RFC 5005 Feed History: `fh:complete`, `fh:archive`."""
+ATOM_NS = "http://www.w3.org/2005/Atom"
+CORRECTION_LABEL = "Korrektur:"
+
+
+@dataclass(frozen=True)
+class FeedPlace:
+    """Which logical feed a document belongs to and where it stands in its history (RFC 5005).
+
+    Paths are below the site root and name documents of the same format as the one built.
+    The default is the main subscription feed.
+    """
+
+    title: str | None = None
+    """The feed title; default: the site title."""
+    feed_id: str | None = None
+    """The feed's ID; default: `tag:<id_authority>:feed/`."""
+    home_path: str = ""
+    """The HTML page the feed belongs to (its `alternate` link)."""
+    complete: bool = False
+    """`fh:complete`: this document holds every entry of the feed."""
+    archive: bool = False
+    """`fh:archive`: an archive document, whose entries do not change any more."""
+    current: str | None = None
+    """The subscription document (`rel="current"`), for archive documents."""
+    prev_archive: str | None = None
+    """The next older archive document (`rel="prev-archive"`; JSON Feed: `next_url`)."""
+    next_archive: str | None = None
+    """The next newer archive document (`rel="next-archive"`)."""
+
+
+MAIN_FEED = FeedPlace()
+
+
+class FeedHistoryExtras(BaseExtension):  # type: ignore[misc]
+    """Feed-level elements feedgen 1.0.0 cannot write: RFC 5005 `fh:complete`/`fh:archive`,
+    and links besides `self` in RSS (as `atom:link`: prev-archive, next-archive, current, hub).
+
+    feedgen calls extensions before it appends the entries, so these land ahead of them, as
+    RFC 4287's schema requires for Atom.
+    """
+
+    def __init__(self) -> None:
+        self.complete = False
+        self.archive = False
+        self.links: list[dict[str, str]] = []
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"fh": FH_NS}
+
+    def extend_atom(self, feed: Any) -> Any:
+        self._append(feed, "link")
+        return feed
+
+    def extend_rss(self, feed: Any) -> Any:
+        self._append(feed.find("channel"), f"{{{ATOM_NS}}}link")
+        return feed
+
+    def _append(self, parent: Any, link_tag: str) -> None:
+        for link in self.links:
+            parent.append(parent.makeelement(link_tag, link))
+        if self.complete:
+            parent.append(parent.makeelement(f"{{{FH_NS}}}complete", {}))
+        if self.archive:
+            parent.append(parent.makeelement(f"{{{FH_NS}}}archive", {}))
 
 
 class AtomEntryExtras(BaseEntryExtension):  # type: ignore[misc]
@@ -46,46 +118,94 @@ def feed_updated(articles: Sequence[Article]) -> datetime:
     return max((a.modified for a in articles), default=EPOCH)
 
 
-def build_atom(site: Site, articles: Sequence[Article], self_path: str = "atom.xml") -> bytes:
+def build_atom(site: Site, articles: Sequence[Article], self_path: str = "atom.xml",
+               place: FeedPlace = MAIN_FEED) -> bytes:
     """Atom 1.0 (RFC 4287) for `articles`, in the order given."""
-    fg = _generator(site, articles)
+    fg = _generator(site, articles, place)
     fg.link(href=site.url(self_path), rel="self", type="application/atom+xml")
-    fg.link(href=site.url(), rel="alternate", type="text/html")
+    fg.link(href=site.url(place.home_path), rel="alternate", type="text/html")
+    fg.link(href=site.url(SUBSCRIBE_PAGE), rel="related", type="text/html", title="Abonnieren")
     for article in articles:
         fe = _entry(fg, site, article)
         fe.summary(article.summary)
-        fe.content(article.content_html, type="html")
+        fe.content(feed_content(site, article), type="html")
         fe.atom.links.append(
             {"href": site.url(article.path), "rel": "alternate", "type": "text/html"}
         )
+        if article.image:
+            fe.atom.links.append({"href": media_url(site, article.image), "rel": "enclosure",
+                                  "type": article.image_type or "",
+                                  "length": str(article.image_length)})
         if article.lang and article.lang != site.language:
             fe.atom.lang = article.lang
+    _add_history(fg, site, place, "application/atom+xml", rss=False)
     return bytes(fg.atom_str(pretty=True))
 
 
-def build_rss(site: Site, articles: Sequence[Article], self_path: str = "rss.xml") -> bytes:
+def build_rss(site: Site, articles: Sequence[Article], self_path: str = "rss.xml",
+              place: FeedPlace = MAIN_FEED) -> bytes:
     """RSS 2.0 with content:encoded, dc:creator and an atom:link to itself."""
-    fg = _generator(site, articles)
+    fg = _generator(site, articles, place)
     fg.load_extension("dc", atom=False, rss=True)
     fg.description(site.subtitle or site.title)
+    # <docs> is for someone who opens the raw feed: point it at the page that explains it.
+    fg.docs(site.url(SUBSCRIBE_PAGE))
     fg.link(href=site.url(self_path), rel="self", type="application/rss+xml")
     # feedgen takes the channel <link> from the last link added: the site, not the feed.
-    fg.link(href=site.url(), rel="alternate", type="text/html")
+    fg.link(href=site.url(place.home_path), rel="alternate", type="text/html")
     for article in articles:
         fe = _entry(fg, site, article)
         fe.description(article.summary)
-        fe.content(article.content_html)
+        fe.content(feed_content(site, article))
         fe.link(href=site.url(article.path))
+        if article.image:
+            fe.enclosure(media_url(site, article.image), article.image_length,
+                         article.image_type)
         fe.guid(article.entry_id, permalink=False)
         if not article.author.email:
             fe.dc.dc_creator(article.author.name)
+    _add_history(fg, site, place, "application/rss+xml", rss=True)
     return bytes(fg.rss_str(pretty=True))
 
 
-def _generator(site: Site, articles: Sequence[Article]) -> FeedGenerator:
+def _add_history(fg: FeedGenerator, site: Site, place: FeedPlace, media_type: str,
+                 rss: bool) -> None:
+    """RFC 5005 state and links, and WebSub hubs on subscription documents."""
+    links = [{"rel": "hub", "href": hub} for hub in ([] if place.archive else site.hubs)]
+    for rel, path in (("current", place.current), ("prev-archive", place.prev_archive),
+                      ("next-archive", place.next_archive)):
+        if path is not None:
+            links.append({"rel": rel, "href": site.url(path), "type": media_type})
+    if not (links or place.complete or place.archive):
+        return
+    fg.register_extension("history", FeedHistoryExtras, None, atom=True, rss=True)
+    fg.history.complete, fg.history.archive = place.complete, place.archive
+    fg.history.links = links
+    if not rss:  # Atom writes feed-level links itself (hub before the RFC 5005 ones)
+        fg.history.links = []
+        for link in links:
+            fg.link(**link)
+
+
+def feed_content(site: Site, article: Article) -> str:
+    """The entry's HTML for feeds: the correction note first, every URL absolute."""
+    body = article.content_html
+    if article.correction:
+        body = (f"<p><strong>{CORRECTION_LABEL}</strong> {escape(article.correction)}</p>\n"
+                + body)
+    return absolutize_urls(body, site.url(article.path))
+
+
+def media_url(site: Site, path: str) -> str:
+    """The absolute URL of a media file below the site root (names percent-encoded)."""
+    return site.url(quote(path))
+
+
+def _generator(site: Site, articles: Sequence[Article],
+               place: FeedPlace = MAIN_FEED) -> FeedGenerator:
     fg = FeedGenerator()
-    fg.id(f"tag:{site.id_authority}:feed/")
-    fg.title(site.title)
+    fg.id(place.feed_id or f"tag:{site.id_authority}:feed/")
+    fg.title(place.title or site.title)
     if site.subtitle:
         fg.subtitle(site.subtitle)
     fg.language(site.language)
@@ -115,18 +235,27 @@ def _author(author: Any) -> dict[str, str]:
     return data
 
 
-def build_json(site: Site, articles: Sequence[Article], self_path: str = "feed.json") -> bytes:
-    """JSON Feed 1.1, pretty-printed, keys in a fixed order."""
+def build_json(site: Site, articles: Sequence[Article], self_path: str = "feed.json",
+               place: FeedPlace = MAIN_FEED) -> bytes:
+    """JSON Feed 1.1, pretty-printed, keys in a fixed order.
+
+    JSON Feed has no archives: `next_url` pages through the older archive documents (RFC
+    5005's `prev-archive`); each page's `feed_url` is its own URL, like Atom's `self` link.
+    """
     feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
-        "title": site.title,
-        "home_page_url": site.url(),
+        "title": place.title or site.title,
+        "home_page_url": site.url(place.home_path),
         "feed_url": site.url(self_path),
     }
+    if place.prev_archive:
+        feed["next_url"] = site.url(place.prev_archive)
     if site.subtitle:
         feed["description"] = site.subtitle
     feed["language"] = site.language
     feed["authors"] = [{"name": site.author.name}]
+    if site.hubs and not place.archive:
+        feed["hubs"] = [{"type": "WebSub", "url": hub} for hub in site.hubs]
     feed["items"] = [_json_item(site, a) for a in articles]
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -137,9 +266,11 @@ def _json_item(site: Site, article: Article) -> dict[str, Any]:
         "url": site.url(article.path),
         "title": article.title,
         "summary": article.summary,
-        "content_html": article.content_html,
-        "date_published": article.published.isoformat(),
+        "content_html": feed_content(site, article),
     }
+    if article.image:
+        item["image"] = media_url(site, article.image)
+    item["date_published"] = article.published.isoformat()
     if article.updated:
         item["date_modified"] = article.updated.isoformat()
     item["authors"] = [{"name": article.author.name}]

@@ -27,6 +27,8 @@ class Site:
     language: str = "de-DE"
     timezone: str = "Europe/Berlin"
     feed_limit: int = 50
+    hubs: tuple[str, ...] = field(default=())
+    """WebSub hub URLs: announced in every subscription feed and notified by `ping`."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -54,6 +56,11 @@ class Article:
     lang: str | None = None
     draft: bool = False
     image: str | None = None
+    """The lead image's path below the site root (media files keep their content/ path)."""
+    image_type: str | None = None
+    image_length: int | None = None
+    correction: str | None = None
+    """A correction note (plain text), shown on the page and at the top of the feed content."""
 
     @property
     def path(self) -> str:
@@ -64,6 +71,24 @@ class Article:
     def modified(self) -> datetime:
         """When the entry last changed: `updated` if given, else `published`."""
         return self.updated or self.published
+
+
+TAGS_DIR = "tags/"
+"""Where the tag pages and tag feeds live: `tags/<tag-slug>/`."""
+
+
+@dataclass(frozen=True)
+class Tag:
+    """One tag: its URL slug, the name shown, and its articles (newest first)."""
+
+    slug: str
+    name: str
+    articles: tuple[Article, ...]
+
+    @property
+    def path(self) -> str:
+        """The tag's folder below the site root, e.g. `tags/wirtschaft/`."""
+        return f"{TAGS_DIR}{self.slug}/"
 
 
 def sort_articles(articles: tuple[Article, ...] | list[Article]) -> tuple[Article, ...]:

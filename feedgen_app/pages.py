@@ -1,13 +1,40 @@
-"""Site + articles -> HTML pages (Jinja2, autoescaped)."""
+"""Site + articles -> HTML pages (Jinja2, autoescaped), the subscribe page and the embed kit."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import datetime
+from importlib.resources import files as package_files
+from typing import Any
+from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from feedgen_app.content import slugify
 from feedgen_app.dates import format_date_de, format_datetime_de
-from feedgen_app.model import Article, Site
+from feedgen_app.feeds import SUBSCRIBE_PAGE, media_url
+from feedgen_app.model import TAGS_DIR, Article, Site, Tag
+
+EMBED_PAGE = "embed.html"
+"""The no-JavaScript headline list for an `<iframe>`."""
+EMBED_SCRIPT = "embed.js"
+"""The widget script other sites include; its URL is public and never moves."""
+EMBED_LIMIT = 5
+"""Headlines on the iframe page (the script's default too)."""
+STATIC_FILES = {"static/style.css": "style.css", "static/abonnieren.js": "abonnieren.js",
+                EMBED_SCRIPT: "embed.js"}
+"""Output path -> file in feedgen_app/static/, copied as they are."""
+WORDS_PER_MINUTE = 200
+"""Reading speed for the "3 Min. Lesezeit" note."""
+FEED_READERS = (
+    ("Feedly", "https://feedly.com/i/subscription/feed/{url}"),
+    ("Inoreader", "https://www.inoreader.com/?add_feed={url}"),
+    ("NewsBlur", "https://www.newsblur.com/?url={url}"),
+    ("The Old Reader", "https://theoldreader.com/feeds/subscribe?url={url}"),
+)
+"""Web feed readers that subscribe from a link; `{url}` is the percent-encoded feed URL."""
+_TAG = re.compile(r"<[^>]*>")
 
 _ENV = Environment(
     loader=PackageLoader("feedgen_app", "templates"),
@@ -19,6 +46,8 @@ _ENV = Environment(
 )
 _ENV.filters["date_de"] = format_date_de
 _ENV.filters["datetime_de"] = format_datetime_de
+_ENV.filters["tag_path"] = lambda name: f"{TAGS_DIR}{slugify(name)}/"
+_ENV.globals["media_url"] = media_url
 
 
 def page_lang(site: Site) -> str:
@@ -26,17 +55,109 @@ def page_lang(site: Site) -> str:
     return site.language.split("-")[0]
 
 
+def content_security_policy(site: Site) -> str:
+    """The pages' CSP: scripts and styles only from files of the site, never inline."""
+    parts = urlsplit(site.base_url)
+    own = f"'self' {parts.scheme}://{parts.netloc}"
+    return "; ".join((
+        f"default-src {own}",
+        f"script-src {own}",
+        f"style-src {own}",
+        f"img-src {own} https: data:",
+        f"media-src {own} https:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ))
+
+
+def format_when_de(value: datetime, site: Site) -> str:
+    """`8. Oktober 2025, 06:30 Uhr` in the site's timezone; just the day when the time is 00:00.
+
+    A date given without a time means 00:00, so a page would otherwise claim "00:00 Uhr".
+    """
+    local = value.astimezone(site.tz)
+    if (local.hour, local.minute) == (0, 0):
+        return format_date_de(local)
+    return format_datetime_de(local)
+
+
+def count_reading_minutes(article: Article) -> int:
+    """Minutes to read the article at WORDS_PER_MINUTE, at least 1."""
+    words = len(_TAG.sub(" ", article.content_html).split())
+    return max(1, round(words / WORDS_PER_MINUTE))
+
+
+def render_page(template: str, site: Site, **context: Any) -> bytes:
+    """Render one template with what every page needs (site, lang, CSP, helpers)."""
+    html = _ENV.get_template(template).render(
+        site=site, lang=page_lang(site), csp=content_security_policy(site),
+        subscribe_url=site.url(SUBSCRIBE_PAGE),
+        when=lambda value: format_when_de(value, site),
+        minutes=count_reading_minutes, **context,
+    )
+    return html.encode("utf-8")
+
+
 def render_index(site: Site, articles: Sequence[Article]) -> bytes:
     """The article list, newest first, with autodiscovery links to the three feeds."""
-    html = _ENV.get_template("index.html").render(
-        site=site, articles=articles, lang=page_lang(site)
-    )
-    return html.encode("utf-8")
+    return render_page("index.html", site, articles=articles)
 
 
-def render_article(site: Site, article: Article) -> bytes:
-    """One article's page, the target of its feed entries' links."""
-    html = _ENV.get_template("article.html").render(
-        site=site, article=article, lang=page_lang(site)
-    )
-    return html.encode("utf-8")
+def render_article(site: Site, article: Article, *, older: Article | None = None,
+                   newer: Article | None = None) -> bytes:
+    """One article's page, the target of its feed entries' links, with links to its neighbours."""
+    return render_page("article.html", site, article=article, older=older, newer=newer)
+
+
+def render_articles(site: Site, ordered: Sequence[Article]) -> dict[str, bytes]:
+    """Every article page (`ordered` newest first), each linking the next older and newer one."""
+    pages = {}
+    for index, article in enumerate(ordered):
+        older = ordered[index + 1] if index + 1 < len(ordered) else None
+        newer = ordered[index - 1] if index > 0 else None
+        pages[f"{article.path}index.html"] = render_article(site, article, older=older,
+                                                            newer=newer)
+    return pages
+
+
+def render_subscribe(site: Site) -> bytes:
+    """The subscribe page: feed URLs with copy buttons, what a feed is, reader links, embedding."""
+    feeds = [("atom", "Atom", site.url("atom.xml")), ("rss", "RSS", site.url("rss.xml")),
+             ("json", "JSON Feed", site.url("feed.json"))]
+    readers = [(name, pattern.format(url=quote(site.url("atom.xml"), safe="")))
+               for name, pattern in FEED_READERS]
+    return render_page("abonnieren.html", site, feeds=feeds, readers=readers,
+                       embed_script=site.url(EMBED_SCRIPT), embed_page=site.url(EMBED_PAGE))
+
+
+def render_embed(site: Site, ordered: Sequence[Article]) -> bytes:
+    """The newest EMBED_LIMIT headlines as a small page for an `<iframe>`, no JavaScript."""
+    return render_page("embed.html", site, articles=ordered[:EMBED_LIMIT])
+
+
+def read_static_files() -> dict[str, bytes]:
+    """The stylesheet and scripts shipped in feedgen_app/static/, by output path."""
+    static = package_files("feedgen_app").joinpath("static")
+    return {path: static.joinpath(name).read_bytes() for path, name in STATIC_FILES.items()}
+
+
+def plan_pages(site: Site, ordered: Sequence[Article]) -> dict[str, bytes]:
+    """The site around the feeds: index, article pages, subscribe page, embed kit, assets."""
+    return {
+        "index.html": render_index(site, ordered),
+        **render_articles(site, ordered),
+        SUBSCRIBE_PAGE: render_subscribe(site),
+        EMBED_PAGE: render_embed(site, ordered),
+        **read_static_files(),
+    }
+
+
+def render_tag_page(site: Site, tag: Tag) -> bytes:
+    """A tag's page under `tags/<tag-slug>/`: its articles, newest first, and its feeds."""
+    return render_page("tag.html", site, tag=tag, articles=tag.articles)
+
+
+def render_tag_index(site: Site, tags: Sequence[Tag]) -> bytes:
+    """`tags/`: every tag with its number of articles, linking the tag pages."""
+    return render_page("tags.html", site, tags=tags)

@@ -1,0 +1,194 @@
+"""Archived feeds (RFC 5005 section 4): monthly archive documents reach the whole history."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import feedparser
+import pytest
+from sitekit import (
+    ATOM,
+    BASE_URL,
+    FH,
+    atom,
+    atom_ids,
+    atom_link,
+    build,
+    entry_id,
+    json_feed,
+    json_ids,
+    local,
+    make_site,
+    rss_ids,
+    write,
+)
+
+from conftest import VALIDATORS, require_tool, validate_json_feed
+
+ARTICLES = 300
+FEED_LIMIT = 20
+START = datetime(2023, 1, 3, 7, 30)
+
+
+def write_corpus(root: Path, count: int = ARTICLES) -> list[str]:
+    """`count` articles, one every 2.5 days from January 2023 (25 months); returns the slugs."""
+    slugs = []
+    for number in range(count):
+        when = START + timedelta(hours=60 * number)
+        slug = f"meldung-{number:03d}"
+        write(root, f"{slug}.txt", f"date {when:%Y-%m-%dT%H:%M} Meldung Nummer {number}\n\n"
+                                   f"Die Meldung {number} berichtet über Wichtiges.\n")
+        slugs.append(slug)
+    return slugs
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    root = make_site(tmp_path_factory.mktemp("archives"), feed_limit=FEED_LIMIT)
+    slugs = write_corpus(root)
+    assert build(root) == 0
+    return root, slugs
+
+
+def follow(root: Path, start: str, older: callable) -> list[Path]:  # type: ignore[valid-type]
+    """The documents from `start` along the `older` links, newest first; no loops."""
+    chain = [root / "public" / start]
+    while (url := older(chain[-1])) is not None:
+        path = local(root, url)
+        assert path not in chain, f"archive loop at {url}"
+        chain.append(path)
+    return chain
+
+
+def atom_older(path: Path) -> str | None:
+    return atom_link(atom(path), "prev-archive")
+
+
+def rss_older(path: Path) -> str | None:
+    return atom_link(atom(path).find("channel"), "prev-archive")
+
+
+def json_older(path: Path) -> str | None:
+    return json_feed(path).get("next_url")
+
+
+def test_the_atom_archive_chain_from_the_main_feed_reaches_every_entry(corpus) -> None:
+    root, slugs = corpus
+    chain = follow(root, "atom.xml", atom_older)
+    seen = [i for path in chain for i in atom_ids(atom(path))]
+    assert set(seen) == {entry_id(s) for s in slugs}
+    assert len(chain) == 1 + 25  # the subscription document and one archive per month
+    assert chain[1].name == "2025-01.xml" and chain[-1].name == "2023-01.xml"
+
+
+def test_the_rss_archive_chain_reaches_every_entry(corpus) -> None:
+    root, slugs = corpus
+    chain = follow(root, "rss.xml", rss_older)
+    seen = {i for path in chain for i in rss_ids(atom(path))}
+    assert seen == {entry_id(s) for s in slugs}
+    assert chain[1].name == "2025-01.rss.xml"
+
+
+def test_the_json_feed_next_url_chain_reaches_every_entry(corpus) -> None:
+    root, slugs = corpus
+    chain = follow(root, "feed.json", json_older)
+    seen = {i for path in chain for i in json_ids(json_feed(path))}
+    assert seen == {entry_id(s) for s in slugs}
+    assert chain[1].name == "2025-01.json"
+    for path in chain[1:]:
+        assert json_feed(path)["feed_url"] == BASE_URL + "archive/" + path.name
+
+
+def test_the_main_feeds_hold_the_newest_entries_and_are_not_complete(corpus) -> None:
+    root, slugs = corpus
+    main = atom(root / "public" / "atom.xml")
+    assert atom_ids(main) == [entry_id(s) for s in reversed(slugs[-FEED_LIMIT:])]
+    assert main.find(f"{FH}complete") is None and main.find(f"{FH}archive") is None
+    assert atom_link(main, "prev-archive") == BASE_URL + "archive/2025-01.xml"
+    assert atom_link(main, "current") is None
+
+
+def test_archive_documents_carry_fh_archive_current_and_neighbour_links(corpus) -> None:
+    root, _ = corpus
+    months = sorted(p.name for p in (root / "public" / "archive").glob("????-??.xml"))
+    assert len(months) == 25
+    for index, name in enumerate(months):
+        doc = atom(root / "public" / "archive" / name)
+        assert doc.find(f"{FH}archive") is not None and doc.find(f"{FH}complete") is None
+        assert atom_link(doc, "current") == BASE_URL + "atom.xml"
+        assert atom_link(doc, "self") == BASE_URL + "archive/" + name
+        older = BASE_URL + "archive/" + months[index - 1] if index else None
+        newer = BASE_URL + "archive/" + months[index + 1] if index + 1 < len(months) else None
+        assert atom_link(doc, "prev-archive") == older
+        assert atom_link(doc, "next-archive") == newer
+        month = name[:7]
+        published = [e.findtext(f"{ATOM}published") for e in doc.findall(f"{ATOM}entry")]
+        assert published and all(p.startswith(month) for p in published)
+        rss = atom(root / "public" / "archive" / f"{month}.rss.xml").find("channel")
+        assert rss.find(f"{FH}archive") is not None
+        assert atom_link(rss, "current") == BASE_URL + "rss.xml"
+
+
+def test_every_archive_document_passes_the_validators(corpus) -> None:
+    root, _ = corpus
+    public = root / "public"
+    atom_files = [public / "atom.xml", *sorted((public / "archive").glob("????-??.xml"))]
+    jing = require_tool("jing")
+    result = subprocess.run([jing, "-c", str(VALIDATORS / "atom.rnc"), *map(str, atom_files)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for path in [*atom_files, public / "rss.xml", *sorted(public.glob("archive/*.rss.xml"))]:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+        assert parsed.entries
+    for path in [public / "feed.json", *sorted(public.glob("archive/*.json"))]:
+        validate_json_feed(path)
+
+
+def test_adding_an_article_to_the_newest_month_keeps_older_archives_byte_identical(
+        tmp_path: Path) -> None:
+    root = make_site(tmp_path, feed_limit=FEED_LIMIT)
+    write_corpus(root, 120)
+    assert build(root) == 0
+    before = {p.name: p.read_bytes() for p in (root / "public" / "archive").iterdir()}
+    newest = max(name[:7] for name in before)
+    write(root, "nachtrag.txt", f"date {newest}-28T12:00 Ein Nachtrag\n\nEin neuer Absatz.\n")
+    assert build(root) == 0
+    after = {p.name: p.read_bytes() for p in (root / "public" / "archive").iterdir()}
+    assert sorted(after) == sorted(before)
+    changed = sorted(name for name in after if after[name] != before[name])
+    assert changed == [f"{newest}.json", f"{newest}.rss.xml", f"{newest}.xml"]
+    assert entry_id("nachtrag") in atom_ids(atom(root / "public" / "archive" / f"{newest}.xml"))
+
+
+def test_a_history_that_fits_is_one_complete_feed_without_archives(tmp_path: Path) -> None:
+    root = make_site(tmp_path, feed_limit=FEED_LIMIT)
+    write_corpus(root, FEED_LIMIT)
+    assert build(root) == 0
+    assert not (root / "public" / "archive").exists()
+    main = atom(root / "public" / "atom.xml")
+    assert main.find(f"{FH}complete") is not None
+    assert atom_link(main, "prev-archive") is None
+    assert atom(root / "public" / "rss.xml").find("channel").find(f"{FH}complete") is not None
+    assert "next_url" not in json_feed(root / "public" / "feed.json")
+
+
+def test_one_article_more_than_the_limit_starts_the_archives(tmp_path: Path) -> None:
+    root = make_site(tmp_path, feed_limit=FEED_LIMIT)
+    slugs = write_corpus(root, FEED_LIMIT + 1)
+    assert build(root) == 0
+    chain = follow(root, "atom.xml", atom_older)
+    assert {i for p in chain for i in atom_ids(atom(p))} == {entry_id(s) for s in slugs}
+    assert atom(root / "public" / "atom.xml").find(f"{FH}complete") is None
+
+
+def test_months_follow_the_site_timezone(tmp_path: Path) -> None:
+    root = make_site(tmp_path, feed_limit=1)
+    # 00:30 on 1 November in Berlin is still October in UTC: it belongs to November.
+    write(root, "a.txt", "date 2025-11-01T00:30 November in Berlin\n\nText.\n")
+    write(root, "b.txt", "date 2025-10-15 Oktober\n\nText.\n")
+    assert build(root) == 0
+    november = atom(root / "public" / "archive" / "2025-11.xml")
+    assert atom_ids(november) == [entry_id("a")]
