@@ -15,12 +15,15 @@ from feedgen_app.errors import PublishError
 
 MANIFEST = ".feedgen-manifest.json"
 """Marks a folder as written by feedgen-app and lists every file with its SHA-256."""
+SITE_HASH = "site-hash.txt"
+"""The site's content hash, published with the site; no leading dot: upload-pages-artifact
+skips dotfiles, and the scheduled workflow compares this file with the live one."""
 
 _RENAME_EXCHANGE = 2
 
 
 def write_site(out_dir: Path, files: Mapping[str, bytes], content_dir: Path | None = None) -> None:
-    """Replace `out_dir` with exactly `files`, atomically.
+    """Replace `out_dir` with exactly `files` plus `site-hash.txt` (see `hash_site`), atomically.
 
     The new site is written into a temporary folder beside `out_dir` and swapped in with one
     rename, so a reader sees either the old complete site or the new one, never a mix.
@@ -28,6 +31,7 @@ def write_site(out_dir: Path, files: Mapping[str, bytes], content_dir: Path | No
     check_output_dir(out_dir, content_dir)
     for name in files:
         check_relative_path(name)
+    files = {**files, SITE_HASH: (hash_site(files) + "\n").encode("ascii")}
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = out_dir.parent / f".{out_dir.name}.new-{os.getpid()}"
@@ -39,6 +43,17 @@ def write_site(out_dir: Path, files: Mapping[str, bytes], content_dir: Path | No
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+
+
+def hash_site(files: Mapping[str, bytes]) -> str:
+    """The site's content hash: SHA-256 of the `sha256sum` listing of every file but the hash.
+
+    Each line is `<sha256>  <path>`, sorted by path; the same content always gives the same
+    hash, so a scheduled build can tell whether the live site needs a new deploy.
+    """
+    listing = "".join(f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n"
+                      for name in sorted(files) if name != SITE_HASH)
+    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
 
 
 def write_tree(root: Path, files: Mapping[str, bytes]) -> None:
@@ -109,3 +124,12 @@ def check_output_dir(out_dir: Path, content_dir: Path | None) -> None:
     if resolved.is_dir() and any(resolved.iterdir()) and not (resolved / MANIFEST).is_file():
         raise PublishError(f"{out_dir}:1: the folder is not empty and was not written by "
                            f"feedgen-app (no {MANIFEST}); empty it or choose another --out")
+
+
+def write_summary(path: Path, summary: Mapping[str, object]) -> None:
+    """Write a build summary as JSON (for CI step summaries); the folder must exist."""
+    text = json.dumps(summary, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise PublishError(f"{path}:1: cannot write the build summary: {exc.strerror}") from None
