@@ -111,6 +111,9 @@ def check_hubs(hubs: Any, where: str) -> list[str]:
     """`hubs:` is a list of absolute http(s) URLs of WebSub hubs, each listed once."""
     if hubs is None:
         return []
+    if isinstance(hubs, str):
+        return [f"{where}: 'hubs' must be a list of WebSub hub URLs; write one hub as "
+                f"[{hubs}]"]
     if not isinstance(hubs, list):
         return [f"{where}: 'hubs' must be a list of WebSub hub URLs, e.g. "
                 f"[https://pubsubhubbub.appspot.com/] (got {_kind(hubs)})"]

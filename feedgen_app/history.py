@@ -158,15 +158,16 @@ def _follow(base: str, name: str, data: bytes, fetch: Fetch,
 
 
 def _locate(url: str, site_url: str | None, base: str, current: str) -> str:
-    """Where to read a linked document: below `base` for a folder, the URL itself online."""
+    """Where to read a linked document: its path below the site's URL, read below `base` (a
+    folder, or the URL given, which may differ from `base_url`, e.g. a custom domain)."""
+    if site_url and url.startswith(site_url):
+        return base + url[len(site_url):]
     if is_url(base):
         target = urljoin(current, url)
         if urlsplit(target)[:2] != urlsplit(base)[:2]:
             raise HistoryError(f"{current}:1: the feed links to {url!r} on another site; "
                                "only the site's own archive documents are read")
         return target
-    if site_url and url.startswith(site_url):
-        return base + url[len(site_url):]
     raise HistoryError(f"{current}:1: the link {url!r} does not point into the site "
                        f"({site_url}); cannot find it in the folder {base}")
 

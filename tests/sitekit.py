@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,13 @@ def write(root: Path, name: str, text: str) -> Path:
 
 
 def build(root: Path, out: str = "public", now: str = FIXED_NOW) -> int:
-    """Build root/content with root/feed.yaml into root/<out>; returns the exit code."""
-    return main(["build", "--content", str(root / "content"), "--config",
-                 str(root / "feed.yaml"), "--out", str(root / out), "--now", now])
+    """Build root/content with root/feed.yaml into root/<out>; returns the exit code.
+
+    Runs in `root`, so that state kept in the working folder (the build cache) is the site's own.
+    """
+    with contextlib.chdir(root):
+        return main(["build", "--content", str(root / "content"), "--config",
+                     str(root / "feed.yaml"), "--out", str(root / out), "--now", now])
 
 
 def local(root: Path, url: str, out: str = "public") -> Path:
