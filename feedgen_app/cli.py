@@ -29,7 +29,7 @@ from feedgen_app.authoring import (
 from feedgen_app.build import plan_site, subscription_feeds, summarize_build
 from feedgen_app.cache import (
     CACHE_DIR,
-    hash_content_files,
+    hash_inputs,
     is_build_unchanged,
     load_cache,
     make_build_key,
@@ -289,7 +289,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     published = report.published(now)
     build_key = make_build_key(site, args.content, args.out, build_options(args),
-                               hash_content_files(cache, find_media_files(args.content)),
+                               hash_inputs(cache, find_media_files(args.content)),
                                [article.source for article in published])
     if is_build_unchanged(cache, build_key, args.out):  # nothing changed: write nothing
         site_hash = str(cache.last_build.get("site_hash", ""))
@@ -542,8 +542,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     out.result(str(path))
     when = format_datetime_de(published) if has_time else format_date_de(published)
     status = "geplant für" if published > today else "datiert auf"
-    out.info(out.paint(f"Neuer Artikel {status} {when}: Text in {path} schreiben, dann "
-                       "`feedgen-app serve` für die Vorschau.", "dim"))
+    if not out.quiet:
+        hint = (f"Neuer Artikel {status} {when}: Text in {path} schreiben, dann "
+                "`feedgen-app serve` für die Vorschau.")
+        print(out.paint(hint, "dim", out.err), file=out.err)
     return 0
 
 
@@ -651,11 +653,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return report_failure(out, "serve", exc)
     if not is_loopback(args.host):
         out.problem(f"Achtung: --host {args.host} macht die Vorschau im Netzwerk erreichbar.")
-    out.result(f"Vorschau: {server.url}  (Strg+C beendet)")
-    out.detail(f"Vorschau-Ordner: {server.workdir} (wird beim Beenden gelöscht)")
+
+    def on_ready() -> None:
+        out.result(f"Vorschau: {server.url}  (Strg+C beendet)")
+        out.detail(f"Vorschau-Ordner: {server.workdir} (wird beim Beenden gelöscht)")
+
     previous = signal.signal(signal.SIGTERM, stop_on_sigterm)
     try:
-        server.run()
+        server.run(on_ready)
     except KeyboardInterrupt:
         out.info("Vorschau beendet.")
     finally:

@@ -1,0 +1,457 @@
+"""The build cache in `.feedgen-cache/`: content hashes, parsed articles, the last build's output.
+
+The cache makes rebuilds cheap and is never trusted blindly: it is one file (`index.bin`) with a
+magic line, a JSON header naming the cache schema, feedgen-app, feedgen and Python versions and the
+Article fields, the SHA-256 of the body, and the body itself (`marshal` of plain data: strings,
+numbers, lists, dicts; no pickle, so loading it cannot run code). A missing cache is a cold build;
+a corrupt, truncated, foreign, unreadable or other-version cache is ignored with a warning.
+
+What is cached, and what invalidates it:
+- per content file: size, mtime, inode -> SHA-256 (a file whose stat changed, or that changed less
+  than `RACY_SECONDS` before the cache was written, is hashed again);
+- per article file: its parsed Article, keyed by the file's SHA-256 and the site signature (the
+  config, the content folder, the package's templates and versions); articles with a lead image
+  are read again every time (they depend on another file);
+- the last build: the key of everything its output depends on, and the size, mtime and inode of
+  every file it published, so that an unchanged build can be recognised without reading a page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import marshal
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from importlib.metadata import PackageNotFoundError, version
+from importlib.resources import files as package_files
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dateutil.tz import tzoffset, tzutc
+
+from feedgen_app import __version__, model
+from feedgen_app.errors import ContentError
+from feedgen_app.model import Article, Site
+
+CACHE_DIR = Path(".feedgen-cache")
+"""The default cache folder, relative to the working folder."""
+INDEX = "index.bin"
+SCHEMA = 1
+MAGIC = b"feedgen-app build cache\n"
+RACY_SECONDS = 2.0
+"""A file modified this close to the cache's own write time is hashed again (mtime granularity)."""
+POOL_MIN_ARTICLES = 400
+"""Fewer articles to parse than this are parsed in this process: pool start-up would dominate."""
+CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+                "# This folder is feedgen-app's build cache; deleting it is safe.\n")
+
+Stat = tuple[int, int, int]
+"""(size, mtime_ns, inode) of a file."""
+Reader = Callable[[Path, Site, Path], Article]
+
+
+def describe_environment() -> dict[str, Any]:
+    """What a cache must have been written by to be trusted."""
+    try:
+        feedgen_version = version("feedgen")
+    except PackageNotFoundError:  # pragma: no cover - feedgen is a hard dependency
+        feedgen_version = "unknown"
+    return {
+        "schema": SCHEMA,
+        "package": __version__,
+        "feedgen": feedgen_version,
+        "python": list(sys.version_info[:2]),
+        "marshal": marshal.version,
+        "article_fields": [f.name for f in dataclasses.fields(Article)],
+    }
+
+
+def hash_package_data() -> str:
+    """SHA-256 over the package's templates and static files (an edited template is a change)."""
+    digest = hashlib.sha256()
+    root = package_files("feedgen_app")
+    for folder in ("templates", "static"):
+        base = root.joinpath(folder)
+        if not base.is_dir():
+            continue
+        for item in sorted(base.iterdir(), key=lambda entry: entry.name):
+            if item.is_file():
+                digest.update(f"{folder}/{item.name}\0".encode())
+                digest.update(hashlib.sha256(item.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def stat_key(path: Path) -> Stat:
+    info = path.stat()
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+# ---------------------------------------------------------------------------------------------
+# Articles <-> plain data
+
+
+def encode_value(value: Any) -> Any:
+    """A model value as marshal-safe plain data; TypeError for anything else."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, tuple):
+        return ["t", [encode_value(v) for v in value]]
+    if isinstance(value, datetime):
+        if isinstance(value.tzinfo, ZoneInfo):
+            naive = value.replace(tzinfo=None).isoformat()
+            return ["z", naive, value.tzinfo.key, value.fold]
+        if value.tzinfo is not None and type(value.tzinfo) is timezone:
+            return ["o", value.isoformat()]
+        naive = value.replace(tzinfo=None).isoformat()
+        if isinstance(value.tzinfo, tzutc):
+            return ["U", naive]
+        if isinstance(value.tzinfo, tzoffset):
+            offset = value.utcoffset()
+            assert offset is not None
+            return ["u", naive, value.tzinfo.tzname(None), int(offset.total_seconds())]
+        raise TypeError(f"cannot cache a datetime with tzinfo {value.tzinfo!r}")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__name__
+        if getattr(model, name, None) is not type(value):
+            raise TypeError(f"cannot cache {name}: not a model class")
+        return ["c", name, {f.name: encode_value(getattr(value, f.name))
+                            for f in dataclasses.fields(value)}]
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def decode_value(data: Any) -> Any:
+    """The inverse of encode_value; ValueError for data it never writes."""
+    if data is None or isinstance(data, str | bool | int | float):
+        return data
+    if not isinstance(data, list) or not data:
+        raise ValueError(f"unexpected cached value {data!r:.60}")
+    tag = data[0]
+    if tag == "t":
+        return tuple(decode_value(v) for v in data[1])
+    if tag == "z":
+        naive = datetime.fromisoformat(data[1])
+        return naive.replace(tzinfo=ZoneInfo(data[2]), fold=data[3])
+    if tag == "o":
+        parsed = datetime.fromisoformat(data[1])
+        offset = parsed.utcoffset()
+        assert offset is not None
+        return parsed.replace(tzinfo=UTC if offset == timedelta(0) else timezone(offset))
+    if tag == "U":
+        return datetime.fromisoformat(data[1]).replace(tzinfo=tzutc())
+    if tag == "u":
+        return datetime.fromisoformat(data[1]).replace(tzinfo=tzoffset(data[2], data[3]))
+    if tag == "c":
+        cls: Any = getattr(model, data[1], None)
+        if not isinstance(cls, type) or not dataclasses.is_dataclass(cls):
+            raise ValueError(f"unexpected cached class {data[1]!r}")
+        return cls(**{key: decode_value(value) for key, value in data[2].items()})
+    raise ValueError(f"unexpected cached tag {tag!r}")
+
+
+def encode_article(article: Article) -> Any:
+    return encode_value(article)
+
+
+def decode_article(data: Any) -> Article:
+    article = decode_value(data)
+    if not isinstance(article, Article):
+        raise ValueError("cached record is not an article")
+    return article
+
+
+# ---------------------------------------------------------------------------------------------
+# The cache file
+
+
+@dataclass
+class BuildCache:
+    """The loaded cache: plain data, changed in memory during a build, written by `save_cache`."""
+
+    directory: Path
+    files: dict[str, list[Any]] = field(default_factory=dict)
+    """content file path -> [size, mtime_ns, inode, sha256]"""
+    articles: dict[str, list[Any]] = field(default_factory=dict)
+    """article source -> [sha256, site signature, encoded Article]"""
+    last_build: dict[str, Any] = field(default_factory=dict)
+    """{"key": build key, "out": folder, "outputs": {path: [size, mtime_ns, inode]}, ...}"""
+    written_ns: int = 0
+    """When the loaded cache was written (0: no cache was loaded)."""
+    warnings: list[str] = field(default_factory=list)
+    hashes: dict[str, str] = field(default_factory=dict)
+    """path -> SHA-256 of every input file hashed in this build (not saved)."""
+    reused: int = 0
+    """Articles taken from the cache in this build (not parsed again)."""
+    parsed: int = 0
+    """Articles parsed in this build."""
+
+
+def load_cache(directory: Path) -> BuildCache:
+    """The cache in `directory`; an empty one (with a warning) unless it is ours and intact."""
+    cache = BuildCache(directory=directory)
+    path = directory / INDEX
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return cache
+    except OSError as exc:
+        cache.warnings.append(f"{path}:1: warning: cannot read the build cache "
+                              f"({exc.strerror}); building without it")
+        return cache
+    problem = _check_cache_bytes(data)
+    if problem is None:
+        try:
+            payload = marshal.loads(data[data.index(b"\n", len(MAGIC)) + 66:])
+            problem = _load_payload(cache, payload)
+        except (ValueError, EOFError, TypeError, KeyError) as exc:
+            problem = f"the build cache is corrupt ({exc})"
+    if problem is not None:
+        cache.files, cache.articles, cache.last_build = {}, {}, {}
+        cache.warnings.append(f"{path}:1: warning: {problem}; ignoring it and building "
+                              "without it (it is rewritten after this build)")
+    return cache
+
+
+def _check_cache_bytes(data: bytes) -> str | None:
+    """Why `data` is not a cache this version may trust, or None."""
+    if not data.startswith(MAGIC):
+        return "not a feedgen-app build cache"
+    header_end = data.find(b"\n", len(MAGIC))
+    if header_end < 0:
+        return "the build cache is truncated"
+    try:
+        header = json.loads(data[len(MAGIC):header_end])
+    except ValueError:
+        return "the build cache header is corrupt"
+    if header != describe_environment():
+        written_by = header.get("package") if isinstance(header, dict) else None
+        return (f"the build cache was written by another version (feedgen-app {written_by}, "
+                "or another feedgen, Python or cache format)")
+    digest = data[header_end + 1:header_end + 65]
+    body = data[header_end + 66:]
+    if data[header_end + 65:header_end + 66] != b"\n" or len(digest) != 64:
+        return "the build cache is truncated"
+    if hashlib.sha256(body).hexdigest().encode("ascii") != digest:
+        return "the build cache is truncated or corrupt (checksum mismatch)"
+    return None
+
+
+def _load_payload(cache: BuildCache, payload: Any) -> str | None:
+    if not isinstance(payload, dict):
+        return "the build cache is corrupt (no mapping)"
+    files, articles, last = payload.get("files"), payload.get("articles"), payload.get("last")
+    if not (isinstance(files, dict) and isinstance(articles, dict) and isinstance(last, dict)):
+        return "the build cache is corrupt (missing sections)"
+    if not all(isinstance(v, list) and len(v) == 4 for v in files.values()):
+        return "the build cache is corrupt (file entries)"
+    if not all(isinstance(v, list) and len(v) == 3 for v in articles.values()):
+        return "the build cache is corrupt (article entries)"
+    cache.files, cache.articles, cache.last_build = files, articles, last
+    cache.written_ns = int(payload.get("written_ns", 0))
+    return None
+
+
+def save_cache(cache: BuildCache) -> None:
+    """Write the cache atomically (temporary file + rename); a failure is a warning, not fatal."""
+    directory = cache.directory
+    path = directory / INDEX
+    payload = {"files": cache.files, "articles": cache.articles, "last": cache.last_build,
+               "written_ns": time.time_ns()}
+    body = marshal.dumps(payload)
+    header = json.dumps(describe_environment(), sort_keys=True).encode("utf-8")
+    data = (MAGIC + header + b"\n" + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n"
+            + body)
+    temporary = directory / f".{INDEX}.{os.getpid()}.tmp"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        tag = directory / "CACHEDIR.TAG"
+        if not tag.exists():
+            tag.write_text(CACHEDIR_TAG, encoding="ascii")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError as exc:
+        cache.warnings.append(f"{path}:1: warning: cannot write the build cache "
+                              f"({exc.strerror}); the next build is a cold one")
+        temporary.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Content files and articles
+
+
+def hash_file(cache: BuildCache, path: Path) -> str:
+    """The SHA-256 of `path`, from the cache when its size, mtime and inode are unchanged."""
+    key = str(path)
+    size, mtime_ns, inode = stat_key(path)
+    known = cache.files.get(key)
+    racy = mtime_ns >= cache.written_ns - int(RACY_SECONDS * 1e9)
+    if known is not None and known[:3] == [size, mtime_ns, inode] and not racy:
+        return str(known[3])
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    cache.files[key] = [size, mtime_ns, inode, digest]
+    return digest
+
+
+def hash_content_files(cache: BuildCache, paths: Iterable[Path]) -> dict[str, str]:
+    """path -> SHA-256 for every readable file in `paths`; unreadable ones are left out.
+
+    Every hash is also remembered in `cache.hashes`, the inputs of this build."""
+    hashes = {}
+    for path in paths:
+        try:
+            hashes[str(path)] = hash_file(cache, path)
+        except OSError:
+            cache.files.pop(str(path), None)  # the reader reports it
+    cache.hashes.update(hashes)
+    return hashes
+
+
+def hash_inputs(cache: BuildCache, other_files: Iterable[Path]) -> dict[str, str]:
+    """Hash `other_files` (media) too; path -> SHA-256 of every input file of this build."""
+    hash_content_files(cache, other_files)
+    return dict(cache.hashes)
+
+
+def sign_site(site: Site, content_dir: Path) -> str:
+    """Everything besides the file itself that an article's parse depends on."""
+    text = json.dumps([describe_environment(), repr(site), str(content_dir), hash_package_data()])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _parse_one(job: tuple[Path, Site, Path]) -> tuple[str, Article | tuple[str, ...]]:
+    """Parse one article in a worker; errors come back as their problem lines."""
+    from feedgen_app.content import read_article
+
+    path, site, content_dir = job
+    try:
+        return str(path), read_article(path, site, content_dir)
+    except ContentError as exc:
+        return str(path), exc.problems
+
+
+def parse_articles(paths: Sequence[Path], site: Site, content_dir: Path,
+                   workers: int) -> dict[str, Article | tuple[str, ...]]:
+    """Parse `paths` (in a process pool when `workers` > 1); source -> Article or problems."""
+    jobs = [(path, site, content_dir) for path in paths]
+    if workers <= 1:
+        return dict(map(_parse_one, jobs))
+    chunk = max(16, len(jobs) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return dict(pool.map(_parse_one, jobs, chunksize=chunk))
+
+
+def choose_workers(count: int) -> int:
+    """Worker processes for parsing `count` articles: 1 (serial) for small sites."""
+    if count < POOL_MIN_ARTICLES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def prepare_reader(cache: BuildCache, content_dir: Path, site: Site,
+                   article_paths: Sequence[Path]) -> Reader:
+    """A `read_article` replacement for `read_articles`: cached articles come from the cache,
+    the others are parsed up front (in parallel for many) and remembered for the next build."""
+    signature = sign_site(site, content_dir)
+    hashes = hash_content_files(cache, article_paths)
+    ready: dict[str, Article | tuple[str, ...]] = {}
+    to_parse = []
+    for path in article_paths:
+        source = str(path)
+        entry = cache.articles.get(source)
+        digest = hashes.get(source)
+        if entry is not None and digest is not None and entry[:2] == [digest, signature]:
+            try:
+                ready[source] = decode_article(entry[2])
+                continue
+            except (ValueError, TypeError, KeyError):
+                pass
+        to_parse.append(path)
+    parsed = parse_articles(to_parse, site, content_dir, choose_workers(len(to_parse)))
+    cache.reused, cache.parsed = len(ready), len(parsed)
+    for source, result in parsed.items():
+        digest = hashes.get(source)
+        cache.articles.pop(source, None)
+        if isinstance(result, Article) and digest is not None and result.image is None:
+            with contextlib.suppress(TypeError):  # a value the cache cannot store: parse again
+                cache.articles[source] = [digest, signature, encode_article(result)]
+    ready.update(parsed)
+    present = {str(p) for p in article_paths}
+    for stale in [s for s in cache.articles if s not in present]:
+        del cache.articles[stale]
+
+    def read(path: Path, site_: Site, content_dir_: Path | None = None) -> Article:
+        result = ready.get(str(path))
+        if result is None:  # not known up front (appeared meanwhile): read it now
+            from feedgen_app.content import read_article
+
+            return read_article(path, site_, content_dir_)
+        if isinstance(result, Article):
+            return result
+        raise ContentError(*result)
+
+    return read
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole builds
+
+
+def make_build_key(site: Site, content_dir: Path, out_dir: Path, options: Mapping[str, Any],
+                   content_hashes: Mapping[str, str], published: Iterable[str]) -> str:
+    """The key of a build's output: config, versions, templates, every content file's hash,
+    the other options and which articles are published at "now"."""
+    parts = {
+        "site": sign_site(site, content_dir),
+        "out": str(out_dir),
+        "options": sorted((k, repr(v)) for k, v in options.items()),
+        "content": sorted(content_hashes.items()),
+        "published": sorted(published),
+    }
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+def stat_outputs(out_dir: Path, names: Iterable[str]) -> dict[str, list[int]] | None:
+    """path -> [size, mtime_ns, inode] of the published files; None if one is missing."""
+    result = {}
+    for name in names:
+        try:
+            result[name] = list(stat_key(out_dir / name))
+        except OSError:
+            return None
+    return result
+
+
+def list_output_files(out_dir: Path) -> list[str]:
+    """Every file below `out_dir`, as relative POSIX paths, sorted."""
+    names: list[str] = []
+    for folder, _dirs, files in os.walk(out_dir):
+        base = Path(folder).relative_to(out_dir)
+        names.extend((base / name).as_posix() for name in files)
+    return sorted(names)
+
+
+def is_build_unchanged(cache: BuildCache, key: str, out_dir: Path) -> bool:
+    """True when the last build had this key and its output is still exactly as it left it."""
+    last = cache.last_build
+    if last.get("key") != key or last.get("out") != str(out_dir.absolute()):
+        return False
+    outputs = last.get("outputs")
+    if not isinstance(outputs, dict) or not out_dir.is_dir():
+        return False
+    if stat_outputs(out_dir, outputs) != outputs:
+        return False
+    return len(list_output_files(out_dir)) == len(outputs)
+
+
+def record_build(cache: BuildCache, key: str, out_dir: Path, extra: Mapping[str, Any]) -> None:
+    """Remember this build's key and the stat of every file it left in `out_dir`."""
+    outputs = stat_outputs(out_dir, list_output_files(out_dir)) or {}
+    cache.last_build = {"key": key, "out": str(out_dir.absolute()), "outputs": outputs, **extra}

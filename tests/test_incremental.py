@@ -1,0 +1,331 @@
+"""Incremental builds: the build cache never changes the output, and unchanged files stay put."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import CASES, FIXED_NOW
+from feedgen_app import cache as cache_module
+from feedgen_app.cache import (
+    INDEX,
+    decode_article,
+    encode_article,
+    load_cache,
+    parse_articles,
+    prepare_reader,
+)
+from feedgen_app.cli import main
+from feedgen_app.config import load_site
+from feedgen_app.content import find_article_files, read_article
+
+LATER_NOW = "2030-06-01T00:00:00+02:00"
+PARAGRAPH = ("Die Preise für Strom und Gas sinken „deutlich“, sagen Ökonominnen in München; "
+             "Verbraucher spüren das erst im Frühjahr.")
+
+
+def make_corpus(root: Path, count: int = 12) -> Path:
+    """The markdown scenario (draft, scheduled, English, updated) plus `count` more articles."""
+    shutil.copytree(CASES / "markdown", root, ignore=shutil.ignore_patterns("expected"))
+    for index in range(count):
+        day = 1 + index % 28
+        if index % 2:
+            text = (f"---\ntitle: \"Meldung {index}: Löhne steigen\"\ndate: 2025-09-{day:02d}"
+                    f"T0{index % 9}:15\ntags: [Wirtschaft]\n---\n{PARAGRAPH}\n\n"
+                    f"## Was sich ändert\n\n„Wir prüfen das“, sagte die Sprecherin {index}.\n")
+            (root / "content" / f"2025-09-{day:02d}-meldung-{index}.md").write_text(
+                text, encoding="utf-8")
+        else:
+            text = (f"date {day}.08.2025 Nachricht {index} über Zölle\n\n{PARAGRAPH}\n"
+                    f"Was Verbraucher wissen müssen\nZweiter Absatz {index}: „Zitat“ folgt.\n")
+            (root / "content" / f"2025-08-{day:02d}-nachricht-{index}.txt").write_text(
+                text, encoding="utf-8")
+    return root
+
+
+def build(root: Path, out: Path, cache_dir: Path, now: str = FIXED_NOW) -> None:
+    code = main(["build", "--content", str(root / "content"), "--config",
+                 str(root / "feed.yaml"), "--out", str(out), "--cache-dir", str(cache_dir),
+                 "--now", now])
+    assert code == 0
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """(mtime_ns, inode) of the folder itself and of everything below it."""
+    found = {".": (root.stat().st_mtime_ns, root.stat().st_ino)}
+    for path in root.rglob("*"):
+        info = path.stat()
+        found[path.relative_to(root).as_posix()] = (info.st_mtime_ns, info.st_ino)
+    return found
+
+
+def assert_same_as_cold(root: Path, out: Path, scratch: Path, now: str = FIXED_NOW) -> None:
+    """`out` equals a build of the same state with no cache and no previous output."""
+    cold = scratch / "cold"
+    shutil.rmtree(cold, ignore_errors=True)
+    shutil.rmtree(scratch / "cold-cache", ignore_errors=True)
+    build(root, cold, scratch / "cold-cache", now)
+    actual, wanted = tree(out), tree(cold)
+    assert sorted(actual) == sorted(wanted)
+    for name, data in actual.items():
+        assert data == wanted[name], name
+
+
+# -- the operations a sequence is made of -----------------------------------------------------
+
+
+def edit_article(root: Path, step: int) -> None:
+    path = sorted((root / "content").glob("*nachricht*.txt"))[0]
+    path.write_text(path.read_text(encoding="utf-8") + f"Nachtrag {step}: „bestätigt“.\n",
+                    encoding="utf-8")
+
+
+def add_article(root: Path, step: int) -> None:
+    text = (f"---\ntitle: \"Neu {step}: Brücken und Straßen\"\ndate: 2025-12-{1 + step:02d}"
+            f"\n---\n{PARAGRAPH} ({step})\n")
+    (root / "content" / f"2025-12-{1 + step:02d}-neu-{step}.md").write_text(text,
+                                                                          encoding="utf-8")
+
+
+def delete_article(root: Path, step: int) -> None:
+    candidates = sorted((root / "content").glob("*meldung*.md"))
+    if candidates:
+        candidates[step % len(candidates)].unlink()
+
+
+def rename_article(root: Path, step: int) -> None:
+    candidates = sorted((root / "content").glob("*nachricht*.txt"))
+    if candidates:
+        path = candidates[-1]
+        path.rename(path.with_name(f"2025-08-01-umbenannt-{step}.txt"))
+
+
+def change_config(root: Path, step: int) -> None:
+    config = root / "feed.yaml"
+    lines = [line for line in config.read_text(encoding="utf-8").splitlines()
+             if not line.startswith("subtitle:")]
+    lines.append(f"subtitle: \"Ausgabe {step} – Märkte und Löhne\"")
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def touch_article(root: Path, step: int) -> None:
+    """A new modification time, the same bytes: nothing to rebuild."""
+    path = sorted((root / "content").glob("*.md"))[0]
+    stamp = path.stat().st_mtime_ns + 10**9 * (step + 1)
+    os.utime(path, ns=(stamp, stamp))
+
+
+OPERATIONS: dict[str, Callable[[Path, int], None]] = {
+    "edit": edit_article, "add": add_article, "delete": delete_article,
+    "rename": rename_article, "config": change_config, "touch": touch_article,
+}
+
+
+def run_sequence(root: Path, scratch: Path, steps: list[str]) -> None:
+    out, cache_dir = scratch / "public", scratch / "cache"
+    build(root, out, cache_dir)
+    assert_same_as_cold(root, out, scratch)
+    for number, name in enumerate(steps):
+        OPERATIONS[name](root, number)
+        build(root, out, cache_dir)
+        assert_same_as_cold(root, out, scratch)
+
+
+@pytest.mark.parametrize("steps", [
+    ["edit", "add", "delete", "rename", "config"],
+    ["config", "edit", "edit", "touch", "add"],
+    ["rename", "delete", "add", "add", "config"],
+])
+def test_every_step_of_a_sequence_builds_what_a_cold_build_builds(
+        tmp_path: Path, steps: list[str]) -> None:
+    run_sequence(make_corpus(tmp_path / "site"), tmp_path, steps)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(sorted(OPERATIONS)), min_size=1, max_size=4))
+def test_random_sequences_build_what_a_cold_build_builds(steps: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder)
+        run_sequence(make_corpus(scratch / "site", count=4), scratch, steps)
+
+
+def test_a_scheduled_article_appears_when_its_time_comes(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path / "site", count=2)
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    build(root, out, cache_dir)
+    build(root, out, cache_dir, now=LATER_NOW)
+    assert_same_as_cold(root, out, tmp_path, now=LATER_NOW)
+    assert (out / "geplant" / "index.html").is_file()
+
+
+# -- writing nothing ----------------------------------------------------------------------------
+
+
+def test_a_build_with_nothing_changed_writes_no_file(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path / "site")
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    build(root, out, cache_dir)
+    before, listing = snapshot(out), sorted(os.listdir(tmp_path))
+    build(root, out, cache_dir)
+    assert snapshot(out) == before  # same files, same inodes, same mtimes, no swap
+    assert sorted(os.listdir(tmp_path)) == listing  # no staging folder left or created
+
+
+def test_touching_an_article_without_changing_it_writes_no_file(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path / "site")
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    build(root, out, cache_dir)
+    before = snapshot(out)
+    touch_article(root, 5)
+    build(root, out, cache_dir)
+    assert snapshot(out) == before
+
+
+def test_an_edit_keeps_the_inodes_and_mtimes_of_unchanged_files(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path / "site")
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    build(root, out, cache_dir)
+    before = snapshot(out)
+    path = root / "content" / "2025-11-03-english.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n",
+                    encoding="utf-8")
+    build(root, out, cache_dir)
+    after = snapshot(out)
+    assert after["english/index.html"] != before["english/index.html"]
+    kept = [name for name in before if name in after and after[name] == before[name]]
+    # every page of an article far from the edited one is the very same file
+    assert "nachricht-0/index.html" in kept
+    assert "style.css" in kept or not (out / "style.css").exists()
+    assert len(kept) >= len(before) // 2
+
+
+def test_a_changed_output_file_is_written_again(tmp_path: Path) -> None:
+    """The cache trusts the output folder only while it is exactly as the build left it."""
+    root = make_corpus(tmp_path / "site", count=2)
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    build(root, out, cache_dir)
+    (out / "index.html").write_text("verändert", encoding="utf-8")
+    build(root, out, cache_dir)
+    assert_same_as_cold(root, out, tmp_path)
+
+
+# -- a cache that cannot be trusted ---------------------------------------------------------
+
+
+def truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def other_version(path: Path) -> None:
+    data = path.read_bytes()
+    magic_end = data.index(b"\n") + 1
+    header_end = data.index(b"\n", magic_end)
+    header = json.loads(data[magic_end:header_end])
+    header["package"] = "0.0.1-other"
+    path.write_bytes(data[:magic_end] + json.dumps(header).encode() + data[header_end:])
+
+
+def flip_a_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[-10] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def foreign(path: Path) -> None:
+    path.write_bytes(b"\x80\x04\x95 this is somebody else's pickle, never loaded")
+
+
+def unreadable(path: Path) -> None:
+    """Unreadable even for root: the index is a folder."""
+    path.unlink()
+    path.mkdir()
+
+
+SPOILERS: dict[str, tuple[Callable[[Path], None], str]] = {
+    "truncated": (truncate, "truncated"),
+    "other version": (other_version, "another version"),
+    "corrupt": (flip_a_byte, "corrupt"),
+    "foreign": (foreign, "not a feedgen-app build cache"),
+    "unreadable": (unreadable, "cannot read the build cache"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SPOILERS))
+def test_a_bad_cache_is_ignored_with_a_warning(tmp_path: Path, kind: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_corpus(tmp_path / "site", count=4)
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    build(root, out, cache_dir)
+    edit_article(root, 1)  # so that a trusted cache would matter
+    spoil, message = SPOILERS[kind]
+    spoil(cache_dir / INDEX)
+    capsys.readouterr()
+    build(root, out, cache_dir)
+    err = capsys.readouterr().err
+    assert "warning" in err and message in err
+    assert_same_as_cold(root, out, tmp_path)
+    if kind != "unreadable":
+        assert load_cache(cache_dir).warnings == []  # rewritten whole after the build
+
+
+def test_a_cache_from_another_version_is_not_used(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_corpus(tmp_path / "site", count=2)
+    build(root, tmp_path / "public", tmp_path / "cache")
+    monkeypatch.setattr(cache_module, "__version__", "99.0.0")
+    loaded = load_cache(tmp_path / "cache")
+    assert loaded.articles == {} and loaded.last_build == {}
+    assert "another version" in loaded.warnings[0]
+
+
+# -- the parse cache and the pool ----------------------------------------------------------
+
+
+def test_unchanged_articles_are_not_parsed_again(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path / "site")
+    content = root / "content"
+    site = load_site(root / "feed.yaml")
+    paths = find_article_files(content)
+    first = load_cache(tmp_path / "cache")
+    prepare_reader(first, content, site, paths)
+    assert first.parsed == len(paths) and first.reused == 0
+    uncacheable = len(paths) - len(first.articles)  # a lead image: read every time
+    assert uncacheable <= 1
+    edit_article(root, 1)
+    first.written_ns = 0  # as if loaded from disk long ago; stat then decides
+    prepare_reader(first, content, site, paths)
+    assert first.parsed == 1 + uncacheable
+    assert first.reused == len(paths) - 1 - uncacheable
+
+
+def test_cached_articles_equal_parsed_ones(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path / "site", count=2)
+    site = load_site(root / "feed.yaml")
+    for path in find_article_files(root / "content"):
+        article = read_article(path, site, root / "content")
+        assert decode_article(encode_article(article)) == article
+        assert repr(decode_article(encode_article(article))) == repr(article)
+
+
+def test_the_process_pool_parses_like_the_serial_path(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path / "site", count=20)
+    site = load_site(root / "feed.yaml")
+    paths = find_article_files(root / "content")
+    serial = parse_articles(paths, site, root / "content", workers=1)
+    pooled = parse_articles(paths, site, root / "content", workers=2)
+    assert pooled == serial
+    assert any(not isinstance(result, tuple) for result in serial.values())
