@@ -38,6 +38,9 @@ _SENTENCE_END = re.compile(r"[.!?…:;][\"'“”„«»‘’)\]]*$")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}-")
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_C1_CONTROL = re.compile("[\x80-\x9f]")
+"""XML 1.0 allows C1 controls but discourages them: in text they are Windows-1252 bytes read
+as Latin-1 (mojibake), and feed readers (feedparser) turn them into other characters."""
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
                            "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"})
 _MARKDOWN = MarkdownIt("commonmark")
@@ -236,6 +239,14 @@ def decode_text(path: Path) -> str:
                 if bad.group() < "\x20" else "a non-character")
         raise ContentError(f"{path}:{line}: {kind}: U+{ord(bad.group()):04X} at column "
                            f"{column} cannot appear in a feed (XML 1.0 forbids it); remove it")
+    bad = _C1_CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise ContentError(f"{path}:{line}: a C1 control character: U+{ord(bad.group()):04X} at "
+                           f"column {column}, usually Windows-1252 text decoded wrongly; feed "
+                           "readers garble it (XML 1.0 discourages it); expected the real "
+                           "character, e.g. € or „")
     return text
 
 

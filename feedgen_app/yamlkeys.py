@@ -8,8 +8,9 @@ from typing import Any
 
 import yaml
 
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-"""Characters XML 1.0 cannot carry; YAML escapes (`"\\x01"`) could smuggle them into a feed."""
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ufffe\uffff\ud800-\udfff]")
+"""Characters XML 1.0 forbids (and the C1 controls it discourages, which readers garble);
+YAML escapes (`"\\x01"`) could smuggle them into a feed."""
 
 
 class _BadValueError(yaml.constructor.ConstructorError):
