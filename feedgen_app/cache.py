@@ -186,6 +186,8 @@ class BuildCache:
     written_ns: int = 0
     """When the loaded cache was written (0: no cache was loaded)."""
     warnings: list[str] = field(default_factory=list)
+    dirty: bool = False
+    """Something changed that `save_cache` must write."""
     hashes: dict[str, str] = field(default_factory=dict)
     """path -> SHA-256 of every input file hashed in this build (not saved)."""
     reused: int = 0
@@ -260,7 +262,10 @@ def _load_payload(cache: BuildCache, payload: Any) -> str | None:
 
 
 def save_cache(cache: BuildCache) -> None:
-    """Write the cache atomically (temporary file + rename); a failure is a warning, not fatal."""
+    """Write the cache atomically (temporary file + rename) if anything in it changed; a failure
+    is a warning, not fatal."""
+    if not cache.dirty and cache.written_ns:
+        return
     directory = cache.directory
     path = directory / INDEX
     payload = {"files": cache.files, "articles": cache.articles, "last": cache.last_build,
@@ -296,7 +301,9 @@ def hash_file(cache: BuildCache, path: Path) -> str:
     if known is not None and known[:3] == [size, mtime_ns, inode] and not racy:
         return str(known[3])
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    cache.files[key] = [size, mtime_ns, inode, digest]
+    if known != [size, mtime_ns, inode, digest]:
+        cache.files[key] = [size, mtime_ns, inode, digest]
+        cache.dirty = True
     return digest
 
 
@@ -376,6 +383,7 @@ def prepare_reader(cache: BuildCache, content_dir: Path, site: Site,
         to_parse.append(path)
     parsed = parse_articles(to_parse, site, content_dir, choose_workers(len(to_parse)))
     cache.reused, cache.parsed = len(ready), len(parsed)
+    cache.dirty = cache.dirty or bool(parsed)
     for source, result in parsed.items():
         digest = hashes.get(source)
         cache.articles.pop(source, None)
@@ -386,6 +394,7 @@ def prepare_reader(cache: BuildCache, content_dir: Path, site: Site,
     present = {str(p) for p in article_paths}
     for stale in [s for s in cache.articles if s not in present]:
         del cache.articles[stale]
+        cache.dirty = True
 
     def read(path: Path, site_: Site, content_dir_: Path | None = None) -> Article:
         result = ready.get(str(path))
@@ -421,20 +430,28 @@ def make_build_key(site: Site, content_dir: Path, out_dir: Path, options: Mappin
 def stat_outputs(out_dir: Path, names: Iterable[str]) -> dict[str, list[int]] | None:
     """path -> [size, mtime_ns, inode] of the published files; None if one is missing."""
     result = {}
+    root = os.fspath(out_dir)
     for name in names:
         try:
-            result[name] = list(stat_key(out_dir / name))
+            info = os.stat(os.path.join(root, name))
         except OSError:
             return None
+        result[name] = [info.st_size, info.st_mtime_ns, info.st_ino]
     return result
 
 
 def list_output_files(out_dir: Path) -> list[str]:
     """Every file below `out_dir`, as relative POSIX paths, sorted."""
     names: list[str] = []
-    for folder, _dirs, files in os.walk(out_dir):
-        base = Path(folder).relative_to(out_dir)
-        names.extend((base / name).as_posix() for name in files)
+    pending = [("", os.fspath(out_dir))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    names.append(prefix + entry.name)
     return sorted(names)
 
 
@@ -455,3 +472,4 @@ def record_build(cache: BuildCache, key: str, out_dir: Path, extra: Mapping[str,
     """Remember this build's key and the stat of every file it left in `out_dir`."""
     outputs = stat_outputs(out_dir, list_output_files(out_dir)) or {}
     cache.last_build = {"key": key, "out": str(out_dir.absolute()), "outputs": outputs, **extra}
+    cache.dirty = True

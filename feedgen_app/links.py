@@ -17,6 +17,12 @@ _ATTRIBUTE = re.compile(
     r"""(?P<name>[^\s"'>/=]+)(?P<eq>\s*=\s*)(?P<value>"[^"]*"|'[^']*'|[^\s"'=<>`]+)"""
 )
 
+_URL_ATTRIBUTE_NAME = re.compile(
+    "(?:" + "|".join(sorted({n for names in URL_ATTRIBUTES.values() for n in names})) + r")\s*=",
+    re.IGNORECASE,
+)
+"""Any URL attribute name followed by `=`: without one, `absolutize_urls` changes nothing."""
+
 
 def absolutize_urls(body: str, base_url: str) -> str:
     """Resolve every relative URL in `body`'s link and media attributes against `base_url`.
@@ -24,6 +30,8 @@ def absolutize_urls(body: str, base_url: str) -> str:
     Only those attribute values change; every other byte of the HTML stays as it was, so a
     feed's content differs from the page only where a reader would otherwise lose the link.
     """
+    if not _URL_ATTRIBUTE_NAME.search(body):
+        return body  # no attribute that could hold a URL: nothing to resolve (the common case)
     finder = _StartTagFinder()
     finder.feed(body)
     finder.close()
