@@ -171,11 +171,11 @@ def build_rss(site: Site, articles: Sequence[Article], self_path: str = "rss.xml
 def _add_history(fg: FeedGenerator, site: Site, place: FeedPlace, media_type: str,
                  rss: bool) -> None:
     """RFC 5005 state and links, and WebSub hubs on subscription documents."""
-    links = [{"rel": "hub", "href": hub} for hub in ([] if place.archive else site.hubs)]
+    links = [{"href": hub, "rel": "hub"} for hub in ([] if place.archive else site.hubs)]
     for rel, path in (("current", place.current), ("prev-archive", place.prev_archive),
                       ("next-archive", place.next_archive)):
         if path is not None:
-            links.append({"rel": rel, "href": site.url(path), "type": media_type})
+            links.append({"href": site.url(path), "rel": rel, "type": media_type})
     if not (links or place.complete or place.archive):
         return
     fg.register_extension("history", FeedHistoryExtras, None, atom=True, rss=True)

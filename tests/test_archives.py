@@ -25,7 +25,7 @@ from sitekit import (
     write,
 )
 
-from conftest import VALIDATORS, require_tool, validate_json_feed
+from conftest import CASES, VALIDATORS, require_tool, validate_json_feed
 
 ARTICLES = 300
 FEED_LIMIT = 20
@@ -192,3 +192,19 @@ def test_months_follow_the_site_timezone(tmp_path: Path) -> None:
     assert build(root) == 0
     november = atom(root / "public" / "archive" / "2025-11.xml")
     assert atom_ids(november) == [entry_id("a")]
+
+
+def test_every_feed_document_of_the_depth_golden_passes_the_validators() -> None:
+    expected = CASES / "depth" / "expected"
+    atom_files = [p for p in sorted(expected.rglob("*.xml")) if not p.name.endswith("rss.xml")]
+    assert len(atom_files) == 1 + 3 + 3  # main, three months, three tags
+    jing = require_tool("jing")
+    result = subprocess.run([jing, "-c", str(VALIDATORS / "atom.rnc"), *map(str, atom_files)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for path in sorted(expected.rglob("*rss.xml")):
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo and parsed.version == "rss20", path
+    for path in sorted(expected.rglob("*.json")):
+        if path.name != ".feedgen-manifest.json":
+            validate_json_feed(path)
