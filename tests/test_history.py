@@ -200,3 +200,21 @@ def test_title_matches_win_over_date_matches() -> None:
     report = compare_entries(old, new, {}, set(), where="site/feed.json")
     assert len(report.problems) == 1 and "entry 'y'" in report.problems[0]
     assert report.deleted == ()
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({"a.md": "---\ntitle: A\ndate: 2025-10-01\nid: kein uri\n---\nText.\n"},
+     "a.md:4: 'id' must be an absolute URI such as tag:example.org,2025:alter-slug"),
+    ({"a.txt": "date 2025-10-01 A\nid alt\n\nText.\n"},
+     "a.txt:2: 'id' must be an absolute URI"),
+    ({"a.txt": "date 2025-10-01 A\n\nText.\n",
+      "b.md": f"---\ntitle: B\ndate: 2025-10-02\nid: {entry_id('a')}\n---\nText.\n"},
+     f"b.md:1: entry ID '{entry_id('a')}' is already used by "),
+])
+def test_bad_or_duplicate_ids_are_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                         files: dict[str, str], message: str) -> None:
+    root = make_site(tmp_path)
+    for name, text in files.items():
+        write(root, name, text)
+    assert build(root) == 1
+    assert f"{root / 'content'}/{message}" in capsys.readouterr().err
