@@ -32,7 +32,7 @@ from watchdog.observers.api import BaseObserver
 
 from feedgen_app.build import plan_site
 from feedgen_app.config import load_site
-from feedgen_app.content import find_article_files, read_articles
+from feedgen_app.content import read_articles, read_media
 from feedgen_app.errors import ContentError, FeedAppError
 from feedgen_app.model import Article, Site
 from feedgen_app.publish import write_site
@@ -143,8 +143,9 @@ class PreviewState:
 
     build: int = 0
     problems: tuple[str, ...] = ()
-    problems_mtime: float = 0.0
     has_site: bool = False
+    served: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Per file: the ETag and Last-Modified of the last answer (see `next_last_modified`)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -158,7 +159,8 @@ def build_preview(options: PreviewOptions, out_dir: Path, base_url: str) -> Buil
         if report.problems:
             raise ContentError(*report.problems)
         published = report.published(now)
-        write_site(out_dir, plan_site(site, published), content_dir=options.content_dir)
+        files = plan_site(site, published, read_media(options.content_dir))
+        write_site(out_dir, files, content_dir=options.content_dir)
     except FeedAppError as exc:
         return BuildOutcome(problems=exc.problems, seconds=time.monotonic() - started)
     scheduled = report.scheduled(now)
@@ -216,8 +218,6 @@ class PreviewServer:
             self.state.problems = outcome.problems
             if outcome.ok:
                 self.state.has_site = True
-            else:
-                self.state.problems_mtime = newest_input_mtime(self.options)
         self.next_due = outcome.due_in
         self.on_build(outcome)
         return outcome
@@ -286,18 +286,19 @@ def bind_server(host: str, port: int) -> PreviewHTTPServer:
         raise ServeError(f"{host}:{port}: cannot listen: {exc.strerror or exc}{hint}") from None
 
 
-def newest_input_mtime(options: PreviewOptions) -> float:
-    """The newest modification time among the inputs (dates a failed build's error box)."""
-    paths = [options.config]
-    if options.content_dir.is_dir():
-        paths += find_article_files(options.content_dir)
-    times = []
-    for path in paths:
-        try:
-            times.append(path.stat().st_mtime)
-        except OSError:
-            continue
-    return max(times, default=0.0)
+def next_last_modified(previous: tuple[str, int] | None, etag: str, mtime: int) -> int:
+    """The Last-Modified (whole seconds) for a file answered with `etag`.
+
+    The same bytes keep the date of the previous answer, even though a rebuild rewrote the file.
+    Changed bytes get the file's time, but at least a second past the previous answer's: HTTP
+    dates have whole seconds, and two builds within one second must not let an
+    If-Modified-Since match a version the browser has not seen (a reload would get a 304).
+    """
+    if previous is None:
+        return mtime
+    if previous[0] == etag:
+        return previous[1]
+    return max(mtime, previous[1] + 1)
 
 
 class ChangeHandler(FileSystemEventHandler):
@@ -489,14 +490,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def send_file(self, path: Path, data: bytes, mtime: int, status: HTTPStatus,
                   head: bool) -> None:
         content_type = media_type(path, data)
+        state = self.server.preview.state
         if content_type.startswith("text/html"):
-            state = self.server.preview.state
             with state.lock:
                 build, problems, has_site = state.build, state.problems, state.has_site
-                if problems:
-                    mtime = max(mtime, int(state.problems_mtime))
             data = inject_preview(data, build, problems, has_site)
         etag = f'"{hashlib.sha256(data).hexdigest()[:32]}"'
+        with state.lock:
+            mtime = next_last_modified(state.served.get(str(path)), etag, mtime)
+            state.served[str(path)] = (etag, mtime)
         validators = {"ETag": etag, "Last-Modified": formatdate(mtime, usegmt=True)}
         if status == HTTPStatus.OK and is_not_modified(
                 self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"), etag,

@@ -22,7 +22,13 @@ import pytest
 
 from conftest import CASES, FIXED_NOW
 from feedgen_app.cli import main
-from feedgen_app.serve import inject_preview, is_not_modified, media_type, resolve_site_path
+from feedgen_app.serve import (
+    inject_preview,
+    is_not_modified,
+    media_type,
+    next_last_modified,
+    resolve_site_path,
+)
 
 START_TIMEOUT = 60.0
 REBUILD_DEADLINE = 2.0  # the issue's promise: an edit is served rebuilt within two seconds
@@ -135,8 +141,10 @@ def wait_for(preview: Preview, path: str, predicate: Callable[[str], bool],
 
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
-    """One server for the read-only tests."""
-    running = start_preview(copy_site(tmp_path_factory.mktemp("serve") / "site"))
+    """One server for the read-only tests (the markdown case plus a media file)."""
+    site = copy_site(tmp_path_factory.mktemp("serve") / "site")
+    (site / "content" / "grafik.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(64)))
+    running = start_preview(site)
     yield running
     assert running.stop() == 0
 
@@ -158,6 +166,7 @@ def own_preview(tmp_path: Path) -> Iterator[Preview]:
     ("/atom.xml", "application/atom+xml"),
     ("/rss.xml", "application/rss+xml"),
     ("/feed.json", "application/feed+json"),
+    ("/grafik.png", "image/png"),
 ])
 def test_serve_sends_the_right_media_types(preview: Preview, path: str, media: str) -> None:
     status, headers, body = preview.get(path)
@@ -286,7 +295,8 @@ def test_the_terminal_shows_the_build_summary_without_colour(preview: Preview) -
 # --- rebuilding --------------------------------------------------------------------------------
 
 def test_an_edited_article_is_served_rebuilt_within_two_seconds(own_preview: Preview) -> None:
-    assert "In der Nacht wurden die Uhren" in own_preview.text("/zeitumstellung/")
+    _, before, body = own_preview.get("/zeitumstellung/")
+    assert "In der Nacht wurden die Uhren" in body.decode("utf-8")
     article = own_preview.site / "content" / "2025-10-26-zeitumstellung.txt"
     text = article.read_text(encoding="utf-8")
     article.write_text(text.replace("In der Nacht wurden die Uhren",
@@ -296,6 +306,12 @@ def test_an_edited_article_is_served_rebuilt_within_two_seconds(own_preview: Pre
     page = wait_for(own_preview, "/zeitumstellung/", lambda b: "Frisch bearbeitet" in b, deadline)
     assert "Frisch bearbeitet: In der Nacht" in page
     assert "Frisch bearbeitet" in own_preview.text("/atom.xml")
+    # the old copy's date must not validate the new page, even within the same second
+    status, after, body = own_preview.get("/zeitumstellung/",
+                                          {"If-Modified-Since": before["Last-Modified"]})
+    assert status == 200 and "Frisch bearbeitet" in body.decode("utf-8")
+    assert parsedate_to_datetime(after["Last-Modified"]) > \
+        parsedate_to_datetime(before["Last-Modified"])
 
 
 def test_a_config_change_is_served_rebuilt(own_preview: Preview) -> None:
@@ -438,6 +454,14 @@ def test_is_not_modified_follows_rfc_9110() -> None:
     assert not is_not_modified(None, None, '"a"', stamp)
 
 
+def test_last_modified_moves_on_whenever_the_bytes_change() -> None:
+    assert next_last_modified(None, '"a"', 100) == 100
+    assert next_last_modified(('"a"', 100), '"a"', 105) == 100  # same bytes, rewritten file
+    assert next_last_modified(('"a"', 100), '"b"', 100) == 101  # new bytes in the same second
+    assert next_last_modified(('"a"', 100), '"b"', 90) == 101
+    assert next_last_modified(('"a"', 100), '"b"', 107) == 107
+
+
 def test_inject_preview_adds_a_script_tag_and_an_escaped_error_box() -> None:
     html = b"<!DOCTYPE html><HTML><HEAD><title>x</title></HEAD><BODY class='a'><p>x</p></BODY>"
     out = inject_preview(html, 7, ("content/a.txt:1: <script>alert(1)</script>",), True)
@@ -447,3 +471,47 @@ def test_inject_preview_adds_a_script_tag_and_an_escaped_error_box() -> None:
     assert "content/a.txt:1: &lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert not INLINE_SCRIPT.search(text)
     assert inject_preview(b"<p>ohne Kopf</p>", 1, (), True).startswith(b"<script src=")
+
+
+# --- live reload in a real browser, under the pages' Content-Security-Policy -------------------
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.mark.browser
+def test_the_browser_reloads_after_an_edit_and_shows_a_broken_build(own_preview: Preview) -> None:
+    import importlib.util
+
+    from conftest import IN_CI, require_tool
+
+    chromium = require_tool("chromium")
+    if importlib.util.find_spec("playwright") is None:
+        if IN_CI:
+            pytest.fail("Playwright for Python is not installed; CI must have it")
+        pytest.skip("Playwright for Python is not installed (pip install -e '.[test]')")
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(locale="de-DE").new_page()
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.goto(own_preview.url + "zeitumstellung/")
+            assert "Content-Security-Policy" in page.content()  # the page forbids inline script
+            page.wait_for_timeout(700)  # the reload script has polled at least once
+            article = own_preview.site / "content" / "2025-10-26-zeitumstellung.txt"
+            article.write_text(article.read_text(encoding="utf-8").replace(
+                "In der Nacht", "Im Browser neu geladen: In der Nacht"), encoding="utf-8")
+            page.get_by_text("Im Browser neu geladen").wait_for(timeout=5000)
+            broken = own_preview.site / "content" / "2025-11-20-kaputt.txt"
+            broken.write_text("date 2025-11-20 Kaputt\n", encoding="utf-8")
+            box = page.wait_for_selector("#feedgen-preview-error", timeout=5000)
+            assert box is not None and "kaputt.txt:1:" in box.inner_text()
+            assert box.evaluate("e => getComputedStyle(e).position") == "fixed"
+            assert "Im Browser neu geladen" in page.inner_text("body")  # the last good site
+        finally:
+            browser.close()
+    assert problems == []
