@@ -45,7 +45,7 @@ from feedgen_app.model import Article, Site
 CACHE_DIR = Path(".feedgen-cache")
 """The default cache folder, relative to the working folder."""
 INDEX = "index.bin"
-SCHEMA = 1
+SCHEMA = 2
 MAGIC = b"feedgen-app build cache\n"
 RACY_SECONDS = 2.0
 """A file modified this close to the cache's own write time is hashed again (mtime granularity)."""
@@ -157,15 +157,19 @@ def decode_value(data: Any) -> Any:
     raise ValueError(f"unexpected cached tag {tag!r}")
 
 
-def encode_article(article: Article) -> Any:
-    return encode_value(article)
+_ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
+
+
+def encode_article(article: Article) -> list[Any]:
+    """An Article as its field values in declaration order (the header names the fields)."""
+    return [encode_value(getattr(article, name)) for name in _ARTICLE_FIELDS]
 
 
 def decode_article(data: Any) -> Article:
-    article = decode_value(data)
-    if not isinstance(article, Article):
+    if not isinstance(data, list) or len(data) != len(_ARTICLE_FIELDS):
         raise ValueError("cached record is not an article")
-    return article
+    values: list[Any] = [v if type(v) is str else decode_value(v) for v in data]
+    return Article(*values)
 
 
 # ---------------------------------------------------------------------------------------------

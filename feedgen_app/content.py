@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -130,13 +131,18 @@ def read_media(content_dir: Path) -> dict[str, bytes]:
 def find_article_files(content_dir: Path) -> list[Path]:
     """Article files (.txt, .md) below `content_dir`, hidden ones skipped, in a stable order."""
     found = []
-    for path in content_dir.rglob("*"):
-        relative = path.relative_to(content_dir)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.suffix in ARTICLE_SUFFIXES and path.is_file():
-            found.append(path)
-    return sorted(found)
+    # os.walk, not Path.rglob: the same files (symlinked folders not entered, hidden ones
+    # pruned), several times faster for tens of thousands of articles.
+    for folder, dirs, names in os.walk(content_dir):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        base = Path(folder)
+        for name in names:
+            if name.startswith(".") or os.path.splitext(name)[1] not in ARTICLE_SUFFIXES:
+                continue
+            path = base / name
+            if path.is_file():
+                found.append(path)
+    return sorted(found, key=lambda path: path.parts)
 
 
 def refuse_duplicate_slugs(articles: Iterable[Article]) -> tuple[list[Article], list[str]]:

@@ -30,7 +30,7 @@ def absolutize_urls(body: str, base_url: str) -> str:
     Only those attribute values change; every other byte of the HTML stays as it was, so a
     feed's content differs from the page only where a reader would otherwise lose the link.
     """
-    if not _URL_ATTRIBUTE_NAME.search(body):
+    if "=" not in body or not _URL_ATTRIBUTE_NAME.search(body):
         return body  # no attribute that could hold a URL: nothing to resolve (the common case)
     finder = _StartTagFinder()
     finder.feed(body)
