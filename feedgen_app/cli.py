@@ -294,8 +294,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     if is_build_unchanged(cache, build_key, args.out):  # nothing changed: write nothing
         site_hash = str(cache.last_build.get("site_hash", ""))
     else:
-        plan = plan_site(site, published, read_media(args.content))
-        write_site(args.out, plan, content_dir=args.content)
+        bar.show(f"{len(published)} Artikel: Seiten und Feeds werden geschrieben …")
+        try:
+            plan = plan_site(site, published, read_media(args.content))
+            write_site(args.out, plan, content_dir=args.content)
+        finally:
+            bar.finish()
         site_hash = hash_site(plan)
         del plan
         record_build(cache, build_key, args.out, {"site_hash": site_hash})
@@ -480,6 +484,12 @@ class ProgressBar:
             return
         filled = self.WIDTH * done // total if total else self.WIDTH
         line = f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total} {label}"
+        self.show(line)
+
+    def show(self, line: str) -> None:
+        """Replace the bar's line with `line` (once the build has run over a second)."""
+        if not self.enabled or self.clock() - self.started < self.delay:
+            return
         self.stream.write("\r" + line.ljust(self.shown))
         self.stream.flush()
         self.shown = max(self.shown, len(line))
@@ -545,7 +555,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not out.quiet:
         hint = (f"Neuer Artikel {status} {when}: Text in {path} schreiben, dann "
                 "`feedgen-app serve` für die Vorschau.")
-        print(out.paint(hint, "dim", out.err), file=out.err)
+        print(out.paint(hint, "dim", out.err), file=out.err, flush=True)
     return 0
 
 

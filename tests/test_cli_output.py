@@ -173,3 +173,16 @@ def test_build_on_a_pipe_draws_no_progress_bar(site: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     assert build(site) == 0
     assert "Artikel gelesen" not in capsys.readouterr().err
+
+
+def test_the_writing_phase_replaces_the_bar_once_a_second_has_passed() -> None:
+    clock, stream = FakeClock(), Terminal()
+    bar = ProgressBar(stream, enabled=True, started=100.0, clock=clock)
+    bar.show("Seiten und Feeds werden geschrieben …")
+    assert stream.getvalue() == ""
+    clock.now = 102.0
+    bar.update(4, 4)
+    bar.show("kurz")
+    assert stream.getvalue().endswith("\rkurz" + " " * (len(stream.getvalue().split("\r")[1]) - 4))
+    bar.finish()
+    assert stream.getvalue().endswith("\r")
