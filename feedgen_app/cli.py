@@ -218,7 +218,7 @@ def make_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES["serve"], formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_site_options(serve)
-    serve.add_argument("--port", type=int, default=8000,
+    serve.add_argument("--port", type=port_number, default=8000,
                        help="port (default: 8000; 0 picks a free one)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this computer only)")
@@ -676,6 +676,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def port_number(raw: str) -> int:
+    """argparse type for --port: 0 (any free port) to 65535."""
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a port number (0-65535)")
+    return value
 
 
 def stop_on_sigterm(signum: int, frame: object) -> None:

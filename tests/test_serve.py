@@ -515,3 +515,23 @@ def test_the_browser_reloads_after_an_edit_and_shows_a_broken_build(own_preview:
         finally:
             browser.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("argv", [["--port", "70000"], ["--port", "-1"], ["--port", "acht"],
+                                  ["--now", "gestern"]])
+def test_bad_serve_options_are_usage_errors(argv: list[str], tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    site = copy_site(tmp_path / "site")
+    code = main(["serve", "--content", str(site / "content"), "--config",
+                 str(site / "feed.yaml"), *argv])
+    assert code == 2
+    assert argv[0] in capsys.readouterr().err
+
+
+def test_serve_without_a_content_folder_exits_1(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    site = copy_site(tmp_path / "site")
+    code = main(["serve", "--content", str(site / "fehlt"), "--config", str(site / "feed.yaml"),
+                 "--port", "0"])
+    assert code == 1
+    assert f"{site / 'fehlt'}:1: content folder not found" in capsys.readouterr().err
