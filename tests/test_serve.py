@@ -32,6 +32,9 @@ from feedgen_app.serve import (
 
 START_TIMEOUT = 60.0
 REBUILD_DEADLINE = 2.0  # the issue's promise: an edit is served rebuilt within two seconds
+_SCRIPT = Path(sys.executable).with_name("feedgen-app")
+FEEDGEN_APP = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-m", "feedgen_app"]
+"""The installed `feedgen-app` console script beside this Python (else `python -m`)."""
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 
 
@@ -92,7 +95,7 @@ def copy_site(target: Path) -> Path:
 
 def start_preview(site: Path, *extra: str) -> Preview:
     """Start `feedgen-app serve --port 0` (a free port) and wait for its address."""
-    argv = [sys.executable, "-m", "feedgen_app", "serve", "--content", str(site / "content"),
+    argv = [*FEEDGEN_APP, "serve", "--content", str(site / "content"),
             "--config", str(site / "feed.yaml"), "--host", "127.0.0.1", "--port", "0",
             "--now", FIXED_NOW, *extra]
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
