@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -129,6 +130,8 @@ def check_new_slug(content_dir: Path, new: NewArticle, report: ContentReport) ->
         raise ContentError(f"{where}: the title is empty; give the article a title")
     if "\n" in title or "\r" in title:
         raise ContentError(f"{where}: the title must be one line")
+    if any(unicodedata.category(char) == "Cc" for char in title):
+        raise ContentError(f"{where}: the title contains a control character; type it again")
     slug = new.slug if new.slug is not None else slugify(title)
     if not slug:
         raise ContentError(f"{where}: the title {title!r} gives no slug (it has no letters "

@@ -97,6 +97,18 @@ def test_new_refuses_a_title_without_letters(site: Path,
     assert list((site / "content").iterdir()) == []
 
 
+@pytest.mark.parametrize(("title", "message"), [
+    ("", "the title is empty"),
+    ("Zeile eins\nZeile zwei", "the title must be one line"),
+    ("Glocke\x07", "control character"),
+])
+def test_new_refuses_unusable_titles(site: Path, title: str, message: str,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert new(site, title) == 1
+    assert message in capsys.readouterr().err
+    assert list((site / "content").iterdir()) == []
+
+
 # --- new: refusals -----------------------------------------------------------------------------
 
 def test_new_refuses_to_overwrite_an_existing_article(
