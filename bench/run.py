@@ -435,7 +435,8 @@ def count_pages(root: Path) -> int:
 
 
 def run_size(size: int, names: Sequence[str], repeats: int, workdir: Path,
-             log: Callable[[str], None]) -> dict[str, dict[str, list[Sample]]]:
+             log: Callable[[str], None],
+             cases: Sequence[str] = CASES) -> dict[str, dict[str, list[Sample]]]:
     """Every case for every tool at one corpus size; samples per tool and case."""
     root = workdir / f"n{size}"
     shutil.rmtree(root, ignore_errors=True)
@@ -457,14 +458,18 @@ def run_size(size: int, names: Sequence[str], repeats: int, workdir: Path,
             pages = count_pages(tool.output)
             if pages < size:
                 raise RuntimeError(f"{tool.name}: {pages} article pages for {size} articles")
-            samples["noop"].append(tool.build())
-            edited = tool.write_story(make_story(size - 1, extra=f"Nachtrag {repeat}: "
-                                                  "Die Zahlen wurden am Abend bestätigt."))
-            samples["edit"].append(tool.build())
-            new = tool.write_story(added)
-            samples["add"].append(tool.build())
-            new.unlink()
-            edited.write_text(tool.source(newest)[1], encoding="utf-8")
+            if "noop" in cases:
+                samples["noop"].append(tool.build())
+            if "edit" in cases:
+                edited = tool.write_story(make_story(size - 1, extra=f"Nachtrag {repeat}: "
+                                                      "Die Zahlen wurden am Abend bestätigt."))
+                samples["edit"].append(tool.build())
+            if "add" in cases:
+                new = tool.write_story(added)
+                samples["add"].append(tool.build())
+                new.unlink()
+            if "edit" in cases:
+                edited.write_text(tool.source(newest)[1], encoding="utf-8")
             log(f"  {tool.name} n={size} repeat {repeat + 1}/{repeats}: cold "
                 f"{samples['cold'][-1].wall:.2f}s")
         results[tool.name] = samples
@@ -522,6 +527,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                              "1 at 100,000)")
     parser.add_argument("--tools", default=",".join(TOOLS),
                         help=f"comma-separated subset of {','.join(TOOLS)}")
+    parser.add_argument("--cases", default=",".join(CASES),
+                        help=f"comma-separated subset of {','.join(CASES)} (cold always runs)")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="where corpora and outputs go (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the working folder")
@@ -555,7 +562,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             repeats = args.repeats or (1 if args.quick or size >= 50_000 else
                                        5 if size < 5_000 else 3)
             results = run_size(size, names, repeats, workdir,
-                               lambda line: print(line, file=sys.stderr, flush=True))
+                               lambda line: print(line, file=sys.stderr, flush=True),
+                               [c.strip() for c in args.cases.split(",")])
             print("\n" + format_table(size, results) + "\n", flush=True)
             raw[str(size)] = {tool: {case: [vars(s) for s in samples]
                                      for case, samples in cases.items()}

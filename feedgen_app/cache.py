@@ -331,9 +331,16 @@ def hash_inputs(cache: BuildCache, other_files: Iterable[Path]) -> dict[str, str
     return dict(cache.hashes)
 
 
+ENVIRONMENT_VARIABLES = ("TZ", "LANG", "LC_ALL", "LC_CTYPE", "LC_TIME", "PYTHONHASHSEED")
+"""The output must not depend on these; they are part of the key anyway, so that a build under
+another TZ or locale really parses again (and a determinism test cannot pass from the cache)."""
+
+
 def sign_site(site: Site, content_dir: Path) -> str:
     """Everything besides the file itself that an article's parse depends on."""
-    text = json.dumps([describe_environment(), repr(site), str(content_dir), hash_package_data()])
+    environment = [os.environ.get(name) for name in ENVIRONMENT_VARIABLES]
+    text = json.dumps([describe_environment(), repr(site), str(content_dir), hash_package_data(),
+                       environment])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

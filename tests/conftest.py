@@ -74,3 +74,13 @@ def case_copy(tmp_path: Path):
         return target
 
     return copy
+
+
+@pytest.fixture(autouse=True)
+def isolated_build_cache(tmp_path_factory: pytest.TempPathFactory,
+                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process builds use a fresh build cache per test, not ./.feedgen-cache (shared by
+    every test and every pytest run in the working folder)."""
+    import feedgen_app.cli
+
+    monkeypatch.setattr(feedgen_app.cli, "CACHE_DIR", tmp_path_factory.mktemp("build-cache"))
