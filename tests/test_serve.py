@@ -493,23 +493,44 @@ def test_the_browser_reloads_after_an_edit_and_shows_a_broken_build(own_preview:
         if IN_CI:
             pytest.fail("Playwright for Python is not installed; CI must have it")
         pytest.skip("Playwright for Python is not installed (pip install -e '.[test]')")
+    problems: list[str] = []
+    failures: list[BaseException] = []
+
+    def drive() -> None:
+        try:
+            drive_browser(own_preview, chromium, problems)
+        except BaseException as exc:  # handed to the test's thread below
+            failures.append(exc)
+
+    # A thread of its own: the sync API refuses to run where another test session's
+    # Playwright (tests/browser/) already runs an event loop.
+    worker = threading.Thread(target=drive, name="browser")
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive(), "the browser test hung"
+    if failures:
+        raise failures[0]
+    assert problems == []
+
+
+def drive_browser(preview: Preview, chromium: str, problems: list[str]) -> None:
+    """Open an article page, edit it, break the build; the page must follow by itself."""
     from playwright.sync_api import sync_playwright
 
-    problems: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_context(locale="de-DE").new_page()
             page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: problems.append(str(e)))
-            page.goto(own_preview.url + "zeitumstellung/")
+            page.goto(preview.url + "zeitumstellung/")
             assert "Content-Security-Policy" in page.content()  # the page forbids inline script
             page.wait_for_timeout(700)  # the reload script has polled at least once
-            article = own_preview.site / "content" / "2025-10-26-zeitumstellung.txt"
+            article = preview.site / "content" / "2025-10-26-zeitumstellung.txt"
             article.write_text(article.read_text(encoding="utf-8").replace(
                 "In der Nacht", "Im Browser neu geladen: In der Nacht"), encoding="utf-8")
             page.get_by_text("Im Browser neu geladen").wait_for(timeout=5000)
-            broken = own_preview.site / "content" / "2025-11-20-kaputt.txt"
+            broken = preview.site / "content" / "2025-11-20-kaputt.txt"
             broken.write_text("date 2025-11-20 Kaputt\n", encoding="utf-8")
             box = page.wait_for_selector("#feedgen-preview-error", timeout=5000)
             assert box is not None and "kaputt.txt:1:" in box.inner_text()
@@ -517,7 +538,6 @@ def test_the_browser_reloads_after_an_edit_and_shows_a_broken_build(own_preview:
             assert "Im Browser neu geladen" in page.inner_text("body")  # the last good site
         finally:
             browser.close()
-    assert problems == []
 
 
 @pytest.mark.parametrize("argv", [["--port", "70000"], ["--port", "-1"], ["--port", "acht"],
