@@ -23,8 +23,10 @@ import dataclasses
 import hashlib
 import json
 import marshal
+import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -362,13 +364,19 @@ def parse_articles(paths: Sequence[Path], site: Site, content_dir: Path,
     if workers <= 1:
         return dict(map(_parse_one, jobs))
     chunk = max(16, len(jobs) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # fork: the workers start in milliseconds and need no re-import (`python -m feedgen_app`
+    # as a main module could not be re-imported by spawn); only used single-threaded.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         return dict(pool.map(_parse_one, jobs, chunksize=chunk))
 
 
 def choose_workers(count: int) -> int:
-    """Worker processes for parsing `count` articles: 1 (serial) for small sites."""
-    if count < POOL_MIN_ARTICLES:
+    """Worker processes for parsing `count` articles: 1 (serial) for small sites, and when
+    this process runs other threads (forking them is unsafe) or cannot fork."""
+    if count < POOL_MIN_ARTICLES or threading.active_count() > 1:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return max(1, min(os.cpu_count() or 1, 8))
 
