@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import nh3
 
 ALLOWED_TAGS = frozenset({
@@ -53,3 +56,18 @@ def sanitize_html(html: str) -> str:
         strip_comments=True,
         link_rel=None,
     )
+
+
+_FIRST_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(.*?)</p>", re.DOTALL)
+
+
+def first_paragraph_text(safe_html: str) -> str:
+    """The plain text of the first paragraph of sanitized HTML ("" if there is none).
+
+    Read from the sanitized HTML, so text inside dropped elements (a `<script>`) never
+    reaches a summary.
+    """
+    match = _FIRST_PARAGRAPH.search(safe_html)
+    if match is None:
+        return ""
+    return " ".join(unescape(nh3.clean(match.group(1), tags=set())).split())

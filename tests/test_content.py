@@ -140,3 +140,13 @@ def test_hidden_files_and_other_suffixes_are_ignored(tmp_path: Path) -> None:
     write(tmp_path, "ok.txt", "date 2025-01-01 A\nText.\n")
     report = read_articles(tmp_path, SITE)
     assert [a.slug for a in report.articles] == ["ok"] and report.problems == ()
+
+
+def test_markdown_summary_never_contains_text_of_dropped_script(tmp_path: Path) -> None:
+    path = write(tmp_path, "x.md", (
+        "---\ntitle: T\ndate: 2025-07-01\n---\n"
+        'Harmlos beginnt es.<script>alert("body")</script> Und &amp; weiter.\n'
+    ))
+    article = read_article(path, SITE)
+    assert article.summary == "Harmlos beginnt es. Und & weiter."
+    assert "alert" not in article.content_html
