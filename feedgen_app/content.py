@@ -18,7 +18,7 @@ from feedgen_app.config import is_language_tag, parse_author
 from feedgen_app.dates import DateFormatError, parse_date, split_date
 from feedgen_app.errors import ContentError
 from feedgen_app.model import Article, Site, sort_articles
-from feedgen_app.sanitize import sanitize_html
+from feedgen_app.sanitize import first_paragraph_text, sanitize_html
 from feedgen_app.yamlkeys import load_mapping
 
 ARTICLE_SUFFIXES = (".txt", ".md")
@@ -374,7 +374,7 @@ def parse_markdown(text: str, path: Path, site: Site) -> Article:
     fields = _front_matter_fields(meta.values, meta.lines, meta.scalars, path, site)
     body = "\n".join(lines[end + 1:])
     html = sanitize_html(_MARKDOWN.render(body))
-    summary = fields.pop("summary", None) or first_paragraph_text(body)
+    summary = fields.pop("summary", None) or first_paragraph_text(html)
     return Article(source=str(path), summary=summary, content_html=html, **fields)
 
 
@@ -458,21 +458,6 @@ def _date_value(key: str, values: dict[str, Any], scalars: dict[str, str], at: A
     except DateFormatError as exc:
         problems.append(f"{at(key)}: {key!r}: {exc}")
         return None
-
-
-def first_paragraph_text(markdown: str) -> str:
-    """The plain text of the first paragraph of a Markdown body ("" if there is none)."""
-    tokens = _MARKDOWN.parse(markdown)
-    for opening, inline in zip(tokens, tokens[1:], strict=False):
-        if opening.type == "paragraph_open" and inline.children is not None:
-            parts = []
-            for child in inline.children:
-                if child.type in ("text", "code_inline"):
-                    parts.append(child.content)
-                elif child.type in ("softbreak", "hardbreak"):
-                    parts.append(" ")
-            return "".join(parts).strip()
-    return ""
 
 
 def slug_from_path(path: Path) -> str:
