@@ -12,7 +12,10 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
-VALIDATORS = SHARED / "validators"
+VENDORED_VALIDATORS = Path(__file__).resolve().parent / "validators"
+"""A verbatim copy of shared/validators for runners outside this workplace (GitHub's);
+test_reference_copies.py fails if it drifts from the shared original."""
+VALIDATORS = SHARED / "validators" if (SHARED / "validators").is_dir() else VENDORED_VALIDATORS
 CASES = Path(__file__).resolve().parent / "cases"
 FIXED_NOW = "2026-01-01T00:00:00+01:00"
 IN_CI = os.environ.get("CI") == "true"

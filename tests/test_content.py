@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED
+from conftest import REPO
 from feedgen_app.content import is_subheading, read_article, read_articles, slugify
 from feedgen_app.errors import ContentError
 from feedgen_app.model import Author, Site
 
 SITE = Site(title="T", base_url="https://example.org/", author=Author("Redaktion"),
             id_authority="example.org,2025")
-SEED = SHARED / "seeds" / "000_63c87fada72d764c.txt"
+SEED = REPO / "content" / "2025-10-08-amazon-mischt-gesundheitswesen-auf.txt"
 
 
 def write(tmp_path: Path, name: str, data: str | bytes) -> Path:
