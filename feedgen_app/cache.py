@@ -47,6 +47,7 @@ from feedgen_app.model import Article, Site
 CACHE_DIR = Path(".feedgen-cache")
 """The default cache folder, relative to the working folder."""
 INDEX = "index.bin"
+ARTICLES = "articles.bin"
 SCHEMA = 2
 MAGIC = b"feedgen-app build cache\n"
 RACY_SECONDS = 2.0
@@ -193,7 +194,9 @@ class BuildCache:
     """When the loaded cache was written (0: no cache was loaded)."""
     warnings: list[str] = field(default_factory=list)
     dirty: bool = False
-    """Something changed that `save_cache` must write."""
+    """Something in the index changed that `save_cache` must write."""
+    articles_loaded: bool = False
+    articles_dirty: bool = False
     hashes: dict[str, str] = field(default_factory=dict)
     """path -> SHA-256 of every input file hashed in this build (not saved)."""
     reused: int = 0
@@ -203,29 +206,66 @@ class BuildCache:
 
 
 def load_cache(directory: Path) -> BuildCache:
-    """The cache in `directory`; an empty one (with a warning) unless it is ours and intact."""
+    """The cache in `directory`; an empty one (with a warning) unless it is ours and intact.
+
+    Only the index is read here; the parsed articles (`ARTICLES`, the bulk) are read by
+    `load_articles` when a build needs them, so an unchanged build never reads them."""
     cache = BuildCache(directory=directory)
-    path = directory / INDEX
+    payload = _read_cache_file(cache, directory / INDEX)
+    if payload is None:
+        return cache
+    files, last = payload.get("files"), payload.get("last")
+    if not (isinstance(files, dict) and isinstance(last, dict)
+            and all(isinstance(v, list) and len(v) == 4 for v in files.values())):
+        cache.warnings.append(f"{directory / INDEX}:1: warning: the build cache is corrupt "
+                              "(bad sections); ignoring it and building without it")
+        return cache
+    cache.files, cache.last_build = files, last
+    cache.written_ns = int(payload.get("written_ns", 0))
+    return cache
+
+
+def load_articles(cache: BuildCache) -> None:
+    """Read the parsed articles into `cache.articles` (once); a bad file is a warning."""
+    if cache.articles_loaded:
+        return
+    cache.articles_loaded = True
+    path = cache.directory / ARTICLES
+    payload = _read_cache_file(cache, path) if cache.written_ns else None
+    articles = payload.get("articles") if payload is not None else None
+    if payload is not None and not (
+            isinstance(articles, dict)
+            and all(isinstance(v, list) and len(v) == 3 for v in articles.values())):
+        cache.warnings.append(f"{path}:1: warning: the build cache is corrupt (article "
+                              "entries); parsing every article")
+        articles = None
+    cache.articles = articles if isinstance(articles, dict) else {}
+
+
+def _read_cache_file(cache: BuildCache, path: Path) -> dict[str, Any] | None:
+    """A cache file's payload, or None (with a warning unless the file does not exist)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return cache
+        return None
     except OSError as exc:
         cache.warnings.append(f"{path}:1: warning: cannot read the build cache "
                               f"({exc.strerror}); building without it")
-        return cache
+        return None
     problem = _check_cache_bytes(data)
+    payload: Any = None
     if problem is None:
         try:
             payload = marshal.loads(data[data.index(b"\n", len(MAGIC)) + 66:])
-            problem = _load_payload(cache, payload)
-        except (ValueError, EOFError, TypeError, KeyError) as exc:
+        except (ValueError, EOFError, TypeError) as exc:
             problem = f"the build cache is corrupt ({exc})"
+        if problem is None and not isinstance(payload, dict):
+            problem = "the build cache is corrupt (no mapping)"
     if problem is not None:
-        cache.files, cache.articles, cache.last_build = {}, {}, {}
         cache.warnings.append(f"{path}:1: warning: {problem}; ignoring it and building "
                               "without it (it is rewritten after this build)")
-    return cache
+        return None
+    return dict(payload)
 
 
 def _check_cache_bytes(data: bytes) -> str | None:
@@ -252,45 +292,34 @@ def _check_cache_bytes(data: bytes) -> str | None:
     return None
 
 
-def _load_payload(cache: BuildCache, payload: Any) -> str | None:
-    if not isinstance(payload, dict):
-        return "the build cache is corrupt (no mapping)"
-    files, articles, last = payload.get("files"), payload.get("articles"), payload.get("last")
-    if not (isinstance(files, dict) and isinstance(articles, dict) and isinstance(last, dict)):
-        return "the build cache is corrupt (missing sections)"
-    if not all(isinstance(v, list) and len(v) == 4 for v in files.values()):
-        return "the build cache is corrupt (file entries)"
-    if not all(isinstance(v, list) and len(v) == 3 for v in articles.values()):
-        return "the build cache is corrupt (article entries)"
-    cache.files, cache.articles, cache.last_build = files, articles, last
-    cache.written_ns = int(payload.get("written_ns", 0))
-    return None
-
-
 def save_cache(cache: BuildCache) -> None:
-    """Write the cache atomically (temporary file + rename) if anything in it changed; a failure
-    is a warning, not fatal."""
-    if not cache.dirty and cache.written_ns:
-        return
-    directory = cache.directory
-    path = directory / INDEX
-    payload = {"files": cache.files, "articles": cache.articles, "last": cache.last_build,
-               "written_ns": time.time_ns()}
+    """Write what changed of the cache, each file atomically (temporary file + rename); a
+    failure is a warning, not fatal. The articles are written before the index."""
+    try:
+        cache.directory.mkdir(parents=True, exist_ok=True)
+        tag = cache.directory / "CACHEDIR.TAG"
+        if not tag.exists():
+            tag.write_text(CACHEDIR_TAG, encoding="ascii")
+        if cache.articles_loaded and cache.articles_dirty:
+            _write_cache_file(cache.directory / ARTICLES, {"articles": cache.articles})
+        if cache.dirty or not cache.written_ns:
+            _write_cache_file(cache.directory / INDEX, {
+                "files": cache.files, "last": cache.last_build, "written_ns": time.time_ns()})
+    except OSError as exc:
+        cache.warnings.append(f"{cache.directory / INDEX}:1: warning: cannot write the build "
+                              f"cache ({exc.strerror}); the next build is a cold one")
+
+
+def _write_cache_file(path: Path, payload: dict[str, Any]) -> None:
     body = marshal.dumps(payload)
     header = json.dumps(describe_environment(), sort_keys=True).encode("utf-8")
     data = (MAGIC + header + b"\n" + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n"
             + body)
-    temporary = directory / f".{INDEX}.{os.getpid()}.tmp"
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        tag = directory / "CACHEDIR.TAG"
-        if not tag.exists():
-            tag.write_text(CACHEDIR_TAG, encoding="ascii")
         temporary.write_bytes(data)
         os.replace(temporary, path)
-    except OSError as exc:
-        cache.warnings.append(f"{path}:1: warning: cannot write the build cache "
-                              f"({exc.strerror}); the next build is a cold one")
+    finally:
         temporary.unlink(missing_ok=True)
 
 
@@ -386,6 +415,7 @@ def prepare_reader(cache: BuildCache, content_dir: Path, site: Site,
     """A `read_article` replacement for `read_articles`: cached articles come from the cache,
     the others are parsed up front (in parallel for many) and remembered for the next build."""
     signature = sign_site(site, content_dir)
+    load_articles(cache)
     hashes = hash_content_files(cache, article_paths)
     ready: dict[str, Article | tuple[str, ...]] = {}
     to_parse = []
@@ -402,7 +432,7 @@ def prepare_reader(cache: BuildCache, content_dir: Path, site: Site,
         to_parse.append(path)
     parsed = parse_articles(to_parse, site, content_dir, choose_workers(len(to_parse)))
     cache.reused, cache.parsed = len(ready), len(parsed)
-    cache.dirty = cache.dirty or bool(parsed)
+    cache.articles_dirty = cache.articles_dirty or bool(parsed)
     for source, result in parsed.items():
         digest = hashes.get(source)
         cache.articles.pop(source, None)
@@ -413,7 +443,7 @@ def prepare_reader(cache: BuildCache, content_dir: Path, site: Site,
     present = {str(p) for p in article_paths}
     for stale in [s for s in cache.articles if s not in present]:
         del cache.articles[stale]
-        cache.dirty = True
+        cache.articles_dirty = True
 
     def read(path: Path, site_: Site, content_dir_: Path | None = None) -> Article:
         result = ready.get(str(path))
@@ -492,3 +522,74 @@ def record_build(cache: BuildCache, key: str, out_dir: Path, extra: Mapping[str,
     outputs = stat_outputs(out_dir, list_output_files(out_dir)) or {}
     cache.last_build = {"key": key, "out": str(out_dir.absolute()), "outputs": outputs, **extra}
     cache.dirty = True
+
+
+# ---------------------------------------------------------------------------------------------
+# Recognising an unchanged build before reading any article
+
+
+@dataclass(frozen=True)
+class UnchangedBuild:
+    """What the last build published, for a build that finds nothing to do."""
+
+    published: int
+    scheduled: tuple[tuple[str, str, datetime], ...]
+    """(slug, title, due) of each waiting article, soonest first."""
+    site_hash: str
+
+
+def list_content_files(content_dir: Path) -> list[Path]:
+    """Every non-hidden file below `content_dir` (articles and media), in a stable order."""
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(content_dir):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        found.extend(Path(folder) / name for name in names if not name.startswith("."))
+    return sorted(found, key=lambda path: path.parts)
+
+
+def make_inputs_key(cache: BuildCache, site: Site, content_dir: Path, out_dir: Path,
+                    options: Mapping[str, Any]) -> str | None:
+    """The key of every input but "now": config, versions, templates, options, every content
+    file's hash; None when a file cannot be read (the full build reports it)."""
+    paths = list_content_files(content_dir)
+    hashes = hash_content_files(cache, paths)
+    if len(hashes) != len(paths):
+        return None
+    parts = [sign_site(site, content_dir), str(out_dir.absolute()),
+             sorted((k, repr(v)) for k, v in options.items()), sorted(hashes.items())]
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+def find_unchanged_build(cache: BuildCache, site: Site, content_dir: Path, out_dir: Path,
+                         options: Mapping[str, Any], now: datetime) -> UnchangedBuild | None:
+    """The last build, if its inputs are unchanged, "now" publishes the same articles and its
+    output is untouched; else None. Reads no article: stat (and hashes of changed files) only."""
+    early = cache.last_build.get("early")
+    if not isinstance(early, dict) or not content_dir.is_dir():
+        return None
+    stamp = now.timestamp()
+    if not early["from"] <= stamp < early["until"]:
+        return None
+    if make_inputs_key(cache, site, content_dir, out_dir, options) != early["inputs"]:
+        return None
+    if not is_build_unchanged(cache, str(cache.last_build.get("key")), out_dir):
+        return None
+    scheduled = tuple((slug, title, decode_value(due)) for slug, title, due in early["scheduled"])
+    return UnchangedBuild(published=early["published"], scheduled=scheduled,
+                          site_hash=str(cache.last_build.get("site_hash", "")))
+
+
+def remember_unchanged_check(cache: BuildCache, inputs_key: str | None,
+                             published: Sequence[Article], scheduled: Sequence[Article],
+                             problems: int) -> None:
+    """Store what `find_unchanged_build` needs after a clean build (none after problems)."""
+    if inputs_key is None or problems or not cache.last_build.get("key"):
+        cache.last_build.pop("early", None)
+        return
+    newest = max((a.published.timestamp() for a in published), default=-1e18)
+    soonest = min((a.published.timestamp() for a in scheduled), default=1e18)
+    early = {"inputs": inputs_key, "from": newest, "until": soonest, "published": len(published),
+             "scheduled": [[a.slug, a.title, encode_value(a.published)] for a in scheduled]}
+    if cache.last_build.get("early") != early:
+        cache.last_build["early"] = early
+        cache.dirty = True

@@ -29,12 +29,15 @@ from feedgen_app.authoring import (
 from feedgen_app.build import plan_site, subscription_feeds, summarize_build
 from feedgen_app.cache import (
     CACHE_DIR,
+    find_unchanged_build,
     hash_inputs,
     is_build_unchanged,
     load_cache,
     make_build_key,
+    make_inputs_key,
     prepare_reader,
     record_build,
+    remember_unchanged_check,
     save_cache,
 )
 from feedgen_app.check import check_site
@@ -280,6 +283,19 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 2
     bar = ProgressBar(sys.stderr, sys.stderr.isatty() and not out.quiet, started)
     cache = load_cache(args.cache_dir)
+    if not (args.verbose or args.summary or args.keep_going):
+        unchanged = find_unchanged_build(cache, site, args.content, args.out,
+                                         build_options(args), now)
+        if unchanged is not None:  # nothing changed: read no article, write no file
+            save_cache(cache)
+            for warning in cache.warnings:
+                print(warning, file=sys.stderr)
+            waiting = [Article(source="", slug=slug, title=title, published=due,
+                               author=site.author, summary="", content_html="", entry_id="")
+                       for slug, title, due in unchanged.scheduled]
+            out.info(format_summary(site, unchanged.published, waiting, 0,
+                                    time.monotonic() - started))
+            return 0
     report = read_articles(args.content, site, progress=bar.update,
                            prepare=lambda paths: prepare_reader(cache, args.content, site, paths))
     bar.finish()
@@ -303,10 +319,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         site_hash = hash_site(plan)
         del plan
         record_build(cache, build_key, args.out, {"site_hash": site_hash})
+    scheduled = report.scheduled(now)
+    remember_unchanged_check(cache, make_inputs_key(cache, site, args.content, args.out,
+                                                    build_options(args)),
+                             published, scheduled, len(report.problems))
     save_cache(cache)
     for warning in cache.warnings:
         print(warning, file=sys.stderr)
-    scheduled = report.scheduled(now)
     if args.summary is not None:
         summary = summarize_build(site, published, scheduled, now, site_hash)
         write_summary(args.summary, {**summary, "out": str(args.out)})

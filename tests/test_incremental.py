@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from conftest import CASES, FIXED_NOW
 from feedgen_app import cache as cache_module
 from feedgen_app.cache import (
+    ARTICLES,
     INDEX,
     decode_article,
     encode_article,
@@ -281,6 +282,34 @@ def test_a_bad_cache_is_ignored_with_a_warning(tmp_path: Path, kind: str,
     assert_same_as_cold(root, out, tmp_path)
     if kind != "unreadable":
         assert load_cache(cache_dir).warnings == []  # rewritten whole after the build
+
+
+def test_a_truncated_article_store_is_ignored_with_a_warning(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_corpus(tmp_path / "site", count=4)
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    build(root, out, cache_dir)
+    edit_article(root, 1)
+    truncate(cache_dir / ARTICLES)
+    capsys.readouterr()
+    build(root, out, cache_dir)
+    err = capsys.readouterr().err
+    assert f"{cache_dir / ARTICLES}:1: warning:" in err and "truncated" in err
+    assert_same_as_cold(root, out, tmp_path)
+
+
+def test_an_unchanged_build_reads_no_article_and_says_the_same(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_corpus(tmp_path / "site", count=3)
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    build(root, out, cache_dir)
+    first = capsys.readouterr().out
+    unreadable(cache_dir / ARTICLES)  # reading it now would warn
+    build(root, out, cache_dir)
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert first.rsplit(",", 1)[0] == captured.out.rsplit(",", 1)[0]  # all but the duration
+    assert "1 geplant für 1. Januar 2030" in captured.out
 
 
 def test_a_cache_from_another_version_is_not_used(tmp_path: Path,
