@@ -401,6 +401,10 @@ def _front_matter_fields(values: dict[str, Any], lines: dict[str, int],
     for key in ("title", "date"):
         if key not in values:
             problems.append(f"{path}:1: required front matter key {key!r} is missing")
+        elif values[key] is None:
+            problems.append(f"{at(key)}: {key!r} is empty; expected "
+                            + ("the article's title" if key == "title" else "a date such as "
+                               "2025-10-08T06:30"))
     title = text_value("title")
     published = _date_value("date", values, scalars, at, site, problems)
     updated = _date_value("updated", values, scalars, at, site, problems)
