@@ -205,6 +205,8 @@ class BuildCache:
     articles_dirty: bool = False
     hashes: dict[str, str] = field(default_factory=dict)
     """path -> SHA-256 of every input file hashed in this build (not saved)."""
+    inputs_keys: dict[str, str | None] = field(default_factory=dict)
+    """`make_inputs_key`'s results in this build (not saved)."""
     reused: int = 0
     """Articles taken from the cache in this build (not parsed again)."""
     parsed: int = 0
@@ -594,7 +596,20 @@ def list_content_files(content_dir: Path) -> list[Path]:
 def make_inputs_key(cache: BuildCache, site: Site, content_dir: Path, out_dir: Path,
                     options: Mapping[str, Any]) -> str | None:
     """The key of every input but "now": config, versions, templates, options, every content
-    file's hash; None when a file cannot be read (the full build reports it)."""
+    file's hash; None when a file cannot be read (the full build reports it).
+
+    Computed once per build (remembered in `cache`): the key of the inputs as they were
+    before the articles were read, so that a file changed during the build makes the next
+    build a real one."""
+    memo = json.dumps([repr(site), str(content_dir), str(out_dir.absolute()),
+                       sorted((k, repr(v)) for k, v in options.items())])
+    if memo not in cache.inputs_keys:
+        cache.inputs_keys[memo] = _make_inputs_key(cache, site, content_dir, out_dir, options)
+    return cache.inputs_keys[memo]
+
+
+def _make_inputs_key(cache: BuildCache, site: Site, content_dir: Path, out_dir: Path,
+                     options: Mapping[str, Any]) -> str | None:
     paths = list_content_files(content_dir)
     hashes = hash_content_files(cache, paths)
     if len(hashes) != len(paths):

@@ -5,6 +5,10 @@ Guarantees (Linux, where renameat2(RENAME_EXCHANGE) swaps two folders in one ste
 - the new site is written into `.<out>.new-<pid>` beside the output folder and swapped in with
   one atomic exchange, so a reader, a deploy or a `kill -9` at any moment sees either the old
   complete site or the new complete site;
+- double buffering: after the exchange the old site is kept as `.<out>.prev`; the next build
+  renames it to its `.<out>.new-<pid>` and, if it is exactly as its manifest says, removes that
+  manifest and changes only the files that differ (never writing into a file: unchanged ones
+  are hard links to the live site's), instead of writing and later deleting a whole tree;
 - one build at a time writes an output folder (`flock` on `.<out>.lock` beside it); leftovers
   of killed runs (`.<out>.new-*`, `.<out>.old-*`) are removed by the next run;
 - a folder is only replaced when it is empty or was written by feedgen-app: it carries the
@@ -177,7 +181,7 @@ def write_tree(root: Path, files: Mapping[str, bytes | KnownOutput],
             spare = None
     if spare is None:
         root.mkdir()
-        update_tree(root, files, digests, reusable, ({}, {root}))
+        update_tree(root, files, digests, reusable, ({}, {str(root)}))
     manifest = {name: digests[name] for name in sorted(files)}
     text = json.dumps({"generator": "feedgen-app", "files": manifest}, indent=1) + "\n"
     (root / MANIFEST).write_text(text, encoding="utf-8")
@@ -185,47 +189,54 @@ def write_tree(root: Path, files: Mapping[str, bytes | KnownOutput],
 
 def update_tree(root: Path, files: Mapping[str, bytes | KnownOutput], digests: Mapping[str, str],
                 reusable: Mapping[str, tuple[str, int, Path, int]],
-                spare: tuple[dict[str, tuple[str, int]], set[Path]]) -> None:
+                spare: tuple[dict[str, tuple[str, int]], set[str]]) -> None:
     """Make the files below `root` (listed in `spare`: path -> (SHA-256, inode), and its
-    folders) exactly `files`. Never writes into an existing file: it may be a hard link to a
-    file of the published site."""
+    folders, as strings) exactly `files`. Never writes into an existing file: it may be a hard
+    link to a file of the published site."""
     present, folders = spare
+    top = str(root)
     for name in sorted(set(present) - set(files), reverse=True):
-        target = root / name
-        target.unlink()
-        parent = target.parent
-        while parent != root and not any(parent.iterdir()):
-            parent.rmdir()
+        target = f"{top}/{name}"
+        os.unlink(target)
+        parent = os.path.dirname(target)
+        while parent != top and not os.listdir(parent):
+            os.rmdir(parent)
             folders.discard(parent)
-            parent = parent.parent
+            parent = os.path.dirname(parent)
     for name in sorted(files):
-        target = root / name
+        target = f"{top}/{name}"
         digest = digests[name]
         old = reusable.get(name)
         have = present.get(name)
-        if old is not None and old[0] == digest:
-            if have is not None and have[1] == old[3]:
+        if have is not None:
+            if old is not None and old[0] == digest and have[1] == old[3]:
                 continue  # already the published file itself
-            if have is not None:
-                target.unlink()
-            elif target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.update((target.parent, *target.parent.parents))
+            os.unlink(target)
+        else:
+            make_parent(target, top, folders)
+        if old is not None and old[0] == digest:
             try:
                 os.link(old[2], target)
                 continue
             except OSError:
                 pass  # another file system, or links not allowed: write it
-        elif have is not None:
-            target.unlink()
-        elif target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.update((target.parent, *target.parent.parents))
         value = files[name]
-        target.write_bytes(value.render() if isinstance(value, KnownOutput) else value)
+        with open(target, "xb") as handle:
+            handle.write(value.render() if isinstance(value, KnownOutput) else value)
 
 
-def take_spare(spare: Path, root: Path) -> tuple[dict[str, tuple[str, int]], set[Path]] | None:
+def make_parent(target: str, top: str, folders: set[str]) -> None:
+    """Create the folder of `target` (and its parents) unless `folders` lists it."""
+    parent = os.path.dirname(target)
+    if parent in folders:
+        return
+    os.makedirs(parent, exist_ok=True)
+    while parent != top and parent not in folders:
+        folders.add(parent)
+        parent = os.path.dirname(parent)
+
+
+def take_spare(spare: Path, root: Path) -> tuple[dict[str, tuple[str, int]], set[str]] | None:
     """Move the previous generation to `root` and list it (path -> (SHA-256, inode), folders),
     its manifest removed first; None (and nothing at `root`) unless it is exactly as its
     manifest says: only listed regular files, none changed after the manifest was written."""
@@ -248,18 +259,18 @@ def take_spare(spare: Path, root: Path) -> tuple[dict[str, tuple[str, int]], set
 
 
 def scan_tree(root: Path, manifest: Mapping[str, str],
-              written: int) -> tuple[dict[str, tuple[str, int]], set[Path]] | None:
+              written: int) -> tuple[dict[str, tuple[str, int]], set[str]] | None:
     """The files below `root` with their inodes, and its folders; None if a file is not in
     `manifest`, not a regular file or newer than `written`, or a listed file is missing."""
     present: dict[str, tuple[str, int]] = {}
-    folders = {root}
+    folders = {str(root)}
     pending = [(str(root), "")]
     while pending:
         folder, prefix = pending.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
-                    folders.add(Path(entry.path))
+                    folders.add(entry.path)
                     pending.append((entry.path, f"{prefix}{entry.name}/"))
                     continue
                 key = prefix + entry.name
