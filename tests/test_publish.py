@@ -361,3 +361,60 @@ def test_kill_9_at_any_moment_leaves_the_old_or_the_new_complete_site(tmp_path: 
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".public.new-")
                  or p.name.startswith(".public.old-")]
     assert leftovers == []
+
+
+@pytest.mark.slow
+def test_kill_9_while_the_previous_generation_is_updated_leaves_a_complete_site(
+        tmp_path: Path) -> None:
+    """Double buffering: the kept old site (`.public.prev`) is updated into the next site;
+    a kill at any moment of that leaves the old or the new complete site, never a mix."""
+    content, config, out = tmp_path / "content", tmp_path / "feed.yaml", tmp_path / "public"
+    spare = tmp_path / ".public.prev"
+    content.mkdir()
+    shutil.copy(CASES / "seed" / "feed.yaml", config)
+    write_articles(content, range(1500))
+    assert start_build(content, config, out).wait() == 0
+    write_articles(content, range(0, 500), title="Zweite: Meldung {n}")
+    assert start_build(content, config, out).wait() == 0
+    assert spare.is_dir()
+    old = snapshot(out)
+    old_manifest = assert_matches_manifest(out)
+    saved_out, saved_spare = tmp_path / "saved-out", tmp_path / "saved-prev"
+    shutil.copytree(out, saved_out)
+    shutil.copytree(spare, saved_spare)
+    write_articles(content, range(0, 1500, 3), title="Dritte: Meldung {n}")
+    write_articles(content, range(1500, 1600))
+    reference = tmp_path / "reference"
+    assert start_build(content, config, reference).wait() == 0
+    new_manifest = assert_matches_manifest(reference)
+    outcomes = []
+    for point in ("renamed", "manifest-removed", "manifest-written", 0.3, 0.6, 0.9):
+        for folder in (out, spare):
+            shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(saved_out, out)
+        shutil.copytree(saved_spare, spare)
+        process = start_build(content, config, out)
+
+        def reached(pid: int = process.pid, point: object = point) -> bool:
+            staging = staging_of(out, pid)
+            if point == "renamed":
+                return staging.exists()
+            if point == "manifest-removed":
+                return staging.exists() and not (staging / MANIFEST).exists()
+            return (staging / MANIFEST).exists()
+
+        if isinstance(point, float):
+            time.sleep(point)
+        else:
+            wait_until(reached, process)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        listed = assert_matches_manifest(out)
+        assert listed in (old_manifest, new_manifest)
+        outcomes.append("old" if listed == old_manifest else "new")
+        if listed == old_manifest:
+            assert snapshot(out) == old
+    assert "old" in outcomes
+    assert start_build(content, config, out).wait() == 0
+    assert snapshot(out) == snapshot(reference)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".public.new-")] == []
