@@ -62,8 +62,9 @@ def load_mapping(text: str, where: str, first_line: int = 1) -> YamlMapping:
     Raises ValueError with a `where:LINE: message` text; aliases are refused (they are never
     needed in a config or front matter, and they make alias bombs possible).
     """
-    loader = _SafeLoader(text)
+    loader: _SafeLoader | None = None
     try:
+        loader = _SafeLoader(text)  # its reader may refuse the text already
         node = loader.get_single_node()  # refuses aliases as it meets them (see compose_node)
         values = loader.construct_document(node) if node is not None else None
     except _AliasError as exc:
@@ -80,7 +81,8 @@ def load_mapping(text: str, where: str, first_line: int = 1) -> YamlMapping:
     except yaml.YAMLError as exc:
         raise ValueError(f"{where}:{first_line}: not valid YAML: {exc}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if values is None:
         values, node = {}, None
     is_mapping = node is None or isinstance(node, yaml.MappingNode)
