@@ -371,7 +371,7 @@ def make_tools(root: Path, names: Sequence[str]) -> list[Tool]:
             (base / "feed.yaml").write_text(FEED_YAML, encoding="utf-8")
             command = [sys.executable, "-m", "feedgen_app", "build", "--content", "content",
                        "--out", "public", "--config", "feed.yaml", "--now", NOW]
-            clean = [base / ".feedgen-cache"]
+            clean = [base / ".feedgen-cache", base / ".public.prev"]  # cache, kept old site
             if feedgen_supports_cache():
                 command += ["--cache-dir", ".feedgen-cache"]
             tools.append(Tool(name, base, feedgen_source, command, base / "public", clean))

@@ -48,6 +48,8 @@ CACHE_DIR = Path(".feedgen-cache")
 """The default cache folder, relative to the working folder."""
 INDEX = "index.bin"
 ARTICLES = "articles.bin"
+OUTPUTS = "outputs.bin"
+"""Per output file the key of its inputs and its SHA-256, and the check reports of the feeds."""
 SCHEMA = 2
 MAGIC = b"feedgen-app build cache\n"
 RACY_SECONDS = 2.0
@@ -195,10 +197,16 @@ class BuildCache:
     warnings: list[str] = field(default_factory=list)
     dirty: bool = False
     """Something in the index changed that `save_cache` must write."""
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """{"files": {path: [key, sha256]}, "reports": check memo (see check.encode_reports)},
+    read by `load_outputs`, written by `save_cache` when `outputs_dirty`."""
+    outputs_dirty: bool = False
     articles_loaded: bool = False
     articles_dirty: bool = False
     hashes: dict[str, str] = field(default_factory=dict)
     """path -> SHA-256 of every input file hashed in this build (not saved)."""
+    inputs_keys: dict[str, str | None] = field(default_factory=dict)
+    """`make_inputs_key`'s results in this build (not saved)."""
     reused: int = 0
     """Articles taken from the cache in this build (not parsed again)."""
     parsed: int = 0
@@ -240,6 +248,42 @@ def load_articles(cache: BuildCache) -> None:
                               "entries); parsing every article")
         articles = None
     cache.articles = articles if isinstance(articles, dict) else {}
+
+
+def load_outputs(cache: BuildCache) -> dict[str, Any]:
+    """The output memo of the last build ({"files": ..., "reports": ...}); empty when there is
+    none or it is bad (a bad one with a warning)."""
+    payload = _read_cache_file(cache, cache.directory / OUTPUTS) if cache.written_ns else None
+    if payload is None or not isinstance(payload.get("files"), dict) or not isinstance(
+            payload.get("reports"), dict) or not all(
+            isinstance(v, list) and len(v) == 2 for v in payload["files"].values()):
+        payload = {"files": {}, "reports": {}}
+    cache.outputs = payload
+    return payload
+
+
+def remember_outputs(cache: BuildCache, keys: Mapping[str, str], digests: Mapping[str, str],
+                     reports: Mapping[str, Any]) -> None:
+    """Record each output's key and SHA-256 and the feeds' check reports for the next build."""
+    cache.outputs = {"files": {name: [key, digests[name]] for name, key in keys.items()
+                               if name in digests},
+                     "reports": dict(reports)}
+    cache.outputs_dirty = True
+
+
+def sign_outputs() -> str:
+    """What rendered output depends on besides its inputs: versions, the environment, the
+    package's templates and static files, and its code (so an edited module is a change)."""
+    digest = hashlib.sha256()
+    code = package_files("feedgen_app")
+    for item in sorted(code.iterdir(), key=lambda entry: entry.name):
+        if item.name.endswith(".py") and item.is_file():
+            digest.update(f"{item.name}\0".encode())
+            digest.update(hashlib.sha256(item.read_bytes()).digest())
+    environment = [os.environ.get(name) for name in ENVIRONMENT_VARIABLES]
+    text = json.dumps([describe_environment(), hash_package_data(), environment,
+                       digest.hexdigest()])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _read_cache_file(cache: BuildCache, path: Path) -> dict[str, Any] | None:
@@ -300,6 +344,8 @@ def save_cache(cache: BuildCache) -> None:
         tag = cache.directory / "CACHEDIR.TAG"
         if not tag.exists():
             tag.write_text(CACHEDIR_TAG, encoding="ascii")
+        if cache.outputs_dirty:
+            _write_cache_file(cache.directory / OUTPUTS, cache.outputs)
         if cache.articles_loaded and cache.articles_dirty:
             _write_cache_file(cache.directory / ARTICLES, {"articles": cache.articles})
         if cache.dirty or not cache.written_ns:
@@ -550,7 +596,20 @@ def list_content_files(content_dir: Path) -> list[Path]:
 def make_inputs_key(cache: BuildCache, site: Site, content_dir: Path, out_dir: Path,
                     options: Mapping[str, Any]) -> str | None:
     """The key of every input but "now": config, versions, templates, options, every content
-    file's hash; None when a file cannot be read (the full build reports it)."""
+    file's hash; None when a file cannot be read (the full build reports it).
+
+    Computed once per build (remembered in `cache`): the key of the inputs as they were
+    before the articles were read, so that a file changed during the build makes the next
+    build a real one."""
+    memo = json.dumps([repr(site), str(content_dir), str(out_dir.absolute()),
+                       sorted((k, repr(v)) for k, v in options.items())])
+    if memo not in cache.inputs_keys:
+        cache.inputs_keys[memo] = _make_inputs_key(cache, site, content_dir, out_dir, options)
+    return cache.inputs_keys[memo]
+
+
+def _make_inputs_key(cache: BuildCache, site: Site, content_dir: Path, out_dir: Path,
+                     options: Mapping[str, Any]) -> str | None:
     paths = list_content_files(content_dir)
     hashes = hash_content_files(cache, paths)
     if len(hashes) != len(paths):

@@ -14,6 +14,7 @@ carry the same entries in the same order.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -22,8 +23,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.parsers import expat
+
+from feedgen_app.model import KnownOutput
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -603,10 +607,12 @@ def check_same_entries(reports: Sequence[FeedReport]) -> list[str]:
     first = reports[0]
     first_ids = [e.id for e in first.entries]
     first_links = {e.id: e.links[:1] for e in first.entries}
+    first_set = set(first_ids)
     for other in reports[1:]:
         other_ids = [e.id for e in other.entries]
-        missing = [i for i in first_ids if i not in set(other_ids)]
-        extra = [i for i in other_ids if i not in set(first_ids)]
+        other_set = set(other_ids)
+        missing = [i for i in first_ids if i not in other_set]
+        extra = [i for i in other_ids if i not in first_set]
         if missing or extra:
             findings.append(f"{other.name}: does not carry the same entries as {first.name}: "
                             f"missing {missing[:5]}, extra {extra[:5]}")
@@ -632,10 +638,33 @@ def group_alternates(names: Iterable[str]) -> list[list[str]]:
     return [group for group in groups.values() if len(group) > 1]
 
 
-def check_files(files: Mapping[str, bytes], prefix: str = "") -> list[str]:
-    """Check an output plan (relative path -> bytes); findings name `prefix` + path."""
-    feeds = {name: data for name, data in files.items() if _is_feed_candidate(name)}
-    return check_tree(set(files), feeds.__getitem__, sorted(feeds), prefix)
+def check_files(files: Mapping[str, bytes | KnownOutput], prefix: str = "",
+                known: dict[str, tuple[str, FeedReport]] | None = None) -> list[str]:
+    """Check an output plan (relative path -> bytes); findings name `prefix` + path.
+
+    `known` (path -> (SHA-256 of the bytes, the clean report of checking them)) spares checking
+    a feed document again whose bytes were checked before; the cross-file rules (alternates,
+    entry links) always run over every feed. It is updated with this check's clean reports.
+    """
+    feeds = sorted(name for name in files if _is_feed_candidate(name))
+    memo = known if known is not None else {}
+
+    def report(name: str) -> FeedReport | None:
+        value = files[name]
+        digest = value.digest if isinstance(value, KnownOutput) else None
+        remembered = memo.get(name)
+        if remembered is not None and remembered[1].name == prefix + name:
+            if digest is None:
+                digest = hashlib.sha256(value).hexdigest()  # type: ignore[arg-type]
+            if remembered[0] == digest:
+                return remembered[1]
+        data = value.render() if isinstance(value, KnownOutput) else value
+        result = check_feed(data, prefix + name)
+        if result is not None and result.ok:
+            memo[name] = (digest or hashlib.sha256(data).hexdigest(), result)
+        return result
+
+    return check_tree(set(files), report, feeds, prefix)
 
 
 def check_site(site_dir: Path) -> list[str]:
@@ -645,19 +674,20 @@ def check_site(site_dir: Path) -> list[str]:
     names = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()}
     feeds = sorted(n for n in names if _is_feed_candidate(n))
 
-    def read(name: str) -> bytes:
-        return (site_dir / name).read_bytes()
+    def report(name: str) -> FeedReport | None:
+        return check_feed((site_dir / name).read_bytes(), f"{site_dir}/{name}")
 
-    return check_tree(names, read, feeds, f"{site_dir}/")
+    return check_tree(names, report, feeds, f"{site_dir}/")
 
 
-def check_tree(names: set[str], read: Callable[[str], bytes], feeds: Sequence[str],
-               prefix: str) -> list[str]:
-    """The site rules over a set of file names and the feed documents among them."""
+def check_tree(names: set[str], report_of: Callable[[str], FeedReport | None],
+               feeds: Sequence[str], prefix: str) -> list[str]:
+    """The site rules over a set of file names and the reports of the feed documents among
+    them (`report_of(name)`: None for a file that is not a feed)."""
     reports: dict[str, FeedReport] = {}
     findings: list[str] = []
     for name in feeds:
-        report = check_feed(read(name), prefix + name)
+        report = report_of(name)
         if report is not None:
             reports[name] = report
             findings += report.findings
@@ -669,6 +699,34 @@ def check_tree(names: set[str], read: Callable[[str], bytes], feeds: Sequence[st
         findings += check_same_entries([reports[n] for n in group])
     findings += _check_links(reports, names)
     return findings
+
+
+def report_clean_feed(name: str, data: bytes, prefix: str = "") -> tuple[str, FeedReport] | None:
+    """(SHA-256, report) when `name` is a feed document without findings, for `check_files`'
+    `known`: checks done ahead (e.g. while rendering in parallel); else None."""
+    if not _is_feed_candidate(name):
+        return None
+    report = check_feed(data, prefix + name)
+    if report is None or not report.ok:
+        return None
+    return hashlib.sha256(data).hexdigest(), report
+
+
+def encode_reports(known: Mapping[str, tuple[str, FeedReport]]) -> dict[str, Any]:
+    """`check_files`' memo as plain data (strings and lists), for the build cache."""
+    return {name: [digest, r.name, r.kind, [[e.id, list(e.links)] for e in r.entries],
+                   r.self_url] for name, (digest, r) in known.items() if r.ok}
+
+
+def decode_reports(data: Any) -> dict[str, tuple[str, FeedReport]]:
+    """The inverse of `encode_reports`; anything malformed gives an empty memo."""
+    try:
+        return {name: (digest, FeedReport(report_name, kind, (), tuple(
+            Entry(str(entry_id), tuple(str(link) for link in links))
+            for entry_id, links in entries), self_url))
+            for name, (digest, report_name, kind, entries, self_url) in data.items()}
+    except (AttributeError, TypeError, ValueError):
+        return {}
 
 
 def _check_links(reports: Mapping[str, FeedReport], names: set[str]) -> list[str]:

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -26,28 +27,38 @@ from feedgen_app.authoring import (
     parse_new_date,
     rows_to_json,
 )
-from feedgen_app.build import plan_site, subscription_feeds, summarize_build
+from feedgen_app.build import (
+    add_media,
+    plan_outputs,
+    render_changed,
+    subscription_feeds,
+    summarize_build,
+)
 from feedgen_app.cache import (
     CACHE_DIR,
+    choose_workers,
     find_unchanged_build,
     hash_inputs,
     is_build_unchanged,
     load_cache,
+    load_outputs,
     make_build_key,
     make_inputs_key,
     prepare_reader,
     record_build,
+    remember_outputs,
     remember_unchanged_check,
     save_cache,
+    sign_outputs,
 )
-from feedgen_app.check import check_site
+from feedgen_app.check import check_site, decode_reports, encode_reports, report_clean_feed
 from feedgen_app.config import load_site
 from feedgen_app.content import ContentReport, find_media_files, read_articles, read_media
 from feedgen_app.dates import DateFormatError, format_date_de, format_datetime_de, parse_date
 from feedgen_app.errors import ContentError, FeedAppError
 from feedgen_app.history import compare_history
 from feedgen_app.model import Article, Site, sort_articles
-from feedgen_app.publish import hash_site, write_site, write_summary
+from feedgen_app.publish import hash_site, read_manifest, write_site, write_summary
 from feedgen_app.serve import BuildOutcome, PreviewOptions, PreviewServer, is_loopback
 from feedgen_app.trigger import (
     DEFAULT_API_URL,
@@ -312,12 +323,25 @@ def cmd_build(args: argparse.Namespace) -> int:
     else:
         bar.show(f"{len(published)} Artikel: Seiten und Feeds werden geschrieben …")
         try:
-            plan = plan_site(site, published, read_media(args.content))
-            write_site(args.out, plan, content_dir=args.content)
+            memo = load_outputs(cache)
+            outputs = plan_outputs(site, published, sign_outputs())
+            reports = decode_reports(memo["reports"])
+            rendered, checked = render_changed(
+                outputs, memo["files"], read_manifest(args.out) or {},
+                workers=choose_workers(len(outputs)),
+                inspect=partial(report_clean_feed, prefix=f"{args.out}/"))
+            reports.update(checked)  # type: ignore[arg-type]
+            plan = add_media(rendered, read_media(args.content))
+            del rendered
+            digests = write_site(args.out, plan, content_dir=args.content,
+                                 known_reports=reports)
         finally:
             bar.finish()
         site_hash = hash_site(plan)
         del plan
+        remember_outputs(cache, {name: key for name, (key, _) in outputs.items()}, digests,
+                         encode_reports(reports))
+        del outputs
         record_build(cache, build_key, args.out, {"site_hash": site_hash})
     scheduled = report.scheduled(now)
     remember_unchanged_check(cache, make_inputs_key(cache, site, args.content, args.out,

@@ -13,7 +13,8 @@ from feedgen_app.yamlkeys import YamlMapping, load_mapping
 
 REQUIRED = ("title", "base_url", "author", "id_authority")
 OPTIONAL = ("subtitle", "language", "timezone", "feed_limit", "hubs")
-_BCP47 = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?(?:-[A-Za-z0-9]{5,8})*")
+_BCP47 = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?"
+                    r"(?:-[A-Za-z0-9]{5,8})*")
 # RFC 4151: taggingEntity = authorityName "," date; authorityName a DNS name or e-mail address.
 _TAG_AUTHORITY = re.compile(
     r"(?:[A-Za-z0-9._%+-]+@)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"

@@ -108,12 +108,14 @@ def refuse_duplicate_ids(articles: Iterable[Article]) -> tuple[list[Article], li
 def find_media_files(content_dir: Path) -> list[Path]:
     """Media files below `content_dir`: every non-hidden file that is not an article."""
     found = []
-    for path in content_dir.rglob("*"):
-        relative = path.relative_to(content_dir)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.suffix not in ARTICLE_SUFFIXES and path.is_file():
-            found.append(path)
+    for folder, dirs, names in os.walk(content_dir, followlinks=True):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        for name in names:
+            if name.startswith(".") or os.path.splitext(name)[1] in ARTICLE_SUFFIXES:
+                continue
+            path = Path(folder, name)
+            if path.is_file():
+                found.append(path)
     return sorted(found)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from dateutil.parser import isoparse
@@ -93,7 +93,7 @@ def localize(value: datetime, tz: ZoneInfo) -> datetime:
         return value
     # fold=0: gap times take the offset before the gap, ambiguous times the first occurrence.
     # Round-tripping through UTC normalises a gap time to the real wall-clock time after it.
-    return value.replace(tzinfo=tz).astimezone(timezone.utc).astimezone(tz)
+    return value.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
 
 
 def format_date_de(value: datetime) -> str:

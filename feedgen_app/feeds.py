@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -20,7 +20,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 SUBSCRIBE_PAGE = "abonnieren.html"
 """The HTML page the feeds point people to (Atom `link rel="related"`, RSS `<docs>`)."""
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 """The `updated` of a feed with no entries yet: fixed, so that empty builds are deterministic."""
 FH_NS = "http://purl.org/syndication/history/1.0"
 """RFC 5005 Feed History: `fh:complete`, `fh:archive`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -95,3 +96,12 @@ def sort_articles(articles: tuple[Article, ...] | list[Article]) -> tuple[Articl
     """Newest first by publication date; ties broken by slug (ascending)."""
     by_slug = sorted(articles, key=lambda a: a.slug)
     return tuple(sorted(by_slug, key=lambda a: a.published, reverse=True))
+
+
+@dataclass(frozen=True)
+class KnownOutput:
+    """An output file whose bytes are known by their SHA-256 (equal to a file of the current
+    site) and are rendered only when that file cannot be reused."""
+
+    digest: str
+    render: Callable[[], bytes]

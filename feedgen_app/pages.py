@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import lru_cache, partial
 from importlib.resources import files as package_files
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -35,6 +37,9 @@ FEED_READERS = (
 )
 """Web feed readers that subscribe from a link; `{url}` is the percent-encoded feed URL."""
 _TAG = re.compile(r"<[^>]*>")
+KeyFunction = Callable[..., str]
+"""Makes an output's key from its inputs (`build.OutputKeys.key`)."""
+PlannedPages = dict[str, tuple[str, Callable[[], bytes]]]
 
 _ENV = Environment(
     loader=PackageLoader("feedgen_app", "templates"),
@@ -84,8 +89,13 @@ def format_when_de(value: datetime, site: Site) -> str:
 
 def count_reading_minutes(article: Article) -> int:
     """Minutes to read the article at WORDS_PER_MINUTE, at least 1."""
-    words = len(_TAG.sub(" ", article.content_html).split())
-    return max(1, round(words / WORDS_PER_MINUTE))
+    return max(1, round(count_words(article.content_html) / WORDS_PER_MINUTE))
+
+
+@lru_cache(maxsize=1 << 17)
+def count_words(html: str) -> int:
+    """Words in an HTML fragment's text (remembered: the index, a page and its key ask)."""
+    return len(_TAG.sub(" ", html).split())
 
 
 def render_page(template: str, site: Site, **context: Any) -> bytes:
@@ -112,13 +122,31 @@ def render_article(site: Site, article: Article, *, older: Article | None = None
 
 def render_articles(site: Site, ordered: Sequence[Article]) -> dict[str, bytes]:
     """Every article page (`ordered` newest first), each linking the next older and newer one."""
-    pages = {}
+    return {name: render() for name, (_, render) in plan_articles(site, ordered).items()}
+
+
+def plan_articles(site: Site, ordered: Sequence[Article],
+                  key: KeyFunction = lambda *_, **__: "") -> PlannedPages:
+    """Every article page, unrendered, keyed by its article and its neighbours' links."""
+    pages: PlannedPages = {}
     for index, article in enumerate(ordered):
         older = ordered[index + 1] if index + 1 < len(ordered) else None
         newer = ordered[index - 1] if index > 0 else None
-        pages[f"{article.path}index.html"] = render_article(site, article, older=older,
-                                                            newer=newer)
+        pages[f"{article.path}index.html"] = (
+            key("article", neighbour(older), neighbour(newer), articles=(article,)),
+            partial(render_article, site, article, older=older, newer=newer))
     return pages
+
+
+def teaser(article: Article) -> tuple[object, ...]:
+    """What the index shows of an article (everything `index.html` and `_tags.html` read)."""
+    return (article.path, article.title, article.published, article.lang, article.summary,
+            article.tags, count_reading_minutes(article))
+
+
+def neighbour(article: Article | None) -> tuple[str, str] | None:
+    """What an article page shows of a neighbour: its path and title."""
+    return None if article is None else (article.path, article.title)
 
 
 def render_subscribe(site: Site) -> bytes:
@@ -142,14 +170,20 @@ def read_static_files() -> dict[str, bytes]:
     return {path: static.joinpath(name).read_bytes() for path, name in STATIC_FILES.items()}
 
 
-def plan_pages(site: Site, ordered: Sequence[Article]) -> dict[str, bytes]:
-    """The site around the feeds: index, article pages, subscribe page, embed kit, assets."""
+def plan_pages(site: Site, ordered: Sequence[Article],
+               key: KeyFunction = lambda *_, **__: "") -> PlannedPages:
+    """The site around the feeds, unrendered and keyed (see `build.plan_outputs`): index,
+    article pages, subscribe page, embed kit, assets."""
+    static = read_static_files()
     return {
-        "index.html": render_index(site, ordered),
-        **render_articles(site, ordered),
-        SUBSCRIBE_PAGE: render_subscribe(site),
-        EMBED_PAGE: render_embed(site, ordered),
-        **read_static_files(),
+        "index.html": (key("index", [teaser(article) for article in ordered]),
+                       partial(render_index, site, ordered)),
+        **plan_articles(site, ordered, key),
+        SUBSCRIBE_PAGE: (key("subscribe"), partial(render_subscribe, site)),
+        EMBED_PAGE: (key("embed", articles=ordered[:EMBED_LIMIT]),
+                     partial(render_embed, site, ordered)),
+        **{path: (key("static", path, hashlib.sha256(data).hexdigest()),
+                  partial(bytes, data)) for path, data in static.items()},
     }
 
 

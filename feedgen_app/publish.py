@@ -5,6 +5,10 @@ Guarantees (Linux, where renameat2(RENAME_EXCHANGE) swaps two folders in one ste
 - the new site is written into `.<out>.new-<pid>` beside the output folder and swapped in with
   one atomic exchange, so a reader, a deploy or a `kill -9` at any moment sees either the old
   complete site or the new complete site;
+- double buffering: after the exchange the old site is kept as `.<out>.prev`; the next build
+  renames it to its `.<out>.new-<pid>` and, if it is exactly as its manifest says, removes that
+  manifest and changes only the files that differ (never writing into a file: unchanged ones
+  are hard links to the live site's), instead of writing and later deleting a whole tree;
 - one build at a time writes an output folder (`flock` on `.<out>.lock` beside it); leftovers
   of killed runs (`.<out>.new-*`, `.<out>.old-*`) are removed by the next run;
 - a folder is only replaced when it is empty or was written by feedgen-app: it carries the
@@ -29,8 +33,9 @@ import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
-from feedgen_app.check import check_files
+from feedgen_app.check import FeedReport, check_files
 from feedgen_app.errors import PublishError
+from feedgen_app.model import KnownOutput
 
 MANIFEST = ".feedgen-manifest.json"
 """Marks a folder as written by feedgen-app and lists every file with its SHA-256."""
@@ -41,20 +46,28 @@ skips dotfiles, and the scheduled workflow compares this file with the live one.
 _RENAME_EXCHANGE = 2
 
 
-def write_site(out_dir: Path, files: Mapping[str, bytes], content_dir: Path | None = None) -> None:
+def write_site(out_dir: Path, files: Mapping[str, bytes | KnownOutput],
+               content_dir: Path | None = None,
+               known_reports: dict[str, tuple[str, FeedReport]] | None = None) -> dict[str, str]:
     """Replace `out_dir` with exactly `files` plus `site-hash.txt` (see `hash_site`), atomically.
 
     The new site is written into a temporary folder beside `out_dir` and swapped in with one
-    rename, so a reader sees either the old complete site or the new one, never a mix.
+    rename, so a reader sees either the old complete site or the new one, never a mix. A value
+    may be a `KnownOutput` (bytes equal to the current site's file, rendered only if needed);
+    `known_reports` are check reports of unchanged feed bytes (see `check.check_files`).
+    Returns every published file's SHA-256 (path -> hex), `site-hash.txt` included.
     """
-    check_output_dir(out_dir, content_dir)
+    check_output_dir(out_dir, content_dir, list_all=False)  # quick; in full under the lock
     for name in files:
         check_relative_path(name)
-    findings = check_files(files, prefix=f"{out_dir}/")
+    findings = check_files(files, prefix=f"{out_dir}/", known=known_reports)
     if findings:
         raise PublishError(*findings, f"{out_dir}:1: the new site fails `feedgen-app check` "
                            "(findings above); the old site stays as it was")
-    files = {**files, SITE_HASH: (hash_site(files) + "\n").encode("ascii")}
+    digests = {name: digest_output(value) for name, value in files.items()}
+    site_hash = (hash_digests(digests) + "\n").encode("ascii")
+    files = {**files, SITE_HASH: site_hash}
+    digests[SITE_HASH] = hashlib.sha256(site_hash).hexdigest()
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with lock_output(out_dir):
@@ -62,11 +75,27 @@ def write_site(out_dir: Path, files: Mapping[str, bytes], content_dir: Path | No
         check_output_dir(out_dir, content_dir)
         staging = out_dir.parent / f".{out_dir.name}.new-{os.getpid()}"
         try:
-            write_tree(staging, files, previous=out_dir)
-            swap_in(staging, out_dir)
+            write_tree(staging, files, previous=out_dir, digests=digests)
+            swapped = swap_in(staging, out_dir)
+            if swapped:  # keep the old generation as the next build's staging tree
+                with contextlib.suppress(OSError):
+                    os.rename(staging, spare_of(out_dir))
         finally:
             if staging.exists():
                 shutil.rmtree(staging)
+    return digests
+
+
+def spare_of(out_dir: Path) -> Path:
+    """`.<out>.prev` beside `out_dir`: the previous generation, the next build's staging tree."""
+    return out_dir.parent / f".{out_dir.name}.prev"
+
+
+def digest_output(value: bytes | KnownOutput) -> str:
+    """The SHA-256 hex of an output file's bytes."""
+    if isinstance(value, KnownOutput):
+        return value.digest
+    return hashlib.sha256(value).hexdigest()
 
 
 @contextlib.contextmanager
@@ -116,49 +145,148 @@ def read_manifest(out_dir: Path) -> dict[str, str] | None:
     return files
 
 
-def hash_site(files: Mapping[str, bytes]) -> str:
+def hash_site(files: Mapping[str, bytes | KnownOutput]) -> str:
     """The site's content hash: SHA-256 of the `sha256sum` listing of every file but the hash.
 
     Each line is `<sha256>  <path>`, sorted by path; the same content always gives the same
     hash, so a scheduled build can tell whether the live site needs a new deploy.
     """
-    listing = "".join(f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n"
-                      for name in sorted(files) if name != SITE_HASH)
+    return hash_digests({name: digest_output(value) for name, value in files.items()})
+
+
+def hash_digests(digests: Mapping[str, str]) -> str:
+    """`hash_site` from the files' SHA-256 hex digests."""
+    listing = "".join(f"{digests[name]}  {name}\n" for name in sorted(digests)
+                      if name != SITE_HASH)
     return hashlib.sha256(listing.encode("utf-8")).hexdigest()
 
 
-def write_tree(root: Path, files: Mapping[str, bytes], previous: Path | None = None) -> None:
+def write_tree(root: Path, files: Mapping[str, bytes | KnownOutput],
+               previous: Path | None = None, digests: Mapping[str, str] | None = None) -> None:
     """Write `files` below a new folder `root`, plus the manifest.
 
     A file whose bytes equal the one in `previous` (the current site, by its manifest's SHA-256)
     is hard-linked from there instead of written: it keeps its inode and modification time.
+    When the previous generation (`.<out>.prev`, see `write_site`) is intact it becomes `root`
+    and only the files that differ are changed in it; otherwise `root` starts empty.
     """
-    root.mkdir()
+    digests = dict(digests or {name: digest_output(v) for name, v in files.items()})
     reusable = find_reusable_files(previous) if previous is not None else {}
-    manifest = {}
-    folders = {root}
+    spare = take_spare(spare_of(previous), root) if previous is not None else None
+    if spare is not None:
+        try:
+            update_tree(root, files, digests, reusable, spare)
+        except OSError:  # e.g. a file where a folder must go: start from scratch
+            shutil.rmtree(root)
+            spare = None
+    if spare is None:
+        root.mkdir()
+        update_tree(root, files, digests, reusable, ({}, {str(root)}))
+    manifest = {name: digests[name] for name in sorted(files)}
+    text = json.dumps({"generator": "feedgen-app", "files": manifest}, indent=1) + "\n"
+    (root / MANIFEST).write_text(text, encoding="utf-8")
+
+
+def update_tree(root: Path, files: Mapping[str, bytes | KnownOutput], digests: Mapping[str, str],
+                reusable: Mapping[str, tuple[str, int, Path, int]],
+                spare: tuple[dict[str, tuple[str, int]], set[str]]) -> None:
+    """Make the files below `root` (listed in `spare`: path -> (SHA-256, inode), and its
+    folders, as strings) exactly `files`. Never writes into an existing file: it may be a hard
+    link to a file of the published site."""
+    present, folders = spare
+    top = str(root)
+    for name in sorted(set(present) - set(files), reverse=True):
+        target = f"{top}/{name}"
+        os.unlink(target)
+        parent = os.path.dirname(target)
+        while parent != top and not os.listdir(parent):
+            os.rmdir(parent)
+            folders.discard(parent)
+            parent = os.path.dirname(parent)
     for name in sorted(files):
-        target = root / name
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
-        data = files[name]
-        digest = manifest[name] = hashlib.sha256(data).hexdigest()
+        target = f"{top}/{name}"
+        digest = digests[name]
         old = reusable.get(name)
-        if old is not None and old[0] == digest and old[1] == len(data):
+        have = present.get(name)
+        if have is not None:
+            if old is not None and old[0] == digest and have[1] == old[3]:
+                continue  # already the published file itself
+            os.unlink(target)
+        else:
+            make_parent(target, top, folders)
+        if old is not None and old[0] == digest:
             try:
                 os.link(old[2], target)
                 continue
             except OSError:
                 pass  # another file system, or links not allowed: write it
-        target.write_bytes(data)
-    text = json.dumps({"generator": "feedgen-app", "files": manifest}, indent=1) + "\n"
-    (root / MANIFEST).write_text(text, encoding="utf-8")
+        value = files[name]
+        with open(target, "xb") as handle:
+            handle.write(value.render() if isinstance(value, KnownOutput) else value)
 
 
-def find_reusable_files(site_dir: Path) -> dict[str, tuple[str, int, Path]]:
+def make_parent(target: str, top: str, folders: set[str]) -> None:
+    """Create the folder of `target` (and its parents) unless `folders` lists it."""
+    parent = os.path.dirname(target)
+    if parent in folders:
+        return
+    os.makedirs(parent, exist_ok=True)
+    while parent != top and parent not in folders:
+        folders.add(parent)
+        parent = os.path.dirname(parent)
+
+
+def take_spare(spare: Path, root: Path) -> tuple[dict[str, tuple[str, int]], set[str]] | None:
+    """Move the previous generation to `root` and list it (path -> (SHA-256, inode), folders),
+    its manifest removed first; None (and nothing at `root`) unless it is exactly as its
+    manifest says: only listed regular files, none changed after the manifest was written."""
+    if spare.is_symlink() or not spare.is_dir():
+        return None
+    try:
+        os.rename(spare, root)
+    except OSError:
+        return None
+    manifest = read_manifest(root)
+    try:
+        written = (root / MANIFEST).stat().st_mtime_ns
+        (root / MANIFEST).unlink()
+    except OSError:
+        manifest = None
+    listed = scan_tree(root, manifest, written) if manifest is not None else None
+    if listed is None:
+        shutil.rmtree(root)
+    return listed
+
+
+def scan_tree(root: Path, manifest: Mapping[str, str],
+              written: int) -> tuple[dict[str, tuple[str, int]], set[str]] | None:
+    """The files below `root` with their inodes, and its folders; None if a file is not in
+    `manifest`, not a regular file or newer than `written`, or a listed file is missing."""
+    present: dict[str, tuple[str, int]] = {}
+    folders = {str(root)}
+    pending = [(str(root), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(entry.path)
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+                    continue
+                key = prefix + entry.name
+                info = entry.stat(follow_symlinks=False)
+                if (key not in manifest or not stat.S_ISREG(info.st_mode)
+                        or info.st_mtime_ns > written):
+                    return None
+                present[key] = (manifest[key], info.st_ino)
+    if len(present) != len(manifest):
+        return None
+    return present, folders
+
+
+def find_reusable_files(site_dir: Path) -> dict[str, tuple[str, int, Path, int]]:
     """Files of the current site that are still as its manifest says: path -> (SHA-256, size,
-    file). A file changed after the manifest was written (newer mtime) is not reused."""
+    file, inode). A file changed after the manifest was written (newer mtime) is not reused."""
     manifest = read_manifest(site_dir)
     if manifest is None:
         return {}
@@ -167,29 +295,31 @@ def find_reusable_files(site_dir: Path) -> dict[str, tuple[str, int, Path]]:
     except OSError:
         return {}
     reusable = {}
+    top = str(site_dir)
     for name, digest in manifest.items():
-        path = site_dir / name
         try:
-            info = path.lstat()
+            info = os.lstat(f"{top}/{name}")
         except OSError:
             continue
         if stat.S_ISREG(info.st_mode) and info.st_mtime_ns <= written:
-            reusable[name] = (digest, info.st_size, path)
+            reusable[name] = (digest, info.st_size, site_dir / name, info.st_ino)
     return reusable
 
 
-def swap_in(staging: Path, out_dir: Path) -> None:
-    """Make `staging` the new `out_dir` in one atomic step; the old tree ends up in `staging`."""
+def swap_in(staging: Path, out_dir: Path) -> bool:
+    """Make `staging` the new `out_dir` in one atomic step; the old tree ends up in `staging`
+    (True), or there was none (False)."""
     if not out_dir.exists():
         os.rename(staging, out_dir)
-        return
+        return False
     if _exchange(staging, out_dir):
-        return
+        return True
     # No renameat2 (not Linux): two renames; the gap between them is as short as it gets.
     old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
     os.rename(out_dir, old)
     os.rename(staging, out_dir)
     os.rename(old, staging)
+    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -218,8 +348,9 @@ def check_relative_path(name: str) -> None:
         raise PublishError(f"{name}:1: output path leaves the output folder")
 
 
-def check_output_dir(out_dir: Path, content_dir: Path | None) -> None:
-    """Refuse output folders whose replacement would lose someone's files."""
+def check_output_dir(out_dir: Path, content_dir: Path | None, list_all: bool = True) -> None:
+    """Refuse output folders whose replacement would lose someone's files (`list_all`: also
+    list the folder for files its manifest does not name)."""
     resolved = out_dir.resolve()
     if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
         raise PublishError(f"{out_dir}:1: refusing to write the site into {resolved}; "
@@ -237,11 +368,12 @@ def check_output_dir(out_dir: Path, content_dir: Path | None) -> None:
     if not resolved.is_dir() or not any(resolved.iterdir()):
         return
     listed = read_manifest(resolved)
+    if listed is not None and not list_all:
+        return
     if listed is None:
         raise PublishError(f"{out_dir}:1: the folder is not empty and was not written by "
                            f"feedgen-app (no valid {MANIFEST}); empty it or choose another --out")
-    present = (path.relative_to(resolved).as_posix() for path in resolved.rglob("*")
-               if not path.is_dir())
+    present = list_files(resolved)
     foreign = sorted(name for name in present if name not in listed and name != MANIFEST)
     if foreign:
         shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5
@@ -249,6 +381,22 @@ def check_output_dir(out_dir: Path, content_dir: Path | None) -> None:
         raise PublishError(f"{out_dir}:1: the folder holds files feedgen-app did not write "
                            f"({shown}); they would be lost: move them elsewhere (e.g. into "
                            "the content folder) and build again")
+
+
+def list_files(root: Path) -> list[str]:
+    """Every non-folder below `root`, as relative POSIX paths; a symbolic link to a folder is
+    listed, not followed."""
+    found = []
+    pending = [(str(root), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+                else:
+                    found.append(prefix + entry.name)
+    return found
 
 
 def write_summary(path: Path, summary: Mapping[str, object]) -> None:

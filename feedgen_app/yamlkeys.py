@@ -17,8 +17,23 @@ class _BadValueError(yaml.constructor.ConstructorError):
     """A scalar YAML accepts but Python cannot build, e.g. the date 2025-02-30."""
 
 
+class _AliasError(Exception):
+    """The YAML uses an alias (`*name`); `line` is its 0-based line."""
+
+    def __init__(self, line: int | None) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 class _SafeLoader(yaml.SafeLoader):
-    """safe_load semantics, but a value that cannot be built (`2025-02-30`) is a marked error."""
+    """safe_load semantics, but a value that cannot be built (`2025-02-30`) is a marked error,
+    and an alias is refused before anything is built from it (no alias bombs)."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise _AliasError(mark.line if mark else None)
+        return super().compose_node(parent, index)
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
@@ -47,13 +62,14 @@ def load_mapping(text: str, where: str, first_line: int = 1) -> YamlMapping:
     Raises ValueError with a `where:LINE: message` text; aliases are refused (they are never
     needed in a config or front matter, and they make alias bombs possible).
     """
+    loader: _SafeLoader | None = None
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                line = first_line + (event.start_mark.line if event.start_mark else 0)
-                raise ValueError(f"{where}:{line}: YAML aliases (*name) are not allowed here")
-        node = yaml.compose(text, Loader=_SafeLoader)
-        values = yaml.load(text, Loader=_SafeLoader)
+        loader = _SafeLoader(text)  # its reader may refuse the text already
+        node = loader.get_single_node()  # refuses aliases as it meets them (see compose_node)
+        values = loader.construct_document(node) if node is not None else None
+    except _AliasError as exc:
+        line = first_line + (exc.line or 0)
+        raise ValueError(f"{where}:{line}: YAML aliases (*name) are not allowed here") from None
     except RecursionError:
         raise ValueError(f"{where}:{first_line}: the YAML is nested too deeply") from None
     except yaml.MarkedYAMLError as exc:
@@ -64,6 +80,9 @@ def load_mapping(text: str, where: str, first_line: int = 1) -> YamlMapping:
         raise ValueError(f"{where}:{line}: not valid YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise ValueError(f"{where}:{first_line}: not valid YAML: {exc}") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     if values is None:
         values, node = {}, None
     is_mapping = node is None or isinstance(node, yaml.MappingNode)

@@ -132,9 +132,18 @@ def touch_article(root: Path, step: int) -> None:
     os.utime(path, ns=(stamp, stamp))
 
 
+def retitle_article(root: Path, step: int) -> None:
+    """A new title: the neighbours' pages, the index, feeds and archives show it."""
+    path = sorted((root / "content").glob("*nachricht*.txt"))[0]
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[0] = lines[0].rstrip("\n") + f" (neu {step})\n"
+    path.write_text("".join(lines), encoding="utf-8")
+
+
 OPERATIONS: dict[str, Callable[[Path, int], None]] = {
     "edit": edit_article, "add": add_article, "delete": delete_article,
     "rename": rename_article, "config": change_config, "touch": touch_article,
+    "retitle": retitle_article,
 }
 
 
@@ -152,6 +161,7 @@ def run_sequence(root: Path, scratch: Path, steps: list[str]) -> None:
     ["edit", "add", "delete", "rename", "config"],
     ["config", "edit", "edit", "touch", "add"],
     ["rename", "delete", "add", "add", "config"],
+    ["retitle", "edit", "retitle", "delete", "add"],
 ])
 def test_every_step_of_a_sequence_builds_what_a_cold_build_builds(
         tmp_path: Path, steps: list[str]) -> None:
@@ -381,3 +391,52 @@ def test_the_process_pool_parses_like_the_serial_path(tmp_path: Path) -> None:
 
 def test_small_sites_are_parsed_without_a_pool() -> None:
     assert cache_module.choose_workers(cache_module.POOL_MIN_ARTICLES - 1) == 1
+
+
+# -- rendering and checking only what changed -------------------------------------------------
+
+
+def count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[object]:
+    """Record the first argument of every call of `module.name` from now on."""
+    calls: list[object] = []
+    real = getattr(module, name)
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(args[1] if len(args) > 1 else args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_an_edit_renders_and_checks_only_the_outputs_it_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from feedgen_app import check, pages
+
+    root = make_corpus(tmp_path / "site")
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    build(root, out, cache_dir)
+    rendered = count_calls(monkeypatch, pages, "render_article")
+    checked = count_calls(monkeypatch, check, "check_feed")
+    edit_article(root, 1)  # a new paragraph; title and date stay
+    build(root, out, cache_dir)
+    edited = next(a for a in rendered if getattr(a, "slug", "").startswith("nachricht"))
+    assert rendered == [edited]  # its neighbours show only its title: not rendered again
+    feeds = sorted(str(name).removeprefix(f"{out}/") for name in checked)
+    assert feeds and all(name.endswith((".xml", ".json")) for name in feeds)
+    assert len(feeds) < len([p for p in out.rglob("*") if p.suffix in (".xml", ".json")])
+    assert_same_as_cold(root, out, tmp_path)
+
+
+def test_a_wrong_output_memo_is_not_trusted_beyond_the_published_file(
+        tmp_path: Path) -> None:
+    """The memo names a file by its SHA-256; a file that is not the one it names (edited by
+    hand) is rendered again, not reused."""
+    root = make_corpus(tmp_path / "site")
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    build(root, out, cache_dir)
+    page = out / "nachricht-2" / "index.html"
+    page.write_text("von Hand", encoding="utf-8")
+    edit_article(root, 3)
+    build(root, out, cache_dir)
+    assert_same_as_cold(root, out, tmp_path)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, FIXED_NOW
+from feedgen_app.build import Outputs
 from feedgen_app.cli import main
 from feedgen_app.errors import PublishError
 from feedgen_app.publish import (
@@ -133,14 +134,16 @@ def test_the_build_refuses_to_publish_a_site_that_fails_check(
     before = snapshot(out)
     import feedgen_app.cli as cli
 
-    real_plan = cli.plan_site
+    real_plan = cli.plan_outputs
 
-    def broken_plan(*args: object, **kwargs: object) -> dict[str, bytes]:
-        files = real_plan(*args, **kwargs)  # type: ignore[arg-type]
-        files["rss.xml"] = files["rss.xml"].replace(b"<language>de-DE", b"<language>de_DE")
-        return files
+    def broken_plan(*args: object, **kwargs: object) -> Outputs:
+        outputs = real_plan(*args, **kwargs)  # type: ignore[arg-type]
+        _, render = outputs["rss.xml"]
+        outputs["rss.xml"] = ("broken", lambda: render().replace(b"<language>de-DE",
+                                                                 b"<language>de_DE"))
+        return outputs
 
-    monkeypatch.setattr(cli, "plan_site", broken_plan)
+    monkeypatch.setattr(cli, "plan_outputs", broken_plan)
     (seed[0] / "neu.txt").write_text("date 2025-10-09 Neu\n\nEin Absatz.\n", encoding="utf-8")
     capsys.readouterr()
     assert build(*seed, out) == 1
@@ -217,6 +220,58 @@ def test_plan_paths_that_leave_the_output_folder_are_refused(tmp_path: Path) -> 
         with pytest.raises(PublishError, match="leaves the output folder"):
             write_site(tmp_path / "public", {name: b"x"})
     assert not (tmp_path / "public").exists() and not (tmp_path / "x.html").exists()
+
+
+def test_the_previous_generation_is_the_next_staging_tree(seed: tuple[Path, Path],
+                                                         tmp_path: Path) -> None:
+    content, config = seed
+    out, spare = tmp_path / "public", tmp_path / ".public.prev"
+    write_articles(content, range(3))
+    assert build(content, config, out) == 0
+    next(content.glob("*-meldung-2.txt")).unlink()
+    assert build(content, config, out) == 0
+    assert spare.is_dir()  # the old site, kept for the next build
+    write_articles(content, range(5, 6))
+    assert build(content, config, out) == 0
+    assert_matches_manifest(out)
+    assert not (out / "meldung-2").exists() and (out / "meldung-5" / "index.html").is_file()
+    assert snapshot(out) == snapshot_of_cold_build(content, config, tmp_path)
+
+
+def snapshot_of_cold_build(content: Path, config: Path, tmp_path: Path) -> dict[str, bytes]:
+    cold = tmp_path / "cold" / "public"
+    cold.parent.mkdir()
+    assert build(content, config, cold) == 0
+    return snapshot(cold)
+
+
+@pytest.mark.parametrize("tamper", ["extra", "changed", "missing", "symlink"])
+def test_a_tampered_previous_generation_is_never_published(
+        seed: tuple[Path, Path], tmp_path: Path, tamper: str) -> None:
+    content, config = seed
+    out, spare = tmp_path / "public", tmp_path / ".public.prev"
+    write_articles(content, range(3))
+    assert build(content, config, out) == 0
+    write_articles(content, range(3, 4))
+    assert build(content, config, out) == 0
+    assert spare.is_dir()
+    if tamper == "extra":
+        (spare / "meldung-1" / "planted.html").write_text("x", encoding="utf-8")
+    elif tamper == "changed":
+        page = spare / "meldung-1" / "index.html"
+        page.unlink()  # it may be a hard link to the published page
+        page.write_text("x", encoding="utf-8")
+        os.utime(page, ns=(2**62, 2**62))
+    elif tamper == "missing":
+        (spare / "meldung-1" / "index.html").unlink()
+    else:
+        shutil.rmtree(spare)
+        (tmp_path / "elsewhere").mkdir()
+        spare.symlink_to(tmp_path / "elsewhere")
+    write_articles(content, range(4, 5))
+    assert build(content, config, out) == 0
+    assert_matches_manifest(out)
+    assert snapshot(out) == snapshot_of_cold_build(content, config, tmp_path)
 
 
 # --- fault injection -------------------------------------------------------------------------
@@ -306,3 +361,60 @@ def test_kill_9_at_any_moment_leaves_the_old_or_the_new_complete_site(tmp_path: 
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".public.new-")
                  or p.name.startswith(".public.old-")]
     assert leftovers == []
+
+
+@pytest.mark.slow
+def test_kill_9_while_the_previous_generation_is_updated_leaves_a_complete_site(
+        tmp_path: Path) -> None:
+    """Double buffering: the kept old site (`.public.prev`) is updated into the next site;
+    a kill at any moment of that leaves the old or the new complete site, never a mix."""
+    content, config, out = tmp_path / "content", tmp_path / "feed.yaml", tmp_path / "public"
+    spare = tmp_path / ".public.prev"
+    content.mkdir()
+    shutil.copy(CASES / "seed" / "feed.yaml", config)
+    write_articles(content, range(1500))
+    assert start_build(content, config, out).wait() == 0
+    write_articles(content, range(0, 500), title="Zweite: Meldung {n}")
+    assert start_build(content, config, out).wait() == 0
+    assert spare.is_dir()
+    old = snapshot(out)
+    old_manifest = assert_matches_manifest(out)
+    saved_out, saved_spare = tmp_path / "saved-out", tmp_path / "saved-prev"
+    shutil.copytree(out, saved_out)
+    shutil.copytree(spare, saved_spare)
+    write_articles(content, range(0, 1500, 3), title="Dritte: Meldung {n}")
+    write_articles(content, range(1500, 1600))
+    reference = tmp_path / "reference"
+    assert start_build(content, config, reference).wait() == 0
+    new_manifest = assert_matches_manifest(reference)
+    outcomes = []
+    for point in ("renamed", "manifest-removed", "manifest-written", 0.3, 0.6, 0.9):
+        for folder in (out, spare):
+            shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(saved_out, out)
+        shutil.copytree(saved_spare, spare)
+        process = start_build(content, config, out)
+
+        def reached(pid: int = process.pid, point: object = point) -> bool:
+            staging = staging_of(out, pid)
+            if point == "renamed":
+                return staging.exists()
+            if point == "manifest-removed":
+                return staging.exists() and not (staging / MANIFEST).exists()
+            return (staging / MANIFEST).exists()
+
+        if isinstance(point, float):
+            time.sleep(point)
+        else:
+            wait_until(reached, process)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        listed = assert_matches_manifest(out)
+        assert listed in (old_manifest, new_manifest)
+        outcomes.append("old" if listed == old_manifest else "new")
+        if listed == old_manifest:
+            assert snapshot(out) == old
+    assert "old" in outcomes
+    assert start_build(content, config, out).wait() == 0
+    assert snapshot(out) == snapshot(reference)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".public.new-")] == []
