@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from functools import partial
 from typing import TypeVar
@@ -18,6 +16,7 @@ from feedgen_app.errors import ContentError
 from feedgen_app.feeds import FeedPlace, build_atom, build_json, build_rss
 from feedgen_app.model import TAGS_DIR, Article, KnownOutput, Site, Tag, sort_articles
 from feedgen_app.pages import plan_pages, render_tag_index, render_tag_page
+from feedgen_app.workers import fork_pool
 
 FeedBuilder = Callable[..., bytes]
 V = TypeVar("V")
@@ -105,9 +104,8 @@ def render_all(jobs: Sequence[tuple[str, Renderer]], workers: int,
         pages = [i for i, (name, _) in enumerate(jobs) if name.endswith(".html")]
         size = max(1, min(200, len(pages) // (workers * 4) or 1))
         chunks = feeds + [pages[i:i + size] for i in range(0, len(pages), size)]
-        context = multiprocessing.get_context("fork")
         results: list[tuple[bytes, object] | None] = [None] * len(jobs)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with fork_pool(workers) as pool:
             for chunk, done in zip(chunks, pool.map(_render_chunk, chunks), strict=True):
                 for index, result in zip(chunk, done, strict=True):
                     results[index] = result

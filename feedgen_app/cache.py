@@ -29,7 +29,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from importlib.metadata import PackageNotFoundError, version
@@ -43,6 +42,7 @@ from dateutil.tz import tzoffset, tzutc
 from feedgen_app import __version__, model
 from feedgen_app.errors import ContentError
 from feedgen_app.model import Article, Site
+from feedgen_app.workers import fork_pool
 
 CACHE_DIR = Path(".feedgen-cache")
 """The default cache folder, relative to the working folder."""
@@ -441,8 +441,7 @@ def parse_articles(paths: Sequence[Path], site: Site, content_dir: Path,
     chunk = max(16, len(jobs) // (workers * 8))
     # fork: the workers start in milliseconds and need no re-import (`python -m feedgen_app`
     # as a main module could not be re-imported by spawn); only used single-threaded.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with fork_pool(workers) as pool:
         return dict(pool.map(_parse_one, jobs, chunksize=chunk))
 
 

@@ -1,0 +1,33 @@
+"""Forked process pools for parsing and rendering, whose workers die with their parent."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import multiprocessing
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+
+_PR_SET_PDEATHSIG = 1
+
+
+def fork_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` forked processes that are killed when the build process dies.
+
+    Without this, a build killed with SIGKILL (the case the atomic publishing is built for)
+    would leave its idle workers waiting forever for work that never comes.
+    """
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_die_with_parent, initargs=(os.getpid(),))
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this worker when its parent exits (prctl PR_SET_PDEATHSIG)."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
