@@ -1,0 +1,22 @@
+"""The code stays lint-clean (ruff) and type-clean (mypy strict), as pyproject.toml configures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import REPO, require_tool
+
+
+def test_ruff_finds_nothing() -> None:
+    ruff = require_tool("ruff")
+    result = subprocess.run([ruff, "check", "."], cwd=REPO, capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_finds_nothing() -> None:
+    require_tool("mypy")
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=REPO, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
