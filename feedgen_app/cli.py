@@ -57,7 +57,7 @@ from feedgen_app.content import ContentReport, find_media_files, read_articles, 
 from feedgen_app.dates import DateFormatError, format_date_de, format_datetime_de, parse_date
 from feedgen_app.errors import ContentError, FeedAppError
 from feedgen_app.history import compare_history
-from feedgen_app.model import Article, Site, sort_articles
+from feedgen_app.model import Site, sort_articles
 from feedgen_app.publish import hash_site, read_manifest, write_site, write_summary
 from feedgen_app.serve import BuildOutcome, PreviewOptions, PreviewServer, is_loopback
 from feedgen_app.trigger import (
@@ -301,11 +301,9 @@ def cmd_build(args: argparse.Namespace) -> int:
             save_cache(cache)
             for warning in cache.warnings:
                 print(warning, file=sys.stderr)
-            waiting = [Article(source="", slug=slug, title=title, published=due,
-                               author=site.author, summary="", content_html="", entry_id="")
-                       for slug, title, due in unchanged.scheduled]
-            out.info(format_summary(site, unchanged.published, waiting, 0,
-                                    time.monotonic() - started))
+            next_due = min((due for _, _, due in unchanged.scheduled), default=None)
+            out.info(format_summary(site, unchanged.published, len(unchanged.scheduled),
+                                    next_due, 0, time.monotonic() - started))
             return 0
     report = read_articles(args.content, site, progress=bar.update,
                            prepare=lambda paths: prepare_reader(cache, args.content, site, paths))
@@ -354,8 +352,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         summary = summarize_build(site, published, scheduled, now, site_hash)
         write_summary(args.summary, {**summary, "out": str(args.out)})
     bar.finish()
-    out.info(format_summary(site, len(published), scheduled, len(report.problems),
-                            time.monotonic() - started))
+    out.info(format_summary(site, len(published), len(scheduled),
+                            min((a.published for a in scheduled), default=None),
+                            len(report.problems), time.monotonic() - started))
     out.detail(f"→ {args.out}")
     for article in published:
         out.detail(f"  veröffentlicht  {article.slug}  {article.title}")
@@ -550,13 +549,13 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds:.1f}".replace(".", ",") + " s"
 
 
-def format_summary(site: Site, published: int, scheduled: Sequence[Article], errors: int,
-                   seconds: float) -> str:
+def format_summary(site: Site, published: int, scheduled: int, next_due: datetime | None,
+                   errors: int, seconds: float) -> str:
     """`12 Artikel veröffentlicht, 1 geplant für 9. Dezember 2025, 06:00 Uhr, 0 Fehler, 0,4 s`."""
-    planned = f"{len(scheduled)} geplant"
-    if scheduled:
-        due = format_datetime_de(scheduled[0].published.astimezone(site.tz))
-        planned += f" für {due}" if len(scheduled) == 1 else f", der nächste für {due}"
+    planned = f"{scheduled} geplant"
+    if next_due is not None:
+        due = format_datetime_de(next_due.astimezone(site.tz))
+        planned += f" für {due}" if scheduled == 1 else f", der nächste für {due}"
     return (f"{published} Artikel veröffentlicht, {planned}, {errors} Fehler, "
             f"{format_seconds(seconds)}")
 
@@ -682,8 +681,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     def on_build(outcome: BuildOutcome) -> None:
         if outcome.ok and outcome.site is not None:
-            out.info(format_summary(outcome.site, outcome.published, outcome.scheduled, 0,
-                                    outcome.seconds))
+            out.info(format_summary(outcome.site, outcome.published, len(outcome.scheduled),
+                                    min((a.published for a in outcome.scheduled), default=None),
+                                    0, outcome.seconds))
             return
         for problem in outcome.problems:
             out.problem(problem)

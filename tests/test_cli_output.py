@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,6 @@ from feedgen_app.cli import Output, ProgressBar, format_summary, main, use_colou
 from feedgen_app.config import load_site
 from feedgen_app.content import read_articles
 from feedgen_app.dates import parse_date
-from feedgen_app.model import Article
 
 SITE = load_site(CASES / "markdown" / "feed.yaml")
 
@@ -25,30 +25,27 @@ class Terminal(io.StringIO):
         return True
 
 
-def scheduled(*dates: str) -> tuple[Article, ...]:
-    return tuple(Article(source="x", slug=f"s{i}", title="T", published=parse_date(d, SITE.tz),
-                         author=SITE.author, summary="", content_html="", entry_id=f"x:{i}")
-                 for i, d in enumerate(dates))
+def due(text: str) -> datetime:
+    return parse_date(text, SITE.tz)
 
 
 def test_the_summary_line_reads_as_the_issue_shows() -> None:
-    line = format_summary(SITE, 12, scheduled("2025-12-09T06:00"), 0, 0.4)
+    line = format_summary(SITE, 12, 1, due("2025-12-09T06:00"), 0, 0.4)
     assert line == ("12 Artikel veröffentlicht, 1 geplant für 9. Dezember 2025, 06:00 Uhr, "
                     "0 Fehler, 0,4 s")
 
 
 def test_the_summary_line_names_the_soonest_of_several_and_none() -> None:
-    soon = scheduled("2025-12-09T06:00", "2026-01-02")
-    assert format_summary(SITE, 1, soon, 2, 12.345) == (
+    assert format_summary(SITE, 1, 2, due("2025-12-09T06:00"), 2, 12.345) == (
         "1 Artikel veröffentlicht, 2 geplant, der nächste für 9. Dezember 2025, 06:00 Uhr, "
         "2 Fehler, 12,3 s")
-    assert format_summary(SITE, 0, (), 0, 0.04) == (
+    assert format_summary(SITE, 0, 0, None, 0, 0.04) == (
         "0 Artikel veröffentlicht, 0 geplant, 0 Fehler, 0,0 s")
 
 
 def test_the_summary_shows_the_due_time_in_the_site_timezone() -> None:
-    utc = scheduled("2025-12-09T05:00+00:00")
-    assert "1 geplant für 9. Dezember 2025, 06:00 Uhr" in format_summary(SITE, 0, utc, 0, 0)
+    utc = due("2025-12-09T05:00+00:00")
+    assert "1 geplant für 9. Dezember 2025, 06:00 Uhr" in format_summary(SITE, 0, 1, utc, 0, 0)
 
 
 @pytest.fixture
