@@ -9,7 +9,6 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -28,37 +27,21 @@ from feedgen_app.authoring import (
     rows_to_json,
 )
 from feedgen_app.build import (
-    add_media,
-    plan_outputs,
-    render_changed,
     subscription_feeds,
     summarize_build,
 )
 from feedgen_app.cache import (
     CACHE_DIR,
-    choose_workers,
-    find_unchanged_build,
-    hash_inputs,
-    is_build_unchanged,
-    load_cache,
-    load_outputs,
-    make_build_key,
-    make_inputs_key,
-    prepare_reader,
-    record_build,
-    remember_outputs,
-    remember_unchanged_check,
-    save_cache,
-    sign_outputs,
 )
-from feedgen_app.check import check_site, decode_reports, encode_reports, report_clean_feed
+from feedgen_app.check import check_site
 from feedgen_app.config import load_site
-from feedgen_app.content import ContentReport, find_media_files, read_articles, read_media
+from feedgen_app.content import ContentReport, read_articles
 from feedgen_app.dates import DateFormatError, format_date_de, format_datetime_de, parse_date
 from feedgen_app.errors import ContentError, FeedAppError
 from feedgen_app.history import compare_history
 from feedgen_app.model import Site, sort_articles
-from feedgen_app.publish import hash_site, read_manifest, write_site, write_summary
+from feedgen_app.pipeline import BuildProgress, BuildRequest, run_build
+from feedgen_app.publish import write_summary
 from feedgen_app.serve import BuildOutcome, PreviewOptions, PreviewServer, is_loopback
 from feedgen_app.trigger import (
     DEFAULT_API_URL,
@@ -293,76 +276,30 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"feedgen-app build: error: {exc}", file=sys.stderr)
         return 2
     bar = ProgressBar(sys.stderr, sys.stderr.isatty() and not out.quiet, started)
-    cache = load_cache(args.cache_dir)
-    if not (args.verbose or args.summary or args.keep_going):
-        unchanged = find_unchanged_build(cache, site, args.content, args.out,
-                                         build_options(args), now)
-        if unchanged is not None:  # nothing changed: read no article, write no file
-            save_cache(cache)
-            for warning in cache.warnings:
-                print(warning, file=sys.stderr)
-            next_due = min((due for _, _, due in unchanged.scheduled), default=None)
-            out.info(format_summary(site, unchanged.published, len(unchanged.scheduled),
-                                    next_due, 0, time.monotonic() - started))
-            return 0
-    report = read_articles(args.content, site, progress=bar.update,
-                           prepare=lambda paths: prepare_reader(cache, args.content, site, paths))
-    bar.finish()
-    if report.problems and not args.keep_going:
-        raise ContentError(*report.problems)
-    for problem in report.problems:  # --keep-going: report the bad, publish the good
-        print(problem, file=sys.stderr)
-    published = report.published(now)
-    build_key = make_build_key(site, args.content, args.out, build_options(args),
-                               hash_inputs(cache, find_media_files(args.content)),
-                               [article.source for article in published])
-    if is_build_unchanged(cache, build_key, args.out):  # nothing changed: write nothing
-        site_hash = str(cache.last_build.get("site_hash", ""))
-    else:
-        bar.show(f"{len(published)} Artikel: Seiten und Feeds werden geschrieben …")
-        try:
-            memo = load_outputs(cache)
-            outputs = plan_outputs(site, published, sign_outputs())
-            reports = decode_reports(memo["reports"])
-            rendered, checked = render_changed(
-                outputs, memo["files"], read_manifest(args.out) or {},
-                workers=choose_workers(len(outputs)),
-                inspect=partial(report_clean_feed, prefix=f"{args.out}/"))
-            reports.update(checked)  # type: ignore[arg-type]
-            plan = add_media(rendered, read_media(args.content))
-            del rendered
-            digests = write_site(args.out, plan, content_dir=args.content,
-                                 known_reports=reports)
-        finally:
-            bar.finish()
-        site_hash = hash_site(plan)
-        del plan
-        remember_outputs(cache, {name: key for name, (key, _) in outputs.items()}, digests,
-                         encode_reports(reports))
-        del outputs
-        record_build(cache, build_key, args.out, {"site_hash": site_hash})
-    scheduled = report.scheduled(now)
-    remember_unchanged_check(cache, make_inputs_key(cache, site, args.content, args.out,
-                                                    build_options(args)),
-                             published, scheduled, len(report.problems))
-    save_cache(cache)
-    for warning in cache.warnings:
+    request = BuildRequest(
+        content=args.content, out=args.out, cache_dir=args.cache_dir, now=now,
+        options=build_options(args), keep_going=args.keep_going,
+        full=bool(args.verbose or args.summary or args.keep_going),
+    )
+    result = run_build(site, request, BuildProgress(
+        articles_read=bar.update, stage=bar.show, done=bar.finish))
+    for warning in result.warnings:
         print(warning, file=sys.stderr)
+    for problem in result.problems:  # --keep-going: report the bad, publish the good
+        print(problem, file=sys.stderr)
     if args.summary is not None:
-        summary = summarize_build(site, published, scheduled, now, site_hash)
+        summary = summarize_build(site, result.published, result.scheduled_articles, now,
+                                  result.site_hash)
         write_summary(args.summary, {**summary, "out": str(args.out)})
-    bar.finish()
-    out.info(format_summary(site, len(published), len(scheduled),
-                            min((a.published for a in scheduled), default=None),
-                            len(report.problems), time.monotonic() - started))
+    out.info(format_summary(site, result.published_count, len(result.scheduled),
+                            result.next_due, len(result.problems), time.monotonic() - started))
     out.detail(f"→ {args.out}")
-    for article in published:
+    for article in result.published:
         out.detail(f"  veröffentlicht  {article.slug}  {article.title}")
-    for article in scheduled:
-        out.detail(f"  geplant für {format_datetime_de(article.published.astimezone(site.tz))}"
-                   f"  {article.slug}  {article.title}")
-    if report.problems:
-        print(f"error: {len(report.problems)} problem(s); the other articles were published "
+    for slug, title, due in result.scheduled:
+        out.detail(f"  geplant für {format_datetime_de(due.astimezone(site.tz))}  {slug}  {title}")
+    if result.problems:
+        print(f"error: {len(result.problems)} problem(s); the other articles were published "
               "(--keep-going)", file=sys.stderr)
         return 1
     return 0
