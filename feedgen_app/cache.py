@@ -40,8 +40,10 @@ from zoneinfo import ZoneInfo
 from dateutil.tz import tzoffset, tzutc
 
 from feedgen_app import __version__, model
+from feedgen_app.content import walk_content
 from feedgen_app.errors import ContentError
 from feedgen_app.model import Article, Site
+from feedgen_app.publish import list_files
 from feedgen_app.workers import fork_pool
 
 CACHE_DIR = Path(".feedgen-cache")
@@ -534,21 +536,6 @@ def stat_outputs(out_dir: Path, names: Iterable[str]) -> dict[str, list[int]] | 
     return result
 
 
-def list_output_files(out_dir: Path) -> list[str]:
-    """Every file below `out_dir`, as relative POSIX paths, sorted."""
-    names: list[str] = []
-    pending = [("", os.fspath(out_dir))]
-    while pending:
-        prefix, folder = pending.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((f"{prefix}{entry.name}/", entry.path))
-                else:
-                    names.append(prefix + entry.name)
-    return sorted(names)
-
-
 def is_build_unchanged(cache: BuildCache, key: str, out_dir: Path) -> bool:
     """True when the last build had this key and its output is still exactly as it left it."""
     last = cache.last_build
@@ -559,12 +546,12 @@ def is_build_unchanged(cache: BuildCache, key: str, out_dir: Path) -> bool:
         return False
     if stat_outputs(out_dir, outputs) != outputs:
         return False
-    return len(list_output_files(out_dir)) == len(outputs)
+    return len(list_files(out_dir)) == len(outputs)
 
 
 def record_build(cache: BuildCache, key: str, out_dir: Path, extra: Mapping[str, Any]) -> None:
     """Remember this build's key and the stat of every file it left in `out_dir`."""
-    outputs = stat_outputs(out_dir, list_output_files(out_dir)) or {}
+    outputs = stat_outputs(out_dir, sorted(list_files(out_dir))) or {}
     cache.last_build = {"key": key, "out": str(out_dir.absolute()), "outputs": outputs, **extra}
     cache.dirty = True
 
@@ -585,11 +572,7 @@ class UnchangedBuild:
 
 def list_content_files(content_dir: Path) -> list[Path]:
     """Every non-hidden file below `content_dir` (articles and media), in a stable order."""
-    found: list[Path] = []
-    for folder, dirs, names in os.walk(content_dir):
-        dirs[:] = [name for name in dirs if not name.startswith(".")]
-        found.extend(Path(folder) / name for name in names if not name.startswith("."))
-    return sorted(found, key=lambda path: path.parts)
+    return sorted(walk_content(content_dir), key=lambda path: path.parts)
 
 
 def make_inputs_key(cache: BuildCache, site: Site, content_dir: Path, out_dir: Path,

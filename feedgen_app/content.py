@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -105,24 +105,27 @@ def refuse_duplicate_ids(articles: Iterable[Article]) -> tuple[list[Article], li
     return list(seen.values()), problems
 
 
+def walk_content(content_dir: Path, follow_links: bool = False) -> Iterator[Path]:
+    """Every non-hidden file below `content_dir` (hidden folders are not entered), unsorted.
+
+    os.walk, not Path.rglob: the same files, several times faster for tens of thousands.
+    """
+    for folder, dirs, names in os.walk(content_dir, followlinks=follow_links):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        base = Path(folder)
+        yield from (base / name for name in names if not name.startswith("."))
+
+
 def find_media_files(content_dir: Path) -> list[Path]:
     """Media files below `content_dir`: every non-hidden file that is not an article."""
-    found = []
-    for folder, dirs, names in os.walk(content_dir, followlinks=True):
-        dirs[:] = [name for name in dirs if not name.startswith(".")]
-        for name in names:
-            if name.startswith(".") or os.path.splitext(name)[1] in ARTICLE_SUFFIXES:
-                continue
-            path = Path(folder, name)
-            if path.is_file():
-                found.append(path)
-    return sorted(found)
+    return sorted(path for path in walk_content(content_dir, follow_links=True)
+                  if path.suffix not in ARTICLE_SUFFIXES and path.is_file())
 
 
-def read_media(content_dir: Path) -> dict[str, bytes]:
-    """The media files as output paths (their path below `content_dir`) -> bytes."""
+def read_media(content_dir: Path, paths: Iterable[Path] | None = None) -> dict[str, bytes]:
+    """The media files (`paths`, else all found) as output paths below `content_dir` -> bytes."""
     media = {}
-    for path in find_media_files(content_dir):
+    for path in find_media_files(content_dir) if paths is None else paths:
         try:
             media[path.relative_to(content_dir).as_posix()] = path.read_bytes()
         except OSError as exc:
@@ -132,18 +135,8 @@ def read_media(content_dir: Path) -> dict[str, bytes]:
 
 def find_article_files(content_dir: Path) -> list[Path]:
     """Article files (.txt, .md) below `content_dir`, hidden ones skipped, in a stable order."""
-    found = []
-    # os.walk, not Path.rglob: the same files (symlinked folders not entered, hidden ones
-    # pruned), several times faster for tens of thousands of articles.
-    for folder, dirs, names in os.walk(content_dir):
-        dirs[:] = [name for name in dirs if not name.startswith(".")]
-        base = Path(folder)
-        for name in names:
-            if name.startswith(".") or os.path.splitext(name)[1] not in ARTICLE_SUFFIXES:
-                continue
-            path = base / name
-            if path.is_file():
-                found.append(path)
+    found = [path for path in walk_content(content_dir)
+             if path.suffix in ARTICLE_SUFFIXES and path.is_file()]
     return sorted(found, key=lambda path: path.parts)
 
 

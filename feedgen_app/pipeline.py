@@ -99,15 +99,16 @@ def run_build(site: Site, request: BuildRequest,
     if report.problems and not request.keep_going:
         raise ContentError(*report.problems)
     published = report.published(request.now)
+    media = find_media_files(request.content)
     build_key = make_build_key(site, request.content, request.out, request.options,
-                               hash_inputs(cache, find_media_files(request.content)),
+                               hash_inputs(cache, media),
                                [article.source for article in published])
     if is_build_unchanged(cache, build_key, request.out):
         site_hash = str(cache.last_build.get("site_hash", ""))
     else:
         progress.stage(f"{len(published)} Artikel: Seiten und Feeds werden geschrieben …")
         try:
-            site_hash = publish_outputs(site, request, cache, published)
+            site_hash = publish_outputs(site, request, cache, published, media)
         finally:
             progress.done()
         record_build(cache, build_key, request.out, {"site_hash": site_hash})
@@ -125,7 +126,7 @@ def run_build(site: Site, request: BuildRequest,
 
 
 def publish_outputs(site: Site, request: BuildRequest, cache: BuildCache,
-                    published: tuple[Article, ...]) -> str:
+                    published: tuple[Article, ...], media: list[Path]) -> str:
     """Render the outputs whose inputs changed, check and write the site; its content hash."""
     memo = load_outputs(cache)
     outputs = plan_outputs(site, published, sign_outputs())
@@ -135,7 +136,7 @@ def publish_outputs(site: Site, request: BuildRequest, cache: BuildCache,
         workers=choose_workers(len(outputs)),
         inspect=partial(report_clean_feed, prefix=f"{request.out}/"))
     reports.update(checked)  # type: ignore[arg-type]
-    plan = add_media(rendered, read_media(request.content))
+    plan = add_media(rendered, read_media(request.content, media))
     del rendered
     digests = write_site(request.out, plan, content_dir=request.content, known_reports=reports)
     site_hash = hash_site(plan)
