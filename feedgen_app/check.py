@@ -200,20 +200,25 @@ def _load(source: Path | bytes, name: str | None) -> tuple[str, bytes | None, st
         return label, None, f"{label}: cannot read the file: {exc.strerror}"
 
 
+def _load_xml(source: Path | bytes, name: str | None, kind: str) -> tuple[str, Node | FeedReport]:
+    """Read and parse an XML feed: its label and root, or the report saying why it failed."""
+    label, data, problem = _load(source, name)
+    if data is None:
+        return label, FeedReport(label, kind, (problem or f"{label}: cannot read",))
+    try:
+        return label, parse_xml(data)
+    except XmlError as exc:
+        return label, FeedReport(label, kind, (f"{label}:{exc.line}: not well-formed XML: {exc}",))
+
+
 def _where(name: str, node: Node) -> str:
     return f"{name}:{node.line}"
 
 
 def check_atom(source: Path | bytes, name: str | None = None) -> FeedReport:
     """Check an Atom document against RFC 4287's rules."""
-    name, data, problem = _load(source, name)
-    if data is None:
-        return FeedReport(name, "atom", (problem or f"{name}: cannot read",))
-    try:
-        root = parse_xml(data)
-    except XmlError as exc:
-        return FeedReport(name, "atom", (f"{name}:{exc.line}: not well-formed XML: {exc}",))
-    return _check_atom_tree(root, name)
+    label, root = _load_xml(source, name, "atom")
+    return root if isinstance(root, FeedReport) else _check_atom_tree(root, label)
 
 
 def _check_atom_tree(root: Node, name: str) -> FeedReport:
@@ -356,14 +361,8 @@ def _check_xml_langs(root: Node, name: str) -> list[str]:
 
 def check_rss(source: Path | bytes, name: str | None = None) -> FeedReport:
     """Check an RSS 2.0 document: channel elements, RFC 822 dates, guids, the self link."""
-    name, data, problem = _load(source, name)
-    if data is None:
-        return FeedReport(name, "rss", (problem or f"{name}: cannot read",))
-    try:
-        root = parse_xml(data)
-    except XmlError as exc:
-        return FeedReport(name, "rss", (f"{name}:{exc.line}: not well-formed XML: {exc}",))
-    return _check_rss_tree(root, name)
+    label, root = _load_xml(source, name, "rss")
+    return root if isinstance(root, FeedReport) else _check_rss_tree(root, label)
 
 
 def _check_rss_tree(root: Node, name: str) -> FeedReport:
