@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -31,14 +32,18 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
 
 
+def missing_tool(message: str) -> NoReturn:
+    """A test needs something that is not installed: skip locally, fail under CI=true."""
+    if IN_CI:
+        pytest.fail(f"{message}; CI must have it")
+    pytest.skip(message)
+
+
 def require_tool(name: str) -> str:
     """The path of a system tool; skip locally when missing, fail under CI=true."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed (apt-get install -y {name})"
-        if IN_CI:
-            pytest.fail(f"{message}; CI must have it")
-        pytest.skip(message)
+        missing_tool(f"{name} is not installed (apt-get install -y {name})")
     return path
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASES, FIXED_NOW, IN_CI
+from conftest import CASES, FIXED_NOW, missing_tool
 
 
 def german_locale() -> str:
@@ -17,9 +17,7 @@ def german_locale() -> str:
     for candidate in ("de_DE.UTF-8", "de_DE.utf8"):
         if candidate.lower() in names.lower().split():
             return candidate
-    if IN_CI:
-        pytest.fail("no de_DE.UTF-8 locale; .ci/run must generate it")
-    pytest.skip("no de_DE.UTF-8 locale installed (locale-gen de_DE.UTF-8)")
+    missing_tool("no de_DE.UTF-8 locale installed (locale-gen de_DE.UTF-8)")
 
 
 def build_in_subprocess(case: Path, out: Path, env_extra: dict[str, str]) -> dict[str, bytes]:

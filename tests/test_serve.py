@@ -486,13 +486,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 def test_the_browser_reloads_after_an_edit_and_shows_a_broken_build(own_preview: Preview) -> None:
     import importlib.util
 
-    from conftest import IN_CI, require_tool
+    from conftest import missing_tool, require_tool
 
     chromium = require_tool("chromium")
     if importlib.util.find_spec("playwright") is None:
-        if IN_CI:
-            pytest.fail("Playwright for Python is not installed; CI must have it")
-        pytest.skip("Playwright for Python is not installed (pip install -e '.[test]')")
+        missing_tool("Playwright for Python is not installed (pip install -e '.[test]')")
     problems: list[str] = []
     failures: list[BaseException] = []
 
