@@ -1,4 +1,4 @@
-"""Help and docs: every command (whoever added it) has help with an example and is in README.md."""
+"""Help and docs: every command (whoever added it) has help with an example and is in docs/."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 
 from feedgen_app.cli import main, make_parser
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+DOCS = "\n".join(path.read_text(encoding="utf-8")
+                 for path in sorted((Path(__file__).resolve().parent.parent / "docs").glob("*.md")))
 
 
 def subcommand_action() -> argparse._SubParsersAction[argparse.ArgumentParser]:
@@ -57,11 +58,11 @@ def test_every_command_has_a_summary_in_the_main_help(name: str,
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_every_command_is_documented_in_the_readme(name: str) -> None:
-    assert f"`feedgen-app {name}" in README, f"README.md does not document `feedgen-app {name}`"
+def test_every_command_is_documented_in_the_docs(name: str) -> None:
+    assert f"`feedgen-app {name}" in DOCS, f"docs/ does not document `feedgen-app {name}`"
 
 
 @pytest.mark.parametrize(("name", "option"), OPTIONS)
-def test_every_option_is_documented_in_the_readme(name: str, option: str) -> None:
-    assert re.search(rf"`[^`\n]*{re.escape(option)}\b", README), \
-        f"README.md does not mention `{option}` of `feedgen-app {name}`"
+def test_every_option_is_documented_in_the_docs(name: str, option: str) -> None:
+    assert re.search(rf"`[^`\n]*{re.escape(option)}\b", DOCS), \
+        f"docs/ does not mention `{option}` of `feedgen-app {name}`"
