@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -20,6 +21,13 @@ VALIDATORS = SHARED / "validators" if (SHARED / "validators").is_dir() else VEND
 CASES = Path(__file__).resolve().parent / "cases"
 FIXED_NOW = "2026-01-01T00:00:00+01:00"
 IN_CI = os.environ.get("CI") == "true"
+
+# Property tests: under CI=true every run draws the same examples (no example database, so a
+# random draw could fail one submission and pass the next); locally they keep exploring, and a
+# failure prints the reproduce blob either way.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", print_blob=True)
+settings.load_profile("ci" if IN_CI else "explore")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import CASES, FIXED_NOW
@@ -91,8 +91,15 @@ def assert_same_as_cold(root: Path, out: Path, scratch: Path, now: str = FIXED_N
 # -- the operations a sequence is made of -----------------------------------------------------
 
 
+def plain_article(root: Path) -> Path:
+    """The first published plain-text article of the corpus, renamed or not (a sequence may
+    have renamed every `nachricht` file by now)."""
+    content = root / "content"
+    return sorted([*content.glob("*nachricht*.txt"), *content.glob("*umbenannt*.txt")])[0]
+
+
 def edit_article(root: Path, step: int) -> None:
-    path = sorted((root / "content").glob("*nachricht*.txt"))[0]
+    path = plain_article(root)
     path.write_text(path.read_text(encoding="utf-8") + f"Nachtrag {step}: „bestätigt“.\n",
                     encoding="utf-8")
 
@@ -134,7 +141,7 @@ def touch_article(root: Path, step: int) -> None:
 
 def retitle_article(root: Path, step: int) -> None:
     """A new title: the neighbours' pages, the index, feeds and archives show it."""
-    path = sorted((root / "content").glob("*nachricht*.txt"))[0]
+    path = plain_article(root)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[0] = lines[0].rstrip("\n") + f" (neu {step})\n"
     path.write_text("".join(lines), encoding="utf-8")
@@ -170,7 +177,9 @@ def test_every_step_of_a_sequence_builds_what_a_cold_build_builds(
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(sorted(OPERATIONS)), min_size=1, max_size=4))
+@example(["rename", "rename", "edit"])  # every `nachricht` file renamed before the edit
 def test_random_sequences_build_what_a_cold_build_builds(steps: list[str]) -> None:
+    """Any sequence of operations, e.g. two renames and then an edit of a renamed file."""
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder)
         run_sequence(make_corpus(scratch / "site", count=4), scratch, steps)
