@@ -14,7 +14,6 @@ carry the same entries in the same order.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
@@ -23,11 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.parsers import expat
-
-from feedgen_app.model import KnownOutput
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -637,33 +633,39 @@ def group_alternates(names: Iterable[str]) -> list[list[str]]:
     return [group for group in groups.values() if len(group) > 1]
 
 
-def check_files(files: Mapping[str, bytes | KnownOutput], prefix: str = "",
-                known: dict[str, tuple[str, FeedReport]] | None = None) -> list[str]:
-    """Check an output plan (relative path -> bytes); findings name `prefix` + path.
-
-    `known` (path -> (SHA-256 of the bytes, the clean report of checking them)) spares checking
-    a feed document again whose bytes were checked before; the cross-file rules (alternates,
-    entry links) always run over every feed. It is updated with this check's clean reports.
-    """
+def check_files(files: Mapping[str, bytes], prefix: str = "") -> list[str]:
+    """Check an output plan held in memory (relative path -> bytes); findings name `prefix` +
+    path. Every feed document in full, then the site rules across them."""
     feeds = sorted(name for name in files if _is_feed_candidate(name))
-    memo = known if known is not None else {}
+    return check_tree(set(files), lambda name: check_feed(files[name], prefix + name), feeds,
+                      prefix)
 
-    def report(name: str) -> FeedReport | None:
-        value = files[name]
-        digest = value.digest if isinstance(value, KnownOutput) else None
-        remembered = memo.get(name)
-        if remembered is not None and remembered[1].name == prefix + name:
-            if digest is None:
-                digest = hashlib.sha256(value).hexdigest()  # type: ignore[arg-type]
-            if remembered[0] == digest:
-                return remembered[1]
-        data = value.render() if isinstance(value, KnownOutput) else value
-        result = check_feed(data, prefix + name)
-        if result is not None and result.ok:
-            memo[name] = (digest or hashlib.sha256(data).hexdigest(), result)
-        return result
 
-    return check_tree(set(files), report, feeds, prefix)
+def gate_document(name: str, data: bytes, full: bool) -> tuple[list[str], FeedReport | None]:
+    """The build's check of one freshly rendered document (`name` as findings should say it).
+
+    The build validates its data before serialising (the content reader and the config do),
+    so after serialising it only has to prove the bytes are what a reader will parse: every
+    XML document well-formed (one expat pass, no tree), every JSON document valid JSON. With
+    `full` (the subscription documents, which feed readers poll) the document is checked in
+    full, as `feedgen-app check` does, and its report returned for the site rules."""
+    if full:
+        report = check_feed(data, name)
+        if report is None:
+            return [f"{name}: not a feed document"], None
+        return list(report.findings), report
+    if name.endswith(".json"):
+        try:
+            json.loads(data)
+        except ValueError as exc:
+            return [f"{name}: not valid JSON: {exc}"], None
+        return [], None
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        return [f"{name}:{exc.lineno}: not well-formed XML: {expat.ErrorString(exc.code)}"], None
+    return [], None
 
 
 def check_site(site_dir: Path) -> list[str]:
@@ -698,34 +700,6 @@ def check_tree(names: set[str], report_of: Callable[[str], FeedReport | None],
         findings += check_same_entries([reports[n] for n in group])
     findings += _check_links(reports, names)
     return findings
-
-
-def report_clean_feed(name: str, data: bytes, prefix: str = "") -> tuple[str, FeedReport] | None:
-    """(SHA-256, report) when `name` is a feed document without findings, for `check_files`'
-    `known`: checks done ahead (e.g. while rendering in parallel); else None."""
-    if not _is_feed_candidate(name):
-        return None
-    report = check_feed(data, prefix + name)
-    if report is None or not report.ok:
-        return None
-    return hashlib.sha256(data).hexdigest(), report
-
-
-def encode_reports(known: Mapping[str, tuple[str, FeedReport]]) -> dict[str, Any]:
-    """`check_files`' memo as plain data (strings and lists), for the build cache."""
-    return {name: [digest, r.name, r.kind, [[e.id, list(e.links)] for e in r.entries],
-                   r.self_url] for name, (digest, r) in known.items() if r.ok}
-
-
-def decode_reports(data: Any) -> dict[str, tuple[str, FeedReport]]:
-    """The inverse of `encode_reports`; anything malformed gives an empty memo."""
-    try:
-        return {name: (digest, FeedReport(report_name, kind, (), tuple(
-            Entry(str(entry_id), tuple(str(link) for link in links))
-            for entry_id, links in entries), self_url))
-            for name, (digest, report_name, kind, entries, self_url) in data.items()}
-    except (AttributeError, TypeError, ValueError):
-        return {}
 
 
 def _check_links(reports: Mapping[str, FeedReport], names: set[str]) -> list[str]:

@@ -30,19 +30,17 @@ from feedgen_app.build import (
     subscription_feeds,
     summarize_build,
 )
-from feedgen_app.cache import (
-    CACHE_DIR,
-)
 from feedgen_app.check import check_site
 from feedgen_app.config import load_site
 from feedgen_app.content import ContentReport, read_articles
 from feedgen_app.dates import DateFormatError, format_date_de, format_datetime_de, parse_date
 from feedgen_app.errors import ContentError, FeedAppError
 from feedgen_app.history import compare_history
-from feedgen_app.model import Site, sort_articles
-from feedgen_app.pipeline import BuildProgress, BuildRequest, run_build
+from feedgen_app.model import Site
+from feedgen_app.pipeline import BuildProgress, BuildRequest, read_site, run_build
 from feedgen_app.publish import write_summary
 from feedgen_app.serve import BuildOutcome, PreviewOptions, PreviewServer, is_loopback
+from feedgen_app.store import CACHE_DIR
 from feedgen_app.trigger import (
     DEFAULT_API_URL,
     DEFAULT_EVENT,
@@ -120,6 +118,9 @@ def make_parser() -> argparse.ArgumentParser:
                        help="build cache: unchanged articles are not parsed again and an "
                             "unchanged site is not written again (default: .feedgen-cache; "
                             "delete it for a cold build)")
+    build.add_argument("--jobs", type=int, default=0, metavar="N",
+                       help="worker processes for parsing and rendering (default: 0, chosen "
+                            "by the size of the work and the number of CPUs; 1: none)")
     build.add_argument("--keep-going", action="store_true",
                        help="publish the good articles even if some are broken; the broken "
                             "ones are reported on stderr and the exit code is still 1")
@@ -279,7 +280,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     request = BuildRequest(
         content=args.content, out=args.out, cache_dir=args.cache_dir, now=now,
         options=build_options(args), keep_going=args.keep_going,
-        full=bool(args.verbose or args.summary or args.keep_going),
+        full=bool(args.verbose or args.summary or args.keep_going), workers=max(0, args.jobs),
     )
     result = run_build(site, request, BuildProgress(
         articles_read=bar.update, stage=bar.show, done=bar.finish))
@@ -288,8 +289,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     for problem in result.problems:  # --keep-going: report the bad, publish the good
         print(problem, file=sys.stderr)
     if args.summary is not None:
-        summary = summarize_build(site, result.published, result.scheduled_articles, now,
-                                  result.site_hash)
+        summary = summarize_build(site, result.published_count, result.scheduled_articles,
+                                  now, result.site_hash)
         write_summary(args.summary, {**summary, "out": str(args.out)})
     out.info(format_summary(site, result.published_count, len(result.scheduled),
                             result.next_due, len(result.problems), time.monotonic() - started))
@@ -308,7 +309,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def build_options(args: argparse.Namespace) -> dict[str, object]:
     """The build options that can change the output (for the cache's build key)."""
     ignored = {"handler", "command", "now", "summary", "cache_dir", "quiet", "verbose", "out",
-               "content", "config"}
+               "content", "config", "jobs"}
     return {key: value for key, value in vars(args).items() if key not in ignored}
 
 
@@ -343,10 +344,10 @@ def read_entry_sources(content: Path, config: Path) -> dict[str, str]:
     if not content.is_dir() or not config.is_file():
         return {}
     try:
-        report = read_articles(content, load_site(config))
+        reading = read_site(load_site(config), content, CACHE_DIR)
     except FeedAppError:
         return {}
-    return {article.entry_id: article.source for article in report.articles}
+    return {record.entry_id: record.source for record in reading.records}
 
 
 def cmd_ping(args: argparse.Namespace) -> int:
@@ -359,10 +360,10 @@ def cmd_ping(args: argparse.Namespace) -> int:
     if not site.hubs:
         print(f"{args.config}: no `hubs:` configured; nothing to ping")
         return 0
-    report = read_articles(args.content, site)
-    if report.problems:
-        raise ContentError(*report.problems)
-    feeds = subscription_feeds(site, sort_articles(list(report.published(now))))
+    reading = read_site(site, args.content, CACHE_DIR)
+    if reading.problems:
+        raise ContentError(*reading.problems)
+    feeds = subscription_feeds(site, reading.published(now))
     results = ping_hubs(site.hubs, feeds, timeout=args.timeout)
     failed = [r for r in results if not r.ok]
     for result in results:
@@ -618,8 +619,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     def on_build(outcome: BuildOutcome) -> None:
         if outcome.ok and outcome.site is not None:
-            out.info(format_summary(outcome.site, outcome.published, len(outcome.scheduled),
-                                    min((a.published for a in outcome.scheduled), default=None),
+            out.info(format_summary(outcome.site, outcome.published, outcome.scheduled,
+                                    outcome.next_due,
                                     0, outcome.seconds))
             return
         for problem in outcome.problems:

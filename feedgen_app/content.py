@@ -17,7 +17,7 @@ from markupsafe import escape
 from feedgen_app.config import is_language_tag, parse_author
 from feedgen_app.dates import DateFormatError, parse_date, split_date
 from feedgen_app.errors import ContentError
-from feedgen_app.model import Article, Site, sort_articles
+from feedgen_app.model import A, Article, Site, sort_articles
 from feedgen_app.sanitize import first_paragraph_text, sanitize_html
 from feedgen_app.yamlkeys import load_mapping
 
@@ -93,9 +93,9 @@ def read_articles(content_dir: Path, site: Site,
                          problems=tuple(problems + duplicates + duplicate_ids))
 
 
-def refuse_duplicate_ids(articles: Iterable[Article]) -> tuple[list[Article], list[str]]:
+def refuse_duplicate_ids(articles: Iterable[A]) -> tuple[list[A], list[str]]:
     """Entry IDs are unique: keep the first article of each ID (by file path); report others."""
-    seen: dict[str, Article] = {}
+    seen: dict[str, A] = {}
     problems = []
     for article in sorted(articles, key=lambda a: a.source):
         first = seen.setdefault(article.entry_id, article)
@@ -140,9 +140,9 @@ def find_article_files(content_dir: Path) -> list[Path]:
     return sorted(found, key=lambda path: path.parts)
 
 
-def refuse_duplicate_slugs(articles: Iterable[Article]) -> tuple[list[Article], list[str]]:
-    """Keep the first article of each slug (by file path); report the others."""
-    seen: dict[str, Article] = {}
+def refuse_duplicate_slugs(articles: Iterable[A]) -> tuple[list[A], list[str]]:
+    """Keep the first article (or record) of each slug (by file path); report the others."""
+    seen: dict[str, A] = {}
     problems = []
     for article in sorted(articles, key=lambda a: a.source):
         first = seen.setdefault(article.slug, article)

@@ -1,10 +1,13 @@
-"""The typed, frozen data the pipeline passes along: Site, Author, Article. No I/O."""
+"""The typed, frozen data the pipeline passes along: Site, Author, Article, the compact
+ArticleRecord and Tag. No I/O."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 
@@ -73,6 +76,66 @@ class Article:
         """When the entry last changed: `updated` if given, else `published`."""
         return self.updated or self.published
 
+    @property
+    def minutes(self) -> int:
+        """Minutes to read the article (the "3 Min. Lesezeit" note)."""
+        return reading_minutes(self.content_html)
+
+
+WORDS_PER_MINUTE = 200
+"""Reading speed for the "3 Min. Lesezeit" note."""
+_TAG = re.compile(r"<[^>]*>")
+
+
+def reading_minutes(html: str) -> int:
+    """Minutes to read an HTML fragment's text at WORDS_PER_MINUTE, at least 1."""
+    return max(1, round(len(_TAG.sub(" ", html).split()) / WORDS_PER_MINUTE))
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """What the site-wide outputs need of one article, without its body: a few hundred bytes.
+
+    The index, the tag pages, the neighbour links, the embed kit, the output keys and the
+    feeds' entry lists are built from records; an article's HTML is loaded only to write its
+    own page and the feed documents that carry it. `digest` is the SHA-256 of the whole
+    Article: equal digests mean equal articles.
+    """
+
+    source: str
+    slug: str
+    title: str
+    published: datetime
+    updated: datetime | None
+    tags: tuple[str, ...]
+    lang: str | None
+    summary: str
+    entry_id: str
+    draft: bool
+    minutes: int
+    digest: str
+
+    @property
+    def path(self) -> str:
+        """The article page's path below the site root, e.g. `amazon/`."""
+        return f"{self.slug}/"
+
+    @property
+    def modified(self) -> datetime:
+        """When the entry last changed: `updated` if given, else `published`."""
+        return self.updated or self.published
+
+
+def make_record(article: Article, digest: str) -> ArticleRecord:
+    """The compact record of `article`, whose full form has the SHA-256 `digest`."""
+    return ArticleRecord(
+        source=article.source, slug=article.slug, title=article.title,
+        published=article.published, updated=article.updated, tags=article.tags,
+        lang=article.lang, summary=article.summary, entry_id=article.entry_id,
+        draft=article.draft, minutes=article.minutes, digest=digest)
+
+
+A = TypeVar("A", "Article", "ArticleRecord")
 
 TAGS_DIR = "tags/"
 """Where the tag pages and tag feeds live: `tags/<tag-slug>/`."""
@@ -84,7 +147,7 @@ class Tag:
 
     slug: str
     name: str
-    articles: tuple[Article, ...]
+    articles: tuple[ArticleRecord, ...]
 
     @property
     def path(self) -> str:
@@ -92,16 +155,8 @@ class Tag:
         return f"{TAGS_DIR}{self.slug}/"
 
 
-def sort_articles(articles: tuple[Article, ...] | list[Article]) -> tuple[Article, ...]:
-    """Newest first by publication date; ties broken by slug (ascending)."""
+def sort_articles(articles: Iterable[A]) -> tuple[A, ...]:
+    """Newest first by publication date; ties broken by slug (ascending). Articles or
+    records."""
     by_slug = sorted(articles, key=lambda a: a.slug)
     return tuple(sorted(by_slug, key=lambda a: a.published, reverse=True))
-
-
-@dataclass(frozen=True)
-class KnownOutput:
-    """An output file whose bytes are known by their SHA-256 (equal to a file of the current
-    site) and are rendered only when that file cannot be reused."""
-
-    digest: str
-    render: Callable[[], bytes]

@@ -1,12 +1,13 @@
-"""Site + articles -> HTML pages (Jinja2, autoescaped), the subscribe page and the embed kit."""
+"""Site + article records -> HTML pages (Jinja2, autoescaped), the subscribe page and the
+embed kit. Pages that list articles need only their records; an article's own page loads the
+article."""
 
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from functools import lru_cache, partial
+from functools import partial
 from importlib.resources import files as package_files
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -16,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from feedgen_app.content import slugify
 from feedgen_app.dates import format_date_de, format_datetime_de
 from feedgen_app.feeds import SUBSCRIBE_PAGE, media_url
-from feedgen_app.model import TAGS_DIR, Article, Site, Tag
+from feedgen_app.model import TAGS_DIR, Article, ArticleRecord, Site, Tag
 
 EMBED_PAGE = "embed.html"
 """The no-JavaScript headline list for an `<iframe>`."""
@@ -27,8 +28,6 @@ EMBED_LIMIT = 5
 STATIC_FILES = {"static/style.css": "style.css", "static/abonnieren.js": "abonnieren.js",
                 EMBED_SCRIPT: "embed.js"}
 """Output path -> file in feedgen_app/static/, copied as they are."""
-WORDS_PER_MINUTE = 200
-"""Reading speed for the "3 Min. Lesezeit" note."""
 FEED_READERS = (
     ("Feedly", "https://feedly.com/i/subscription/feed/{url}"),
     ("Inoreader", "https://www.inoreader.com/?add_feed={url}"),
@@ -36,13 +35,18 @@ FEED_READERS = (
     ("The Old Reader", "https://theoldreader.com/feeds/subscribe?url={url}"),
 )
 """Web feed readers that subscribe from a link; `{url}` is the percent-encoded feed URL."""
-_TAG = re.compile(r"<[^>]*>")
 KeyFunction = Callable[..., str]
 """Makes an output's key from its inputs (`build.OutputKeys.key`)."""
-PlannedPages = dict[str, tuple[str, Callable[[], bytes]]]
+Loader = Callable[[Sequence[ArticleRecord]], list[Article]]
+PlannedPages = dict[str, tuple[str, Callable[[], bytes | Iterator[bytes]]]]
+STREAM_PIECES = 2000
+"""A streamed page is written in pieces of this many template fragments."""
 
 _ENV = Environment(
     loader=PackageLoader("feedgen_app", "templates"),
+    # Templates are compiled once per process; `serve` makes its own environment that reloads.
+    auto_reload=False,
+    cache_size=-1,
     autoescape=select_autoescape(["html"], default_for_string=True, default=True),
     undefined=StrictUndefined,
     keep_trailing_newline=True,
@@ -53,6 +57,11 @@ _ENV.filters["date_de"] = format_date_de
 _ENV.filters["datetime_de"] = format_datetime_de
 _ENV.filters["tag_path"] = lambda name: f"{TAGS_DIR}{slugify(name)}/"
 _ENV.globals["media_url"] = media_url
+
+
+def forget_templates() -> None:
+    """Compile the templates again on next use (`serve`, after a template was edited)."""
+    _ENV.cache.clear()  # type: ignore[union-attr]
 
 
 def page_lang(site: Site) -> str:
@@ -87,45 +96,56 @@ def format_when_de(value: datetime, site: Site) -> str:
     return format_datetime_de(local)
 
 
-def count_reading_minutes(article: Article) -> int:
-    """Minutes to read the article at WORDS_PER_MINUTE, at least 1."""
-    return max(1, round(count_words(article.content_html) / WORDS_PER_MINUTE))
+def reading_minutes(article: Article | ArticleRecord) -> int:
+    """The article's reading time in minutes (the templates' `minutes(article)`)."""
+    return article.minutes
 
 
-@lru_cache(maxsize=1 << 17)
-def count_words(html: str) -> int:
-    """Words in an HTML fragment's text (remembered: the index, a page and its key ask)."""
-    return len(_TAG.sub(" ", html).split())
+def page_context(site: Site, context: dict[str, Any]) -> dict[str, Any]:
+    """What every page needs (site, lang, CSP, helpers) plus `context`."""
+    return dict(site=site, lang=page_lang(site), csp=content_security_policy(site),
+                subscribe_url=site.url(SUBSCRIBE_PAGE),
+                when=lambda value: format_when_de(value, site),
+                minutes=reading_minutes, **context)
 
 
 def render_page(template: str, site: Site, **context: Any) -> bytes:
     """Render one template with what every page needs (site, lang, CSP, helpers)."""
-    html = _ENV.get_template(template).render(
-        site=site, lang=page_lang(site), csp=content_security_policy(site),
-        subscribe_url=site.url(SUBSCRIBE_PAGE),
-        when=lambda value: format_when_de(value, site),
-        minutes=count_reading_minutes, **context,
-    )
-    return html.encode("utf-8")
+    return _ENV.get_template(template).render(page_context(site, context)).encode("utf-8")
 
 
-def render_index(site: Site, articles: Sequence[Article]) -> bytes:
+def stream_page(template: str, site: Site, **context: Any) -> Iterator[bytes]:
+    """`render_page` in pieces, for pages that list every article (bounded memory)."""
+    pieces: list[str] = []
+    for piece in _ENV.get_template(template).generate(page_context(site, context)):
+        pieces.append(piece)
+        if len(pieces) >= STREAM_PIECES:
+            yield "".join(pieces).encode("utf-8")
+            pieces.clear()
+    yield "".join(pieces).encode("utf-8")
+
+
+def render_index(site: Site, articles: Sequence[ArticleRecord]) -> Iterator[bytes]:
     """The article list, newest first, with autodiscovery links to the three feeds."""
-    return render_page("index.html", site, articles=articles)
+    return stream_page("index.html", site, articles=articles)
 
 
-def render_article(site: Site, article: Article, *, older: Article | None = None,
-                   newer: Article | None = None) -> bytes:
+def render_article(site: Site, article: Article, *, older: ArticleRecord | None = None,
+                   newer: ArticleRecord | None = None) -> bytes:
     """One article's page, the target of its feed entries' links, with links to its neighbours."""
     return render_page("article.html", site, article=article, older=older, newer=newer)
 
 
-def render_articles(site: Site, ordered: Sequence[Article]) -> dict[str, bytes]:
-    """Every article page (`ordered` newest first), each linking the next older and newer one."""
-    return {name: render() for name, (_, render) in plan_articles(site, ordered).items()}
+def article_renderer(site: Site, record: ArticleRecord, load: Loader,
+                     older: ArticleRecord | None, newer: ArticleRecord | None
+                     ) -> Callable[[], bytes]:
+    """Render one article's page, loading the article when it runs."""
+    def render() -> bytes:
+        return render_article(site, load([record])[0], older=older, newer=newer)
+    return render
 
 
-def plan_articles(site: Site, ordered: Sequence[Article],
+def plan_articles(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
                   key: KeyFunction = lambda *_, **__: "") -> PlannedPages:
     """Every article page, unrendered, keyed by its article and its neighbours' links."""
     pages: PlannedPages = {}
@@ -134,17 +154,17 @@ def plan_articles(site: Site, ordered: Sequence[Article],
         newer = ordered[index - 1] if index > 0 else None
         pages[f"{article.path}index.html"] = (
             key("article", neighbour(older), neighbour(newer), articles=(article,)),
-            partial(render_article, site, article, older=older, newer=newer))
+            article_renderer(site, article, load, older, newer))
     return pages
 
 
-def teaser(article: Article) -> tuple[object, ...]:
+def teaser(article: ArticleRecord) -> tuple[object, ...]:
     """What the index shows of an article (everything `index.html` and `_tags.html` read)."""
     return (article.path, article.title, article.published, article.lang, article.summary,
-            article.tags, count_reading_minutes(article))
+            article.tags, article.minutes)
 
 
-def neighbour(article: Article | None) -> tuple[str, str] | None:
+def neighbour(article: ArticleRecord | None) -> tuple[str, str] | None:
     """What an article page shows of a neighbour: its path and title."""
     return None if article is None else (article.path, article.title)
 
@@ -159,7 +179,7 @@ def render_subscribe(site: Site) -> bytes:
                        embed_script=site.url(EMBED_SCRIPT), embed_page=site.url(EMBED_PAGE))
 
 
-def render_embed(site: Site, ordered: Sequence[Article]) -> bytes:
+def render_embed(site: Site, ordered: Sequence[ArticleRecord]) -> bytes:
     """The newest EMBED_LIMIT headlines as a small page for an `<iframe>`, no JavaScript."""
     return render_page("embed.html", site, articles=ordered[:EMBED_LIMIT])
 
@@ -170,7 +190,7 @@ def read_static_files() -> dict[str, bytes]:
     return {path: static.joinpath(name).read_bytes() for path, name in STATIC_FILES.items()}
 
 
-def plan_pages(site: Site, ordered: Sequence[Article],
+def plan_pages(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
                key: KeyFunction = lambda *_, **__: "") -> PlannedPages:
     """The site around the feeds, unrendered and keyed (see `build.plan_outputs`): index,
     article pages, subscribe page, embed kit, assets."""
@@ -178,7 +198,7 @@ def plan_pages(site: Site, ordered: Sequence[Article],
     return {
         "index.html": (key("index", [teaser(article) for article in ordered]),
                        partial(render_index, site, ordered)),
-        **plan_articles(site, ordered, key),
+        **plan_articles(site, ordered, load, key),
         SUBSCRIBE_PAGE: (key("subscribe"), partial(render_subscribe, site)),
         EMBED_PAGE: (key("embed", articles=ordered[:EMBED_LIMIT]),
                      partial(render_embed, site, ordered)),
@@ -187,9 +207,9 @@ def plan_pages(site: Site, ordered: Sequence[Article],
     }
 
 
-def render_tag_page(site: Site, tag: Tag) -> bytes:
+def render_tag_page(site: Site, tag: Tag) -> Iterator[bytes]:
     """A tag's page under `tags/<tag-slug>/`: its articles, newest first, and its feeds."""
-    return render_page("tag.html", site, tag=tag, articles=tag.articles)
+    return stream_page("tag.html", site, tag=tag, articles=tag.articles)
 
 
 def render_tag_index(site: Site, tags: Sequence[Tag]) -> bytes:

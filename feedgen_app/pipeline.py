@@ -1,36 +1,51 @@
-"""One build end to end: read (through the cache), render what changed, check and publish."""
+"""One build end to end, for every command that builds or reads the site: scan the content
+folder, read what changed, plan, render what changed into the staging tree, check, publish and
+record. The only module that uses the build index (`store`).
+
+The stages, each bounded in memory apart from the records (a few hundred bytes an article):
+1. scan: list the content folder; hash only files whose size, mtime or inode changed;
+2. recognise an unchanged build from that alone (no article read, no file written);
+3. read: parse only new and changed articles (in forked workers for many), store each whole
+   article in the index and keep its compact record;
+4. plan: every output file with a key over its inputs (records' digests, neighbours, the site,
+   the package); an output whose key and published bytes are unchanged is kept as it is;
+5. render the others in batches, straight into the staging tree (workers for many), each
+   document checked as it is written; then the site rules, the swap, and the index update.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import hashlib
+import json
+import multiprocessing
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
-from feedgen_app.build import add_media, plan_outputs, render_changed
-from feedgen_app.cache import (
-    BuildCache,
-    choose_workers,
-    find_unchanged_build,
-    hash_inputs,
-    is_build_unchanged,
-    load_cache,
-    load_outputs,
-    make_build_key,
-    make_inputs_key,
-    prepare_reader,
-    record_build,
-    remember_outputs,
-    remember_unchanged_check,
-    save_cache,
-    sign_outputs,
+from feedgen_app.errors import ContentError, PublishError
+from feedgen_app.model import ArticleRecord, Site
+from feedgen_app.store import (
+    BuildIndex,
+    StoreError,
+    describe_environment,
+    hash_files,
+    hash_package,
+    open_index,
+    read_file_stats,
+    set_aside,
+    sign_site,
 )
-from feedgen_app.check import decode_reports, encode_reports, report_clean_feed
-from feedgen_app.content import find_media_files, read_articles, read_media
-from feedgen_app.errors import ContentError
-from feedgen_app.model import Article, Site
-from feedgen_app.publish import hash_site, read_manifest, write_site
+
+T = TypeVar("T")
+POOL_MIN_JOBS = 400
+"""Fewer articles to parse, or files to render, than this are done in this process."""
+PAGE_BATCH = 100
+"""Article pages a worker renders per job."""
 
 
 @dataclass(frozen=True)
@@ -42,10 +57,12 @@ class BuildRequest:
     cache_dir: Path
     now: datetime
     options: Mapping[str, object]
-    """The options that can change the output (part of the cache's build key)."""
+    """The options that can change the output (part of every output's key)."""
     keep_going: bool = False
     full: bool = False
     """Always take the full path (read every article), even when nothing changed."""
+    workers: int = 0
+    """Worker processes (0: chosen by the size of the work and the machine)."""
 
 
 @dataclass(frozen=True)
@@ -68,79 +85,571 @@ class BuildResult:
     problems: tuple[str, ...] = ()
     """Broken articles left out (only with keep_going; otherwise they raise ContentError)."""
     warnings: tuple[str, ...] = ()
-    published: tuple[Article, ...] = ()
+    published: tuple[ArticleRecord, ...] = ()
     """The published articles; empty when the build was recognised as unchanged early."""
-    scheduled_articles: tuple[Article, ...] = field(default=())
+    scheduled_articles: tuple[ArticleRecord, ...] = field(default=())
+    written: int = 0
+    """Output files rendered and written (0 for an unchanged build)."""
 
     @property
     def next_due(self) -> datetime | None:
         return min((due for _, _, due in self.scheduled), default=None)
 
 
+@dataclass
+class ContentScan:
+    """The content folder as this build found it."""
+
+    articles: list[Path]
+    media: list[Path]
+    hashes: dict[str, str]
+    """path -> SHA-256 of every readable file (unchanged ones from the index)."""
+    changed: dict[str, tuple[int, int, int, str]]
+    """Rows of the index's file table that this scan learned."""
+    gone: list[str]
+    """Files the index knows that are no longer there."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The articles of the content folder, as records, and one line per problem."""
+
+    records: tuple[ArticleRecord, ...]
+    """Newest first."""
+    problems: tuple[str, ...]
+    parsed: int = 0
+    reused: int = 0
+
+    def published(self, now: datetime) -> tuple[ArticleRecord, ...]:
+        """The articles a build at `now` publishes: no drafts, nothing dated after `now`."""
+        return tuple(r for r in self.records if not r.draft and r.published <= now)
+
+    def scheduled(self, now: datetime) -> tuple[ArticleRecord, ...]:
+        """Non-draft articles dated after `now`, soonest first."""
+        waiting = [r for r in self.records if not r.draft and r.published > now]
+        return tuple(sorted(waiting, key=lambda r: (r.published, r.slug)))
+
+
+# ---------------------------------------------------------------------------------------------
+# The build
+
+
 def run_build(site: Site, request: BuildRequest,
               progress: BuildProgress | None = None) -> BuildResult:
     """Build the site into `request.out`; raise ContentError for broken articles unless
     `keep_going`. A build with nothing changed reads no article and writes no file."""
-    progress = progress or BuildProgress()
-    cache = load_cache(request.cache_dir)
-    if not request.full:
-        unchanged = find_unchanged_build(cache, site, request.content, request.out,
-                                         request.options, request.now)
-        if unchanged is not None:
-            save_cache(cache)
-            return BuildResult(published_count=unchanged.published,
-                               scheduled=tuple(unchanged.scheduled),
-                               site_hash=str(cache.last_build.get("site_hash", "")),
-                               warnings=tuple(cache.warnings))
-    report = read_articles(
-        request.content, site, progress=progress.articles_read,
-        prepare=lambda paths: prepare_reader(cache, request.content, site, paths))
-    progress.done()
-    if report.problems and not request.keep_going:
-        raise ContentError(*report.problems)
-    published = report.published(request.now)
-    media = find_media_files(request.content)
-    build_key = make_build_key(site, request.content, request.out, request.options,
-                               hash_inputs(cache, media),
-                               [article.source for article in published])
-    if is_build_unchanged(cache, build_key, request.out):
-        site_hash = str(cache.last_build.get("site_hash", ""))
-    else:
-        progress.stage(f"{len(published)} Artikel: Seiten und Feeds werden geschrieben …")
+    steps = progress or BuildProgress()
+    return with_index(request.cache_dir,
+                      lambda index: build_with(index, site, request, steps))
+
+
+def with_index(cache_dir: Path, action: Callable[[BuildIndex], T]) -> T:
+    """`action(index)` with the build index of `cache_dir`; when the index breaks on the way
+    (a corrupt page found only now), it is set aside with a warning and the action runs once
+    more with a new, empty one."""
+    index = open_build_index(cache_dir)
+    try:
         try:
-            site_hash = publish_outputs(site, request, cache, published, media)
-        finally:
-            progress.done()
-        record_build(cache, build_key, request.out, {"site_hash": site_hash})
-    scheduled = report.scheduled(request.now)
-    remember_unchanged_check(cache, make_inputs_key(cache, site, request.content, request.out,
-                                                    request.options),
-                             published, scheduled, len(report.problems))
-    save_cache(cache)
+            return action(index)
+        except StoreError as exc:
+            index.fail(str(exc))
+            set_aside(index)
+            warnings = index.warnings
+            index = open_build_index(cache_dir)
+            index.warnings[:0] = warnings
+            return action(index)
+    finally:
+        index.close()
+
+
+def build_with(index: BuildIndex, site: Site, request: BuildRequest,
+               progress: BuildProgress) -> BuildResult:
+    """`run_build` with an open index."""
+    scan = scan_content(index, request.content)
+    inputs = inputs_key(site, request, scan)
+    if not request.full:
+        unchanged = find_unchanged_build(index, inputs, request)
+        if unchanged is not None:
+            remember_files(index, scan)
+            return unchanged
+    reading = read_content(index, site, request, scan, progress)
+    if reading.problems and not request.keep_going:
+        raise ContentError(*reading.problems)
+    published = reading.published(request.now)
+    scheduled = reading.scheduled(request.now)
+    progress.stage(f"{len(published)} Artikel: Seiten und Feeds werden geschrieben …")
+    try:
+        site_hash, written, memo = publish_site(site, request, index, published, scan)
+    finally:
+        progress.done()
+    remember_build(index, scan, request, inputs, memo, published, scheduled,
+                   reading.problems, site_hash)
     return BuildResult(
         published_count=len(published),
-        scheduled=tuple((a.slug, a.title, a.published) for a in scheduled),
-        site_hash=site_hash, problems=report.problems, warnings=tuple(cache.warnings),
-        published=published, scheduled_articles=scheduled,
-    )
+        scheduled=tuple((r.slug, r.title, r.published) for r in scheduled),
+        site_hash=site_hash, problems=reading.problems, warnings=tuple(index.warnings),
+        published=published, scheduled_articles=scheduled, written=written)
 
 
-def publish_outputs(site: Site, request: BuildRequest, cache: BuildCache,
-                    published: tuple[Article, ...], media: list[Path]) -> str:
-    """Render the outputs whose inputs changed, check and write the site; its content hash."""
-    memo = load_outputs(cache)
-    outputs = plan_outputs(site, published, sign_outputs())
-    reports = decode_reports(memo["reports"])
-    rendered, checked = render_changed(
-        outputs, memo["files"], read_manifest(request.out) or {},
-        workers=choose_workers(len(outputs)),
-        inspect=partial(report_clean_feed, prefix=f"{request.out}/"))
-    reports.update(checked)  # type: ignore[arg-type]
-    plan = add_media(rendered, read_media(request.content, media))
-    del rendered
-    digests = write_site(request.out, plan, content_dir=request.content, known_reports=reports)
-    site_hash = hash_site(plan)
-    del plan
-    remember_outputs(cache, {name: key for name, (key, _) in outputs.items()}, digests,
-                     encode_reports(reports))
-    return site_hash
+def read_site(site: Site, content: Path, cache_dir: Path,
+              warnings: list[str] | None = None) -> Reading:
+    """The articles of `content` as records (through the index, so unchanged articles are not
+    parsed again), without building anything: for `ping` and `check --against`."""
+    request = BuildRequest(content=content, out=content, cache_dir=cache_dir,
+                           now=datetime.max, options={})
+
+    def read(index: BuildIndex) -> Reading:
+        scan = scan_content(index, content)
+        reading = read_content(index, site, request, scan, BuildProgress())
+        remember_files(index, scan)
+        if warnings is not None:
+            warnings.extend(index.warnings)
+        return reading
+
+    return with_index(cache_dir, read)
+
+
+def open_build_index(cache_dir: Path) -> BuildIndex:
+    """The build index in `cache_dir`; when it cannot be created there (an unwritable or
+    odd folder: warned about), one in a temporary folder that lives as long as the build."""
+    index = open_index(cache_dir)
+    if index.connection is None:
+        scratch = Path(tempfile.mkdtemp(prefix="feedgen-app-index-"))
+        fallback = open_index(scratch)
+        fallback.warnings[:0] = index.warnings
+        fallback.scratch = scratch
+        return fallback
+    return index
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. scan
+
+
+def scan_content(index: BuildIndex, content_dir: Path) -> ContentScan:
+    """List the content folder and hash what changed since the index last saw it."""
+    from feedgen_app.content import find_article_files, find_media_files
+
+    if not content_dir.is_dir():
+        raise ContentError(f"{content_dir}:1: content folder not found")
+    articles = find_article_files(content_dir)
+    media = find_media_files(content_dir)
+    known = read_file_stats(index)
+    hashes, changed, _ = hash_files(index, [*articles, *media], known)
+    present = {str(path) for path in (*articles, *media)}
+    gone = [path for path in known if path not in present]
+    return ContentScan(articles=articles, media=media, hashes=hashes, changed=changed,
+                       gone=gone)
+
+
+def inputs_key(site: Site, request: BuildRequest, scan: ContentScan) -> str | None:
+    """The key of every input but "now", taken before any article is read (so a file saved
+    during the build makes the next build a real one); None if a file could not be read."""
+    if len(scan.hashes) != len(scan.articles) + len(scan.media):
+        return None
+    parts = [sign_site(site, request.content), str(request.out.absolute()),
+             sorted((k, repr(v)) for k, v in request.options.items()),
+             sorted(scan.hashes.items())]
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. an unchanged build
+
+
+def find_unchanged_build(index: BuildIndex, inputs: str | None,
+                         request: BuildRequest) -> BuildResult | None:
+    """The last build, if its inputs are the same, "now" publishes the same articles and its
+    output is exactly as it left it; else None. Reads no article, writes no file."""
+    early = index.last.get("early")
+    if inputs is None or not isinstance(early, dict) or early.get("inputs") != inputs:
+        return None
+    if early.get("out") != str(request.out.absolute()):
+        return None
+    stamp = request.now.timestamp()
+    if not early["from"] <= stamp < early["until"]:
+        return None
+    if not is_output_untouched(request.out, early.get("outputs")):
+        return None
+    from feedgen_app.store import decode_value
+
+    scheduled = tuple((slug, title, decode_value(due)) for slug, title, due in early["scheduled"])
+    return BuildResult(published_count=early["published"], scheduled=scheduled,
+                       site_hash=str(early.get("site_hash", "")),
+                       warnings=tuple(index.warnings))
+
+
+def is_output_untouched(out_dir: Path, outputs: object) -> bool:
+    """True when `out_dir` holds exactly the files `outputs` lists, with the same size,
+    mtime and inode (path -> [size, mtime_ns, inode])."""
+    if not isinstance(outputs, dict) or not out_dir.is_dir():
+        return False
+    if stat_outputs(out_dir, outputs) != outputs:
+        return False
+    from feedgen_app.publish import list_files
+
+    return len(list_files(out_dir)) == len(outputs)
+
+
+def stat_outputs(out_dir: Path, names: Iterable[str]) -> dict[str, list[int]] | None:
+    """path -> [size, mtime_ns, inode] of the published files; None if one is missing."""
+    result = {}
+    root = os.fspath(out_dir)
+    for name in names:
+        try:
+            info = os.stat(os.path.join(root, name))
+        except OSError:
+            return None
+        result[name] = [info.st_size, info.st_mtime_ns, info.st_ino]
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. read
+
+
+def read_content(index: BuildIndex, site: Site, request: BuildRequest, scan: ContentScan,
+                 progress: BuildProgress) -> Reading:
+    """Records of every article: stored ones whose file and site are unchanged, the others
+    parsed (and stored); duplicate slugs and IDs are problems."""
+    from feedgen_app.content import refuse_duplicate_ids, refuse_duplicate_slugs
+    from feedgen_app.model import sort_articles
+    from feedgen_app.store import forget_articles, read_article_keys, read_records
+
+    signature = sign_site(site, request.content)
+    stored = read_article_keys(index)
+    sources = [str(path) for path in scan.articles]
+    reusable = [s for s in sources if scan.hashes.get(s) is not None
+                and stored.get(s) == (scan.hashes[s], signature)]
+    records = read_records(index, reusable)
+    to_parse = [Path(s) for s in sources if s not in records]
+    parsed, problems = parse_and_store(index, site, request, to_parse, scan, signature,
+                                       progress)
+    records.update(parsed)
+    progress.articles_read(len(sources), len(sources))
+    stale = [s for s in stored if s not in set(sources)]
+    if stale:
+        forget_articles(index, stale)
+    unique, duplicate_slugs = refuse_duplicate_slugs(records.values())
+    unique, duplicate_ids = refuse_duplicate_ids(unique)
+    return Reading(records=sort_articles(unique),
+                   problems=tuple(problems + duplicate_slugs + duplicate_ids),
+                   parsed=len(parsed), reused=len(records) - len(parsed))
+
+
+def parse_and_store(index: BuildIndex, site: Site, request: BuildRequest, paths: list[Path],
+                    scan: ContentScan, signature: str, progress: BuildProgress
+                    ) -> tuple[dict[str, ArticleRecord], list[str]]:
+    """Parse `paths` (in forked workers for many) and store each article in the index."""
+    from feedgen_app.store import decode_record, write_articles
+
+    records: dict[str, ArticleRecord] = {}
+    problems: list[str] = []
+    rows = []
+    done = 0
+    for source, result in parse_articles(paths, site, request.content,
+                                         choose_workers(len(paths), request.workers)):
+        done += 1
+        progress.articles_read(done, len(paths))
+        if isinstance(result, list):
+            problems.extend(result)
+            continue
+        record_blob, blob, has_image = result
+        record = decode_record(record_blob)
+        records[source] = record
+        # An article with a lead image depends on another file too: parsed every build.
+        sha = "" if has_image else scan.hashes.get(source, "")
+        rows.append((source, sha, signature, record, blob))
+        if len(rows) >= 1000:
+            write_articles(index, rows)
+            rows.clear()
+    write_articles(index, rows)
+    return records, problems
+
+
+ParseResult = tuple[str, tuple[bytes, bytes, bool] | list[str]]
+
+
+def parse_articles(paths: Sequence[Path], site: Site, content_dir: Path,
+                   workers: int) -> Iterable[ParseResult]:
+    """(source, (record bytes, article bytes, has a lead image) or [problem lines]) per path,
+    in order; parsed in a forked pool when `workers` > 1."""
+    if workers <= 1:
+        for path in paths:
+            yield parse_one(path, site, content_dir)
+        return
+    size = max(16, min(200, len(paths) // (workers * 8) or 1))
+    chunks = [(list(paths[i:i + size]), site, content_dir) for i in range(0, len(paths), size)]
+    from feedgen_app.workers import fork_pool
+
+    with fork_pool(workers) as pool:
+        for results in pool.map(parse_chunk, chunks):
+            yield from results
+
+
+def parse_chunk(job: tuple[list[Path], Site, Path]) -> list[ParseResult]:
+    paths, site, content_dir = job
+    return [parse_one(path, site, content_dir) for path in paths]
+
+
+def parse_one(path: Path, site: Site, content_dir: Path) -> ParseResult:
+    """Parse one article into its stored form; errors come back as their problem lines."""
+    from feedgen_app.content import read_article
+    from feedgen_app.model import make_record
+    from feedgen_app.store import digest_blob, encode_article, encode_record
+
+    try:
+        article = read_article(path, site, content_dir)
+    except ContentError as exc:
+        return str(path), list(exc.problems)
+    blob = encode_article(article)
+    record = make_record(article, digest_blob(blob))
+    return str(path), (encode_record(record), blob, article.image is not None)
+
+
+def choose_workers(count: int, requested: int = 0) -> int:
+    """Worker processes for `count` jobs: `requested` if given; else 1 (this process) for
+    small work, in a process that runs other threads (forking them is unsafe) or cannot
+    fork, and otherwise one per CPU (at most 4: the work is partly disk-bound)."""
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if requested > 0:
+        return requested
+    if count < POOL_MIN_JOBS:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. and 5. plan, render, check, publish
+
+
+def sign_outputs() -> str:
+    """What rendered output depends on besides its inputs: versions, the environment, the
+    package's code, templates and static files."""
+    from feedgen_app.store import ENVIRONMENT_VARIABLES
+
+    environment = [os.environ.get(name) for name in ENVIRONMENT_VARIABLES]
+    text = json.dumps([describe_environment(), hash_package(), environment])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def publish_site(site: Site, request: BuildRequest, index: BuildIndex,
+                 published: Sequence[ArticleRecord], scan: ContentScan
+                 ) -> tuple[str, int, dict[str, tuple[str, str]]]:
+    """Render what changed into the staging tree, check it and swap it in; the site's
+    content hash, how many files were rendered, and each output's key and SHA-256."""
+    from feedgen_app.build import plan_outputs
+    from feedgen_app.publish import Staging, hash_digests, read_manifest
+    from feedgen_app.store import ArticleLoader, read_outputs
+
+    loader = ArticleLoader(index.path)
+    plan = plan_outputs(site, published, loader.load, salt=sign_outputs())
+    media = plan_media(request.content, scan, plan)
+    memo = read_outputs(index)
+    live = read_manifest(request.out) or {}
+    with Staging(request.out, request.content) as staging:
+        staging.prepare([*plan, *media])
+        digests: dict[str, str] = {}
+        todo = []
+        for name, (key, _) in plan.items():
+            known = memo.get(name)
+            if (known is not None and known[0] == key and live.get(name) == known[1]
+                    and staging.keep(name, known[1])):
+                digests[name] = known[1]
+            else:
+                todo.append(name)
+        for name, (path, sha) in media.items():
+            if not staging.keep(name, sha):
+                sha = copy_media(staging, name, path)
+            digests[name] = sha
+        rendered, findings = render_outputs(todo, plan, staging, request, published)
+        digests.update(rendered)
+        if findings:
+            raise PublishError(*findings, f"{request.out}:1: the new site fails `feedgen-app "
+                               "check` (findings above); the old site stays as it was")
+        staging.commit(digests)
+    memo = {name: (key, digests[name]) for name, (key, _) in plan.items()}
+    return hash_digests(digests), len(todo), memo
+
+
+def plan_media(content_dir: Path, scan: ContentScan,
+               plan: Mapping[str, object]) -> dict[str, tuple[Path, str]]:
+    """Media files by output path -> (file, SHA-256); none may replace a generated file."""
+    media = {path.relative_to(content_dir).as_posix(): (path, scan.hashes.get(str(path), ""))
+             for path in scan.media}
+    clashes = [f"{path}:1: the media file {path} in the content folder would replace the "
+               f"generated file of the same path; rename or move it" for path in media
+               if path in plan]
+    if clashes:
+        raise ContentError(*clashes)
+    unreadable = [f"{path}:1: cannot read the file" for name, (path, sha) in media.items()
+                  if not sha]
+    if unreadable:
+        raise ContentError(*unreadable)
+    return media
+
+
+def copy_media(staging: Any, name: str, path: Path) -> str:
+    """Write a media file into the staging tree; its SHA-256 (of the bytes written)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(f"{path}:1: cannot read the file: {exc.strerror}") from None
+    staging.write(name, data)
+    return hashlib.sha256(data).hexdigest()
+
+
+RenderResult = tuple[str, str, list[str], Any]
+"""(path, SHA-256, findings, the full check's report of a subscription document or None)."""
+
+
+def render_outputs(todo: list[str], plan: Mapping[str, tuple[str, Any]], staging: Any,
+                   request: BuildRequest, published: Sequence[ArticleRecord]
+                   ) -> tuple[dict[str, str], list[str]]:
+    """Render `todo` into the staging tree (in forked workers for many), check each document
+    as it is written, then the rules across documents; (path -> SHA-256, findings)."""
+    from feedgen_app.check import check_tree
+
+    prefix = f"{request.out}/"
+    jobs = batch_jobs(todo)
+    workers = choose_workers(len(todo), request.workers)
+    digests: dict[str, str] = {}
+    findings: list[str] = []
+    reports = {}
+    for results in run_jobs(jobs, plan, staging, prefix, workers):
+        for name, sha, found, report in results:
+            digests[name] = sha
+            findings += found
+            if report is not None:
+                reports[name] = report
+    if reports:
+        names = set(plan)
+        findings += check_tree(names, reports.get, sorted(reports), prefix)
+    findings += check_entry_pages(plan, published, prefix)
+    return digests, findings
+
+
+def batch_jobs(todo: Sequence[str]) -> list[list[str]]:
+    """Jobs for the workers: the documents of one feed history step together (they load the
+    same articles), article pages in batches of PAGE_BATCH, everything else alone."""
+    groups: dict[str, list[str]] = {}
+    pages: list[str] = []
+    for name in todo:
+        if name.endswith("/index.html") and not name.startswith(("tags/", "archive/")):
+            pages.append(name)
+        elif name.endswith((".xml", ".json")):
+            groups.setdefault(os.path.dirname(name) + "|" + _month_of(name), []).append(name)
+        else:
+            groups.setdefault(name, []).append(name)
+    jobs = list(groups.values())
+    jobs += [pages[i:i + PAGE_BATCH] for i in range(0, len(pages), PAGE_BATCH)]
+    return jobs
+
+
+def _month_of(name: str) -> str:
+    base = os.path.basename(name)
+    return base.split(".", 1)[0] if base[:4].isdigit() else ""
+
+
+_JOB_STATE: list[Any] = []
+"""What forked render workers inherit: (plan, staging, prefix)."""
+
+
+def run_jobs(jobs: list[list[str]], plan: Mapping[str, tuple[str, Any]], staging: Any,
+             prefix: str, workers: int) -> Iterable[list[RenderResult]]:
+    """Each job's results, in this process or in a forked pool that inherits the plan."""
+    if workers <= 1 or len(jobs) < 2:
+        for job in jobs:
+            yield render_job(job, plan, staging, prefix)
+        return
+    import gc
+
+    from feedgen_app.workers import fork_pool
+
+    _JOB_STATE[:] = [plan, staging, prefix]
+    gc.freeze()  # the workers' collector leaves the inherited objects alone (no copy-on-write)
+    try:
+        with fork_pool(workers) as pool:
+            yield from pool.map(_render_inherited, jobs)
+    finally:
+        gc.unfreeze()
+        _JOB_STATE.clear()
+
+
+def _render_inherited(job: list[str]) -> list[RenderResult]:
+    plan, staging, prefix = _JOB_STATE
+    return render_job(job, plan, staging, prefix)
+
+
+def render_job(job: Sequence[str], plan: Mapping[str, tuple[str, Any]], staging: Any,
+               prefix: str) -> list[RenderResult]:
+    """Render, check and write the files of one job."""
+    from feedgen_app.check import gate_document
+
+    results = []
+    for name in job:
+        data = plan[name][1]()
+        if isinstance(data, bytes):
+            digest = hashlib.sha256(data).hexdigest()
+            findings: list[str] = []
+            report = None
+            if name.endswith((".xml", ".json")) and not name.startswith("."):
+                findings, report = gate_document(prefix + name, data,
+                                                 full=not name.startswith("archive/"))
+            staging.write(name, data)
+        else:
+            hasher = hashlib.sha256()
+            staging.write(name, _hashing(data, hasher))
+            digest, findings, report = hasher.hexdigest(), [], None
+        results.append((name, digest, findings, report))
+    return results
+
+
+def _hashing(pieces: Iterable[bytes], hasher: Any) -> Iterable[bytes]:
+    for piece in pieces:
+        hasher.update(piece)
+        yield piece
+
+
+def check_entry_pages(plan: Mapping[str, object], published: Sequence[ArticleRecord],
+                      prefix: str) -> list[str]:
+    """Every feed entry links to its article's page: each published article has one."""
+    return [f"{prefix}{record.path}index.html: the page of {record.source} is missing, but "
+            "the feeds link to it" for record in published
+            if f"{record.path}index.html" not in plan]
+
+
+# ---------------------------------------------------------------------------------------------
+# recording
+
+
+def remember_files(index: BuildIndex, scan: ContentScan) -> None:
+    """Keep what the scan hashed, so the next build does not hash it again."""
+    from feedgen_app.store import record_files
+
+    if scan.changed:
+        record_files(index, scan.changed)
+
+
+def remember_build(index: BuildIndex, scan: ContentScan, request: BuildRequest,
+                   inputs: str | None, memo: dict[str, tuple[str, str]],
+                   published: Sequence[ArticleRecord],
+                   scheduled: Sequence[ArticleRecord], problems: Sequence[str],
+                   site_hash: str) -> None:
+    """Record in one transaction: the files hashed, the output memo, and what an unchanged
+    build needs to be recognised (none after problems, or when a file was unreadable)."""
+    from feedgen_app.publish import list_files
+    from feedgen_app.store import encode_value, record_build
+
+    last: dict[str, Any] = {}
+    if inputs is not None and not problems:
+        outputs = stat_outputs(request.out, sorted(list_files(request.out))) or {}
+        newest = max((r.published.timestamp() for r in published), default=-1e18)
+        soonest = min((r.published.timestamp() for r in scheduled), default=1e18)
+        last["early"] = {
+            "inputs": inputs, "out": str(request.out.absolute()), "from": newest,
+            "until": soonest, "published": len(published), "site_hash": site_hash,
+            "scheduled": [[r.slug, r.title, encode_value(r.published)] for r in scheduled],
+            "outputs": outputs}
+    record_build(index, scan.changed, scan.gone, memo, last)

@@ -30,12 +30,11 @@ import json
 import os
 import shutil
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
-from feedgen_app.check import FeedReport, check_files
+from feedgen_app.check import check_files
 from feedgen_app.errors import PublishError
-from feedgen_app.model import KnownOutput
 
 MANIFEST = ".feedgen-manifest.json"
 """Marks a folder as written by feedgen-app and lists every file with its SHA-256."""
@@ -46,56 +45,168 @@ skips dotfiles, and the scheduled workflow compares this file with the live one.
 _RENAME_EXCHANGE = 2
 
 
-def write_site(out_dir: Path, files: Mapping[str, bytes | KnownOutput],
-               content_dir: Path | None = None,
-               known_reports: dict[str, tuple[str, FeedReport]] | None = None) -> dict[str, str]:
+def write_site(out_dir: Path, files: Mapping[str, bytes],
+               content_dir: Path | None = None) -> dict[str, str]:
     """Replace `out_dir` with exactly `files` plus `site-hash.txt` (see `hash_site`), atomically.
 
-    The new site is written into a temporary folder beside `out_dir` and swapped in with one
-    rename, so a reader sees either the old complete site or the new one, never a mix. A value
-    may be a `KnownOutput` (bytes equal to the current site's file, rendered only if needed);
-    `known_reports` are check reports of unchanged feed bytes (see `check.check_files`).
-    Returns every published file's SHA-256 (path -> hex), `site-hash.txt` included.
+    The plan is checked first (`check.check_files`): one with findings is never written. The
+    new site is written into a staging folder beside `out_dir` and swapped in with one rename,
+    so a reader sees either the old complete site or the new one, never a mix. Returns every
+    published file's SHA-256 (path -> hex), `site-hash.txt` included.
     """
-    check_output_dir(out_dir, content_dir, list_all=False)  # quick; in full under the lock
     for name in files:
         check_relative_path(name)
-    findings = check_files(files, prefix=f"{out_dir}/", known=known_reports)
+    findings = check_files(files, prefix=f"{out_dir}/")
     if findings:
         raise PublishError(*findings, f"{out_dir}:1: the new site fails `feedgen-app check` "
                            "(findings above); the old site stays as it was")
-    digests = {name: digest_output(value) for name, value in files.items()}
-    site_hash = (hash_digests(digests) + "\n").encode("ascii")
-    files = {**files, SITE_HASH: site_hash}
-    digests[SITE_HASH] = hashlib.sha256(site_hash).hexdigest()
-    out_dir = out_dir.absolute()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with lock_output(out_dir):
-        remove_stale_staging(out_dir)
-        check_output_dir(out_dir, content_dir)
-        staging = out_dir.parent / f".{out_dir.name}.new-{os.getpid()}"
+    with Staging(out_dir, content_dir) as staging:
+        staging.prepare(files)
+        digests = {}
+        for name, data in files.items():
+            digest = hashlib.sha256(data).hexdigest()
+            if not staging.keep(name, digest):
+                staging.write(name, data)
+            digests[name] = digest
+        return staging.commit(digests)
+
+
+class Staging:
+    """The next generation of the site, written beside the output folder and swapped in.
+
+    Used as a context manager (it holds the output folder's lock): `prepare(names)` with every
+    path of the new site, then for each file `keep(name, digest)` (it equals the published
+    file: hard-linked, or already there) or `write(name, bytes)`, then `commit(digests)`. A
+    staging tree that is not committed is removed; the published site stays as it was.
+    Forked workers may `write` disjoint files into the same staging tree.
+    """
+
+    def __init__(self, out_dir: Path, content_dir: Path | None = None) -> None:
+        self.out_dir = out_dir.absolute()
+        self.content_dir = content_dir
+        self.root = self.out_dir.parent / f".{self.out_dir.name}.new-{os.getpid()}"
+        self.top = str(self.root)
+        self.present: dict[str, tuple[str, int]] = {}
+        """Files already in the staging tree (the previous generation): path -> (SHA-256,
+        inode)."""
+        self.folders: set[str] = set()
+        self.reusable: dict[str, tuple[str, int, Path, int]] = {}
+        self._lock: contextlib.ExitStack | None = None
+        self.committed = False
+
+    def __enter__(self) -> Staging:
+        check_output_dir(self.out_dir, self.content_dir, list_all=False)  # quick, unlocked
         try:
-            write_tree(staging, files, previous=out_dir, digests=digests)
-            swapped = swap_in(staging, out_dir)
-            if swapped:  # keep the old generation as the next build's staging tree
-                with contextlib.suppress(OSError):
-                    os.rename(staging, spare_of(out_dir))
+            self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PublishError(f"{self.out_dir}:1: cannot create the output folder's parent: "
+                               f"{exc.strerror or exc}") from None
+        stack = contextlib.ExitStack()
+        stack.enter_context(lock_output(self.out_dir))
+        self._lock = stack
+        try:
+            remove_stale_staging(self.out_dir)
+            check_output_dir(self.out_dir, self.content_dir)
+            self.reusable = find_reusable_files(self.out_dir)
+        except BaseException:
+            stack.close()
+            raise
+        return self
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        try:
+            if not self.committed and os.path.lexists(self.top):
+                shutil.rmtree(self.top)
         finally:
-            if staging.exists():
-                shutil.rmtree(staging)
-    return digests
+            if self._lock is not None:
+                self._lock.close()
+
+    def prepare(self, names: Iterable[str]) -> None:
+        """Start the staging tree for a site of exactly `names`: from the previous generation
+        (its files not in `names` removed) when it is intact, else empty."""
+        wanted = set(names)
+        spare = take_spare(spare_of(self.out_dir), self.root)
+        if spare is not None and self._blocks(spare[0], wanted):
+            shutil.rmtree(self.root)
+            spare = None
+        if spare is None:
+            self.root.mkdir()
+            spare = ({}, {self.top})
+        self.present, self.folders = spare
+        for name in sorted(set(self.present) - wanted, reverse=True):
+            target = f"{self.top}/{name}"
+            os.unlink(target)
+            del self.present[name]
+            parent = os.path.dirname(target)
+            while parent != self.top and not os.listdir(parent):
+                os.rmdir(parent)
+                self.folders.discard(parent)
+                parent = os.path.dirname(parent)
+
+    @staticmethod
+    def _blocks(present: Mapping[str, object], wanted: set[str]) -> bool:
+        """True when a kept file stands where a new file needs a folder (or the reverse)."""
+        folders_needed = {str(PurePosixPath(name).parent) for name in wanted}
+        folders_present = {str(PurePosixPath(name).parent) for name in present}
+        return any(name in folders_needed for name in present) or any(
+            name in folders_present for name in wanted)
+
+    def keep(self, name: str, digest: str) -> bool:
+        """Make `name` the published file of SHA-256 `digest` without writing it; False when
+        the published site has no such file (the caller writes it)."""
+        old = self.reusable.get(name)
+        if old is None or old[0] != digest:
+            return False
+        have = self.present.get(name)
+        target = f"{self.top}/{name}"
+        if have is not None:
+            if have[1] == old[3]:
+                return True  # already the published file itself
+            os.unlink(target)
+            del self.present[name]
+        else:
+            make_parent(target, self.top, self.folders)
+        try:
+            os.link(old[2], target)
+        except OSError:
+            return False  # another file system, or links not allowed: the caller writes it
+        return True
+
+    def write(self, name: str, data: bytes | Iterable[bytes]) -> None:
+        """Write a new file (never into an existing one: it may be a hard link to a file of
+        the published site)."""
+        target = f"{self.top}/{name}"
+        if name in self.present:
+            os.unlink(target)
+            del self.present[name]
+        else:
+            make_parent(target, self.top, self.folders)
+        with open(target, "xb") as handle:
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
+
+    def commit(self, digests: Mapping[str, str]) -> dict[str, str]:
+        """Write `site-hash.txt` and the manifest for a site of exactly `digests` (path ->
+        SHA-256) and swap it in; returns the digests with `site-hash.txt`."""
+        site_hash = (hash_digests(digests) + "\n").encode("ascii")
+        digests = {**digests, SITE_HASH: hashlib.sha256(site_hash).hexdigest()}
+        self.write(SITE_HASH, site_hash)
+        manifest = {name: digests[name] for name in sorted(digests)}
+        text = json.dumps({"generator": "feedgen-app", "files": manifest}, indent=1) + "\n"
+        (self.root / MANIFEST).write_text(text, encoding="utf-8")
+        swapped = swap_in(self.root, self.out_dir)
+        self.committed = True
+        if swapped:  # keep the old generation as the next build's staging tree
+            with contextlib.suppress(OSError):
+                os.rename(self.root, spare_of(self.out_dir))
+        return digests
 
 
 def spare_of(out_dir: Path) -> Path:
     """`.<out>.prev` beside `out_dir`: the previous generation, the next build's staging tree."""
     return out_dir.parent / f".{out_dir.name}.prev"
-
-
-def digest_output(value: bytes | KnownOutput) -> str:
-    """The SHA-256 hex of an output file's bytes."""
-    if isinstance(value, KnownOutput):
-        return value.digest
-    return hashlib.sha256(value).hexdigest()
 
 
 @contextlib.contextmanager
@@ -145,13 +256,13 @@ def read_manifest(out_dir: Path) -> dict[str, str] | None:
     return files
 
 
-def hash_site(files: Mapping[str, bytes | KnownOutput]) -> str:
+def hash_site(files: Mapping[str, bytes]) -> str:
     """The site's content hash: SHA-256 of the `sha256sum` listing of every file but the hash.
 
     Each line is `<sha256>  <path>`, sorted by path; the same content always gives the same
     hash, so a scheduled build can tell whether the live site needs a new deploy.
     """
-    return hash_digests({name: digest_output(value) for name, value in files.items()})
+    return hash_digests({name: hashlib.sha256(data).hexdigest() for name, data in files.items()})
 
 
 def hash_digests(digests: Mapping[str, str]) -> str:
@@ -159,70 +270,6 @@ def hash_digests(digests: Mapping[str, str]) -> str:
     listing = "".join(f"{digests[name]}  {name}\n" for name in sorted(digests)
                       if name != SITE_HASH)
     return hashlib.sha256(listing.encode("utf-8")).hexdigest()
-
-
-def write_tree(root: Path, files: Mapping[str, bytes | KnownOutput],
-               previous: Path | None = None, digests: Mapping[str, str] | None = None) -> None:
-    """Write `files` below a new folder `root`, plus the manifest.
-
-    A file whose bytes equal the one in `previous` (the current site, by its manifest's SHA-256)
-    is hard-linked from there instead of written: it keeps its inode and modification time.
-    When the previous generation (`.<out>.prev`, see `write_site`) is intact it becomes `root`
-    and only the files that differ are changed in it; otherwise `root` starts empty.
-    """
-    digests = dict(digests or {name: digest_output(v) for name, v in files.items()})
-    reusable = find_reusable_files(previous) if previous is not None else {}
-    spare = take_spare(spare_of(previous), root) if previous is not None else None
-    if spare is not None:
-        try:
-            update_tree(root, files, digests, reusable, spare)
-        except OSError:  # e.g. a file where a folder must go: start from scratch
-            shutil.rmtree(root)
-            spare = None
-    if spare is None:
-        root.mkdir()
-        update_tree(root, files, digests, reusable, ({}, {str(root)}))
-    manifest = {name: digests[name] for name in sorted(files)}
-    text = json.dumps({"generator": "feedgen-app", "files": manifest}, indent=1) + "\n"
-    (root / MANIFEST).write_text(text, encoding="utf-8")
-
-
-def update_tree(root: Path, files: Mapping[str, bytes | KnownOutput], digests: Mapping[str, str],
-                reusable: Mapping[str, tuple[str, int, Path, int]],
-                spare: tuple[dict[str, tuple[str, int]], set[str]]) -> None:
-    """Make the files below `root` (listed in `spare`: path -> (SHA-256, inode), and its
-    folders, as strings) exactly `files`. Never writes into an existing file: it may be a hard
-    link to a file of the published site."""
-    present, folders = spare
-    top = str(root)
-    for name in sorted(set(present) - set(files), reverse=True):
-        target = f"{top}/{name}"
-        os.unlink(target)
-        parent = os.path.dirname(target)
-        while parent != top and not os.listdir(parent):
-            os.rmdir(parent)
-            folders.discard(parent)
-            parent = os.path.dirname(parent)
-    for name in sorted(files):
-        target = f"{top}/{name}"
-        digest = digests[name]
-        old = reusable.get(name)
-        have = present.get(name)
-        if have is not None:
-            if old is not None and old[0] == digest and have[1] == old[3]:
-                continue  # already the published file itself
-            os.unlink(target)
-        else:
-            make_parent(target, top, folders)
-        if old is not None and old[0] == digest:
-            try:
-                os.link(old[2], target)
-                continue
-            except OSError:
-                pass  # another file system, or links not allowed: write it
-        value = files[name]
-        with open(target, "xb") as handle:
-            handle.write(value.render() if isinstance(value, KnownOutput) else value)
 
 
 def make_parent(target: str, top: str, folders: set[str]) -> None:

@@ -30,12 +30,11 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from feedgen_app.build import plan_site
 from feedgen_app.config import load_site
-from feedgen_app.content import read_articles, read_media
-from feedgen_app.errors import ContentError, FeedAppError
-from feedgen_app.model import Article, Site
-from feedgen_app.publish import write_site
+from feedgen_app.errors import FeedAppError
+from feedgen_app.model import Site
+from feedgen_app.pages import forget_templates
+from feedgen_app.pipeline import BuildRequest, run_build
 
 PREVIEW_PREFIX = "/__feedgen__/"
 DEBOUNCE_SECONDS = 0.15
@@ -112,7 +111,8 @@ class BuildOutcome:
     """The result of one preview build: counts for the summary line, or the problems."""
 
     published: int = 0
-    scheduled: tuple[Article, ...] = ()
+    scheduled: int = 0
+    next_due: datetime | None = None
     problems: tuple[str, ...] = ()
     seconds: float = 0.0
     site: Site | None = None
@@ -150,24 +150,23 @@ class PreviewState:
 
 
 def build_preview(options: PreviewOptions, out_dir: Path, base_url: str) -> BuildOutcome:
-    """Build the site for `base_url` into `out_dir`; on any error write nothing."""
+    """Build the site for `base_url` into `out_dir` through the one build pipeline (its build
+    index beside `out_dir`); on any error write nothing."""
     started = time.monotonic()  # the build duration: the one use of a monotonic clock
     try:
         site = replace(load_site(options.config), base_url=base_url)
         now = options.clock(site)
-        report = read_articles(options.content_dir, site)
-        if report.problems:
-            raise ContentError(*report.problems)
-        published = report.published(now)
-        files = plan_site(site, published, read_media(options.content_dir))
-        write_site(out_dir, files, content_dir=options.content_dir)
+        forget_templates()  # a template edited since the last preview build is read again
+        result = run_build(site, BuildRequest(
+            content=options.content_dir, out=out_dir, cache_dir=out_dir.parent / "index",
+            now=now, options={"preview": True}))
     except FeedAppError as exc:
         return BuildOutcome(problems=exc.problems, seconds=time.monotonic() - started)
-    scheduled = report.scheduled(now)
     due_in = None
-    if scheduled and options.live_clock:
-        due_in = max((scheduled[0].published - now).total_seconds(), 0.0)
-    return BuildOutcome(published=len(published), scheduled=scheduled, site=site,
+    if result.scheduled and options.live_clock:
+        due_in = max((result.scheduled[0][2] - now).total_seconds(), 0.0)
+    return BuildOutcome(published=result.published_count, scheduled=len(result.scheduled),
+                        next_due=result.next_due, site=site,
                         seconds=time.monotonic() - started, due_in=due_in)
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import pickle
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -17,19 +18,23 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import CASES, FIXED_NOW
-from feedgen_app import cache as cache_module
-from feedgen_app.cache import (
-    ARTICLES,
-    INDEX,
-    decode_article,
-    encode_article,
-    load_cache,
-    parse_articles,
-    prepare_reader,
-)
+from feedgen_app import pipeline, store
 from feedgen_app.cli import main
 from feedgen_app.config import load_site
 from feedgen_app.content import find_article_files, read_article
+from feedgen_app.dates import parse_date
+from feedgen_app.model import make_record
+from feedgen_app.pipeline import BuildProgress, BuildRequest, parse_articles, run_build
+from feedgen_app.store import (
+    INDEX,
+    decode_article,
+    decode_record,
+    digest_blob,
+    encode_article,
+    encode_record,
+    open_index,
+    read_article_keys,
+)
 
 LATER_NOW = "2030-06-01T00:00:00+02:00"
 PARAGRAPH = ("Die Preise für Strom und Gas sinken „deutlich“, sagen Ökonominnen in München; "
@@ -250,26 +255,31 @@ def test_a_changed_output_file_is_written_again(tmp_path: Path) -> None:
 
 def truncate(path: Path) -> None:
     data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2])
+    path.write_bytes(data[: len(data) // 3])
 
 
 def other_version(path: Path) -> None:
-    data = path.read_bytes()
-    magic_end = data.index(b"\n") + 1
-    header_end = data.index(b"\n", magic_end)
-    header = json.loads(data[magic_end:header_end])
-    header["package"] = "0.0.1-other"
-    path.write_bytes(data[:magic_end] + json.dumps(header).encode() + data[header_end:])
+    with sqlite3.connect(path) as connection:
+        (text,) = connection.execute("SELECT value FROM meta WHERE name = 'environment'").fetchone()
+        environment = json.loads(text)
+        environment["package"] = "0.0.1-other"
+        connection.execute("UPDATE meta SET value = ? WHERE name = 'environment'",
+                           (json.dumps(environment, sort_keys=True),))
 
 
-def flip_a_byte(path: Path) -> None:
-    data = bytearray(path.read_bytes())
-    data[-10] ^= 0xFF
-    path.write_bytes(bytes(data))
+def spoil_a_record(path: Path) -> None:
+    """One stored record with a flipped byte: its CRC no longer matches."""
+    with sqlite3.connect(path) as connection:
+        source, blob = connection.execute(
+            "SELECT source, record FROM articles WHERE source LIKE '%meldung%' LIMIT 1").fetchone()
+        spoiled = bytearray(blob)
+        spoiled[-3] ^= 0xFF
+        connection.execute("UPDATE articles SET record = ? WHERE source = ?",
+                           (bytes(spoiled), source))
 
 
 def foreign(path: Path) -> None:
-    path.write_bytes(b"\x80\x04\x95 this is somebody else's pickle, never loaded")
+    path.write_bytes(b"\x80\x04\x95 this is somebody else's pickle, never loaded" * 200)
 
 
 def unreadable(path: Path) -> None:
@@ -278,10 +288,17 @@ def unreadable(path: Path) -> None:
     path.mkdir()
 
 
+def checkpoint(path: Path) -> None:
+    """Fold the write-ahead log into the database file, so that spoiling the file spoils
+    everything the index holds."""
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 SPOILERS: dict[str, tuple[Callable[[Path], None], str]] = {
-    "truncated": (truncate, "truncated"),
+    "truncated": (truncate, "corrupt"),
     "other version": (other_version, "another version"),
-    "corrupt": (flip_a_byte, "corrupt"),
+    "corrupt record": (spoil_a_record, "corrupt"),
     "foreign": (foreign, "not a feedgen-app build cache"),
     "unreadable": (unreadable, "cannot read the build cache"),
 }
@@ -294,38 +311,35 @@ def test_a_bad_cache_is_ignored_with_a_warning(tmp_path: Path, kind: str,
     out, cache_dir = tmp_path / "public", tmp_path / "cache"
     build(root, out, cache_dir)
     edit_article(root, 1)  # so that a trusted cache would matter
+    checkpoint(cache_dir / INDEX)
     spoil, message = SPOILERS[kind]
     spoil(cache_dir / INDEX)
     capsys.readouterr()
     build(root, out, cache_dir)
     err = capsys.readouterr().err
-    assert "warning" in err and message in err
+    assert f"{cache_dir / INDEX}:1: warning:" in err and message in err
     assert_same_as_cold(root, out, tmp_path)
     if kind != "unreadable":
-        assert load_cache(cache_dir).warnings == []  # rewritten whole after the build
-
-
-def test_a_truncated_article_store_is_ignored_with_a_warning(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = make_corpus(tmp_path / "site", count=4)
-    out, cache_dir = tmp_path / "public", tmp_path / "cache"
-    build(root, out, cache_dir)
-    edit_article(root, 1)
-    truncate(cache_dir / ARTICLES)
-    capsys.readouterr()
-    build(root, out, cache_dir)
-    err = capsys.readouterr().err
-    assert f"{cache_dir / ARTICLES}:1: warning:" in err and "truncated" in err
-    assert_same_as_cold(root, out, tmp_path)
+        again = open_index(cache_dir)  # written anew after the build: trusted again
+        try:
+            assert again.warnings == []
+            assert len(read_article_keys(again)) == len(find_article_files(root / "content"))
+        finally:
+            again.close()
 
 
 def test_an_unchanged_build_reads_no_article_and_says_the_same(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_corpus(tmp_path / "site", count=3)
     out, cache_dir = tmp_path / "public", tmp_path / "cache"
     build(root, out, cache_dir)
     first = capsys.readouterr().out
-    unreadable(cache_dir / ARTICLES)  # reading it now would warn
+
+    def no_reading(*args: object) -> None:
+        raise AssertionError("an unchanged build read the articles")
+
+    monkeypatch.setattr(pipeline, "read_content", no_reading)
     build(root, out, cache_dir)
     captured = capsys.readouterr()
     assert captured.err == ""
@@ -337,81 +351,121 @@ def test_a_cache_from_another_version_is_not_used(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_corpus(tmp_path / "site", count=2)
     build(root, tmp_path / "public", tmp_path / "cache")
-    monkeypatch.setattr(cache_module, "__version__", "99.0.0")
-    loaded = load_cache(tmp_path / "cache")
-    assert loaded.articles == {} and loaded.last_build == {}
-    assert "another version" in loaded.warnings[0]
+    monkeypatch.setattr(store, "__version__", "99.0.0")
+    loaded = open_index(tmp_path / "cache")
+    try:
+        assert read_article_keys(loaded) == {} and loaded.last == {}
+        assert "another version" in loaded.warnings[0]
+    finally:
+        loaded.close()
 
 
 # -- the parse cache and the pool ----------------------------------------------------------
 
 
-def test_unchanged_articles_are_not_parsed_again(tmp_path: Path) -> None:
+def test_unchanged_articles_are_not_parsed_again(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_corpus(tmp_path / "site")
-    content = root / "content"
-    site = load_site(root / "feed.yaml")
-    paths = find_article_files(content)
-    first = load_cache(tmp_path / "cache")
-    prepare_reader(first, content, site, paths)
-    assert first.parsed == len(paths) and first.reused == 0
-    uncacheable = len(paths) - len(first.articles)  # a lead image: read every time
-    assert uncacheable <= 1
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    parsed = count_calls(monkeypatch, pipeline, "parse_one", argument=0)
+    build(root, out, cache_dir)
+    everything = len(find_article_files(root / "content"))
+    assert len(parsed) == everything
+    parsed.clear()
+    edited = plain_article(root)
     edit_article(root, 1)
-    first.written_ns = 0  # as if loaded from disk long ago; stat then decides
-    prepare_reader(first, content, site, paths)
-    assert first.parsed == 1 + uncacheable
-    assert first.reused == len(paths) - 1 - uncacheable
+    build(root, out, cache_dir)
+    with_image = [p for p in find_article_files(root / "content")
+                  if "image:" in p.read_text(encoding="utf-8")]
+    assert sorted(parsed) == sorted([edited, *with_image])  # a lead image: read every build
+    assert len(with_image) <= 1
 
 
-def test_cached_articles_equal_parsed_ones(tmp_path: Path) -> None:
+def test_stored_articles_and_records_equal_parsed_ones(tmp_path: Path) -> None:
     root = make_corpus(tmp_path / "site", count=2)
     site = load_site(root / "feed.yaml")
     for path in find_article_files(root / "content"):
         article = read_article(path, site, root / "content")
-        assert decode_article(encode_article(article)) == article
-        assert repr(decode_article(encode_article(article))) == repr(article)
+        blob = encode_article(article)
+        assert decode_article(blob) == article
+        assert repr(decode_article(blob)) == repr(article)
+        assert encode_article(decode_article(blob)) == blob  # the digest is stable
+        record = make_record(article, digest_blob(blob))
+        assert decode_record(encode_record(record)) == record
 
 
 def test_the_process_pool_parses_like_the_serial_path(tmp_path: Path) -> None:
     root = make_corpus(tmp_path / "site", count=20)
     site = load_site(root / "feed.yaml")
     paths = find_article_files(root / "content")
-    serial = parse_articles(paths, site, root / "content", workers=1)
+    serial = list(parse_articles(paths, site, root / "content", workers=1))
     # The pool forks, which is only safe in a process without other threads; a test run may
     # have some (servers of other tests), so the pool runs in a fresh interpreter.
     script = (
         "import pickle, sys\n"
         "from pathlib import Path\n"
-        "from feedgen_app.cache import parse_articles\n"
+        "from feedgen_app.pipeline import parse_articles\n"
         "from feedgen_app.config import load_site\n"
         "from feedgen_app.content import find_article_files\n"
         "root = Path(sys.argv[1])\n"
         "paths = find_article_files(root / 'content')\n"
         "site = load_site(root / 'feed.yaml')\n"
         "sys.stdout.buffer.write(pickle.dumps("
-        "parse_articles(paths, site, root / 'content', workers=2)))\n"
+        "list(parse_articles(paths, site, root / 'content', workers=2))))\n"
     )
     result = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True,
                             check=True)
     pooled = pickle.loads(result.stdout)
     assert pooled == serial
-    assert any(not isinstance(result, tuple) for result in serial.values())
+    assert any(isinstance(result, tuple) for _, result in serial)  # some parsed, not failed
 
 
 def test_small_sites_are_parsed_without_a_pool() -> None:
-    assert cache_module.choose_workers(cache_module.POOL_MIN_ARTICLES - 1) == 1
+    assert pipeline.choose_workers(pipeline.POOL_MIN_JOBS - 1) == 1
+
+
+# -- correctness while files change -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("full", [False, True], ids=["quick", "full"])
+def test_an_article_saved_during_a_build_is_published_by_the_next_build(
+        tmp_path: Path, full: bool) -> None:
+    """The build reads an article, then the author saves it again while the build still
+    runs: the next build must publish the new text (the inputs it compares are the ones it
+    read, not the ones on disk when it finished)."""
+    root = make_corpus(tmp_path / "site", count=2)
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    site = load_site(root / "feed.yaml")
+    first = find_article_files(root / "content")[0]
+    saved = []
+
+    def save_while_building(done: int, total: int) -> None:
+        if not saved:
+            first.write_text(first.read_text(encoding="utf-8") + "\nNachgereicht während des "
+                             "Builds.\n", encoding="utf-8")
+            saved.append(first)
+
+    request = BuildRequest(content=root / "content", out=out, cache_dir=cache_dir,
+                           now=parse_date(FIXED_NOW, site.tz), options={}, full=full)
+    run_build(site, request, BuildProgress(articles_read=save_while_building))
+    assert saved
+    build(root, out, cache_dir)
+    assert_same_as_cold(root, out, tmp_path)
+    assert any("Nachgereicht während des Builds" in p.read_text(encoding="utf-8")
+               for p in out.rglob("index.html"))
 
 
 # -- rendering and checking only what changed -------------------------------------------------
 
 
-def count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[object]:
-    """Record the first argument of every call of `module.name` from now on."""
+def count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str,
+                argument: int = 1) -> list[object]:
+    """Record the argument at `argument` of every call of `module.name` from now on."""
     calls: list[object] = []
     real = getattr(module, name)
 
     def counted(*args: object, **kwargs: object) -> object:
-        calls.append(args[1] if len(args) > 1 else args[0])
+        calls.append(args[argument] if len(args) > argument else args[0])
         return real(*args, **kwargs)
 
     monkeypatch.setattr(module, name, counted)
@@ -426,7 +480,7 @@ def test_an_edit_renders_and_checks_only_the_outputs_it_changes(
     out, cache_dir = tmp_path / "public", tmp_path / "cache"
     build(root, out, cache_dir)
     rendered = count_calls(monkeypatch, pages, "render_article")
-    checked = count_calls(monkeypatch, check, "check_feed")
+    checked = count_calls(monkeypatch, check, "gate_document", argument=0)
     edit_article(root, 1)  # a new paragraph; title and date stay
     build(root, out, cache_dir)
     edited = next(a for a in rendered if getattr(a, "slug", "").startswith("nachricht"))

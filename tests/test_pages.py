@@ -19,7 +19,6 @@ from feedgen_app.model import Article, Author, Site
 from feedgen_app.pages import (
     EMBED_LIMIT,
     content_security_policy,
-    count_reading_minutes,
     format_when_de,
     read_static_files,
     render_article,
@@ -254,8 +253,8 @@ def test_when_shows_time_in_site_timezone_and_drops_midnight() -> None:
 
 def test_reading_time_counts_words_not_markup() -> None:
     words = "<p>" + "<strong>Wort</strong> " * 500 + "</p>"
-    assert count_reading_minutes(make_article("a", "A", 8, content=words)) == 2
-    assert count_reading_minutes(make_article("a", "A", 8, content="<p>kurz</p>")) == 1
+    assert make_article("a", "A", 8, content=words).minutes == 2
+    assert make_article("a", "A", 8, content="<p>kurz</p>").minutes == 1
 
 
 # --- sanitizer ------------------------------------------------------------------------------

@@ -132,9 +132,9 @@ def test_the_build_refuses_to_publish_a_site_that_fails_check(
     out = tmp_path / "public"
     assert build(*seed, out) == 0
     before = snapshot(out)
-    import feedgen_app.pipeline as pipeline
+    import feedgen_app.build as planner
 
-    real_plan = pipeline.plan_outputs
+    real_plan = planner.plan_outputs
 
     def broken_plan(*args: object, **kwargs: object) -> Outputs:
         outputs = real_plan(*args, **kwargs)  # type: ignore[arg-type]
@@ -143,7 +143,7 @@ def test_the_build_refuses_to_publish_a_site_that_fails_check(
                                                                  b"<language>de_DE"))
         return outputs
 
-    monkeypatch.setattr(pipeline, "plan_outputs", broken_plan)
+    monkeypatch.setattr(planner, "plan_outputs", broken_plan)
     (seed[0] / "neu.txt").write_text("date 2025-10-09 Neu\n\nEin Absatz.\n", encoding="utf-8")
     capsys.readouterr()
     assert build(*seed, out) == 1
