@@ -327,7 +327,8 @@ def read_content(index: BuildIndex, site: Site, request: BuildRequest, scan: Con
                                        progress)
     records.update(parsed)
     progress.articles_read(len(sources), len(sources))
-    stale = [s for s in stored if s not in set(sources)]
+    present = set(sources)
+    stale = [s for s in stored if s not in present]
     if stale:
         forget_articles(index, stale)
     unique, duplicate_slugs = refuse_duplicate_slugs(records.values())

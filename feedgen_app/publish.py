@@ -146,8 +146,8 @@ class Staging:
     @staticmethod
     def _blocks(present: Mapping[str, object], wanted: set[str]) -> bool:
         """True when a kept file stands where a new file needs a folder (or the reverse)."""
-        folders_needed = {str(PurePosixPath(name).parent) for name in wanted}
-        folders_present = {str(PurePosixPath(name).parent) for name in present}
+        folders_needed = {name.rpartition("/")[0] for name in wanted}
+        folders_present = {name.rpartition("/")[0] for name in present}
         return any(name in folders_needed for name in present) or any(
             name in folders_present for name in wanted)
 
