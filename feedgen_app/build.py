@@ -19,10 +19,9 @@ from feedgen_app.errors import ContentError
 from feedgen_app.feeds import FeedPlace, build_atom, build_json, build_rss
 from feedgen_app.model import TAGS_DIR, Article, ArticleRecord, Site, Tag, sort_articles
 from feedgen_app.pages import plan_pages, render_tag_index, render_tag_page
+from feedgen_app.render import Loader, Rendered, Renderer, simple
 
 FeedBuilder = Callable[..., bytes]
-Loader = Callable[[Sequence[ArticleRecord]], list[Article]]
-"""Loads the whole articles of some records (from the build index, or from memory)."""
 FEED_FORMATS: tuple[tuple[FeedBuilder, str, str], ...] = (
     (build_atom, "atom.xml", "archive/{month}.xml"),
     (build_rss, "rss.xml", "archive/{month}.rss.xml"),
@@ -31,9 +30,6 @@ FEED_FORMATS: tuple[tuple[FeedBuilder, str, str], ...] = (
 """Each format's builder, subscription document and monthly archive document (RFC 5005)."""
 ARCHIVE_DIR = "archive/"
 
-Rendered = bytes | Iterable[bytes]
-"""A rendered file: its bytes, or its bytes in pieces (a large page, written as rendered)."""
-Renderer = Callable[[], Rendered]
 Outputs = dict[str, tuple[str, Renderer]]
 """Output path -> (key: SHA-256 hex over everything its bytes depend on, how to render it)."""
 
@@ -97,9 +93,12 @@ class OutputKeys:
 def feed_renderer(builder: FeedBuilder, site: Site, entries: Sequence[ArticleRecord],
                   load: Loader, path: str, place: FeedPlace) -> Renderer:
     """Render one feed document, loading its entries' articles when it runs."""
-    def render() -> bytes:
-        return builder(site, load(entries), path, place)
-    return render
+    return Renderer(partial(_draw_feed, builder, site, path, place), tuple(entries), load)
+
+
+def _draw_feed(builder: FeedBuilder, site: Site, path: str, place: FeedPlace,
+               articles: list[Article]) -> bytes:
+    return builder(site, articles, path, place)
 
 
 def plan_feeds(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
@@ -170,7 +169,7 @@ def plan_tags(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
         return {}
     files: Outputs = {f"{TAGS_DIR}index.html": (
         keys.key("tags", [(tag.slug, tag.name, tag.path, len(tag.articles)) for tag in tags]),
-        partial(render_tag_index, site, tags))}
+        simple(partial(render_tag_index, site, tags)))}
     for tag in tags:
         place = FeedPlace(title=f"{site.title} – {tag.name}",
                           feed_id=f"tag:{site.id_authority}:feed/{tag.path}",
@@ -182,7 +181,7 @@ def plan_tags(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
                            feed_renderer(builder, site, newest, load, path, place))
         files[f"{tag.path}index.html"] = (
             keys.key("tag", tag.slug, tag.name, tag.path, articles=tag.articles),
-            partial(render_tag_page, site, tag))
+            simple(partial(render_tag_page, site, tag)))
     return files
 
 

@@ -18,6 +18,7 @@ from feedgen_app.content import slugify
 from feedgen_app.dates import format_date_de, format_datetime_de
 from feedgen_app.feeds import SUBSCRIBE_PAGE, media_url
 from feedgen_app.model import TAGS_DIR, Article, ArticleRecord, Site, Tag
+from feedgen_app.render import Loader, Renderer, simple
 
 EMBED_PAGE = "embed.html"
 """The no-JavaScript headline list for an `<iframe>`."""
@@ -37,8 +38,7 @@ FEED_READERS = (
 """Web feed readers that subscribe from a link; `{url}` is the percent-encoded feed URL."""
 KeyFunction = Callable[..., str]
 """Makes an output's key from its inputs (`build.OutputKeys.key`)."""
-Loader = Callable[[Sequence[ArticleRecord]], list[Article]]
-PlannedPages = dict[str, tuple[str, Callable[[], bytes | Iterator[bytes]]]]
+PlannedPages = dict[str, tuple[str, Renderer]]
 STREAM_PIECES = 2000
 """A streamed page is written in pieces of this many template fragments."""
 
@@ -137,12 +137,14 @@ def render_article(site: Site, article: Article, *, older: ArticleRecord | None 
 
 
 def article_renderer(site: Site, record: ArticleRecord, load: Loader,
-                     older: ArticleRecord | None, newer: ArticleRecord | None
-                     ) -> Callable[[], bytes]:
+                     older: ArticleRecord | None, newer: ArticleRecord | None) -> Renderer:
     """Render one article's page, loading the article when it runs."""
-    def render() -> bytes:
-        return render_article(site, load([record])[0], older=older, newer=newer)
-    return render
+    return Renderer(partial(_draw_article, site, older, newer), (record,), load)
+
+
+def _draw_article(site: Site, older: ArticleRecord | None, newer: ArticleRecord | None,
+                  articles: list[Article]) -> bytes:
+    return render_article(site, articles[0], older=older, newer=newer)
 
 
 def plan_articles(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
@@ -197,13 +199,13 @@ def plan_pages(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
     static = read_static_files()
     return {
         "index.html": (key("index", [teaser(article) for article in ordered]),
-                       partial(render_index, site, ordered)),
+                       simple(partial(render_index, site, ordered))),
         **plan_articles(site, ordered, load, key),
-        SUBSCRIBE_PAGE: (key("subscribe"), partial(render_subscribe, site)),
+        SUBSCRIBE_PAGE: (key("subscribe"), simple(partial(render_subscribe, site))),
         EMBED_PAGE: (key("embed", articles=ordered[:EMBED_LIMIT]),
-                     partial(render_embed, site, ordered)),
+                     simple(partial(render_embed, site, ordered))),
         **{path: (key("static", path, hashlib.sha256(data).hexdigest()),
-                  partial(bytes, data)) for path, data in static.items()},
+                  simple(partial(bytes, data))) for path, data in static.items()},
     }
 
 

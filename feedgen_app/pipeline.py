@@ -588,6 +588,7 @@ def render_job(job: Sequence[str], plan: Mapping[str, tuple[str, Any]], staging:
     """Render, check and write the files of one job."""
     from feedgen_app.check import gate_document
 
+    load_together([plan[name][1] for name in job])
     results = []
     for name in job:
         data = plan[name][1]()
@@ -605,6 +606,17 @@ def render_job(job: Sequence[str], plan: Mapping[str, tuple[str, Any]], staging:
             digest, findings, report = hasher.hexdigest(), [], None
         results.append((name, digest, findings, report))
     return results
+
+
+def load_together(renderers: Sequence[Any]) -> None:
+    """Load the articles that a job's files show in one go (each article once)."""
+    wanted: dict[int, tuple[Any, dict[str, ArticleRecord]]] = {}
+    for renderer in renderers:
+        if renderer.load is not None and renderer.records:
+            _, records = wanted.setdefault(id(renderer.load), (renderer.load, {}))
+            records.update((r.source, r) for r in renderer.records)
+    for load, records in wanted.values():
+        load(list(records.values()))
 
 
 def _hashing(pieces: Iterable[bytes], hasher: Any) -> Iterable[bytes]:

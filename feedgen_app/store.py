@@ -501,25 +501,35 @@ def forget_articles(index: BuildIndex, sources: Iterable[str]) -> None:
     safely(index, "forgetting articles", None, update)
 
 
+LOADED_AT_ONCE = 4000
+"""Whole articles an ArticleLoader keeps at most (a month's archive, a batch of pages)."""
+
+
 class ArticleLoader:
     """Loads whole articles by source from the index, for the outputs that show their body.
 
     Opens its own connection on first use, in the process that uses it (a forked worker
     never shares its parent's), and checks each blob against the record's digest."""
 
-    def __init__(self, path: Path, memory: Mapping[str, Article] | None = None) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.memory = dict(memory or {})
+        self.recent: dict[str, Article] = {}
+        """The articles loaded last (at most LOADED_AT_ONCE): a job loads what all its files
+        show at once, then each file takes its articles from here."""
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
 
     def load(self, records: Sequence[ArticleRecord]) -> list[Article]:
         """The articles of `records`, in order."""
-        missing = [r for r in records if r.source not in self.memory]
-        found: dict[str, Article] = {}
+        missing = list({r.source: r for r in records if r.source not in self.recent}.values())
         if missing:
+            if len(self.recent) + len(missing) > LOADED_AT_ONCE:
+                self.recent.clear()
             found = self._query(missing)
-        return [self.memory.get(r.source) or found[r.source] for r in records]
+            if len(missing) > LOADED_AT_ONCE:
+                return [self.recent.get(r.source) or found[r.source] for r in records]
+            self.recent.update(found)
+        return [self.recent[r.source] for r in records]
 
     def _query(self, records: Sequence[ArticleRecord]) -> dict[str, Article]:
         if self._connection is None or self._pid != os.getpid():
