@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, FIXED_NOW
-from feedgen_app.build import Outputs
+from feedgen_app.build import Outputs, join_rendered
 from feedgen_app.cli import main
 from feedgen_app.errors import PublishError
 from feedgen_app.publish import (
@@ -25,6 +25,7 @@ from feedgen_app.publish import (
     remove_stale_staging,
     write_site,
 )
+from feedgen_app.render import simple
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = "date {date} {title}\n\nEin Absatz über {title}.\nZwischentitel\nNoch ein Absatz.\n"
@@ -139,8 +140,8 @@ def test_the_build_refuses_to_publish_a_site_that_fails_check(
     def broken_plan(*args: object, **kwargs: object) -> Outputs:
         outputs = real_plan(*args, **kwargs)  # type: ignore[arg-type]
         _, render = outputs["rss.xml"]
-        outputs["rss.xml"] = ("broken", lambda: render().replace(b"<language>de-DE",
-                                                                 b"<language>de_DE"))
+        outputs["rss.xml"] = ("broken", simple(lambda: join_rendered(render()).replace(
+            b"<language>de-DE", b"<language>de_DE")))
         return outputs
 
     monkeypatch.setattr(planner, "plan_outputs", broken_plan)
