@@ -4,9 +4,15 @@ Generates deterministic German articles (plain text and Markdown, about 3 KB eac
 with every tool that is installed, and prints median wall time, CPU time and peak memory for four
 cases: cold build, one article edited, nothing changed, one article added.
 
-    python bench/run.py                    # 1,000 and 10,000 articles
-    python bench/run.py --sizes 100000 --tools feedgen-app,floor --repeats 1
+    python bench/run.py                    # 1,000 and 10,000 articles, plain text and Markdown
+    python bench/run.py --sizes 10000 --formats txt --jobs 1,2   # 1 against 2 workers
+    python bench/run.py --sizes 100000 --tools feedgen-app --formats txt --repeats 1
     python bench/run.py --quick            # a few hundred articles, one repeat (the test suite)
+
+The corpus comes in two forms of the same stories: `txt` (feedgen-app's plain-text format) and
+`md` (Markdown with YAML front matter); Hugo and Pelican always read Markdown. The tools run
+interleaved (each repeat builds with every tool in turn), so a slow moment of a shared machine
+hits all of them alike; ratios are of medians from the same run.
 
 Each build runs as a child process; CPU time comes from wait4's rusage (children included). Peak
 memory is sampled from /proc every 10 ms: the larger of the biggest process's high-water mark
@@ -23,7 +29,6 @@ import random
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -78,7 +83,7 @@ class Story:
     markdown: bool
 
 
-def make_story(index: int, extra: str = "") -> Story:
+def make_story(index: int, extra: str = "", markdown: bool = False) -> Story:
     """Article `index`: deterministic, about 3 KB of German text with headings and quotes."""
     rng = random.Random(index * 7919 + 17)
     subject = " ".join(rng.sample(WORDS, 2))
@@ -106,11 +111,11 @@ def make_story(index: int, extra: str = "") -> Story:
     published = START + timedelta(minutes=37 * index)
     return Story(index=index, slug=f"meldung-{index:06d}", title=title, published=published,
                  tags=tuple(sorted(rng.sample(WORDS[:12], 2))), blocks=tuple(blocks),
-                 markdown=index % 2 == 1)
+                 markdown=markdown)
 
 
 def feedgen_source(story: Story) -> tuple[str, str]:
-    """(file name, text) in feedgen-app's formats: odd articles Markdown, even plain text."""
+    """(file name, text) in feedgen-app's formats: Markdown or plain text, as the story says."""
     stamp = story.published.strftime("%Y-%m-%dT%H:%M")
     if story.markdown:
         body = "\n\n".join(f"## {t}" if kind == "h" else t for kind, t in story.blocks)
@@ -118,7 +123,8 @@ def feedgen_source(story: Story) -> tuple[str, str]:
                 f"tags: [{', '.join(story.tags)}]\nslug: {story.slug}\n---\n")
         return f"{story.slug}.md", head + body + "\n"
     body = "\n".join(text for _, text in story.blocks)
-    return f"{story.slug}.txt", f"date {stamp} {story.title}\n\n{body}\n"
+    return f"{story.slug}.txt", (f"date {stamp} {story.title}\ntags {', '.join(story.tags)}\n\n"
+                                 f"{body}\n")
 
 
 def markdown_body(story: Story) -> str:
@@ -355,27 +361,17 @@ class Tool:
         return measure(self.command, self.root)
 
 
-def feedgen_supports_cache() -> bool:
-    result = subprocess.run([sys.executable, "-m", "feedgen_app", "build", "--help"],
-                            capture_output=True, text=True, check=False, cwd=REPO)
-    return "--cache-dir" in result.stdout
-
-
-def make_tools(root: Path, names: Sequence[str]) -> list[Tool]:
+def make_tools(root: Path, names: Sequence[str], jobs: Sequence[int] = (0,)) -> list[Tool]:
+    """The tools to run; feedgen-app once per worker count in `jobs` (0: its own choice)."""
     tools = []
     for name in names:
+        if name == "feedgen-app":
+            tools += [feedgen_tool(root, count, len(jobs) > 1) for count in jobs]
+            continue
         base = root / name
         base.mkdir(parents=True)
         (base / "content").mkdir()
-        if name == "feedgen-app":
-            (base / "feed.yaml").write_text(FEED_YAML, encoding="utf-8")
-            command = [sys.executable, "-m", "feedgen_app", "build", "--content", "content",
-                       "--out", "public", "--config", "feed.yaml", "--now", NOW]
-            clean = [base / ".feedgen-cache", base / ".public.prev"]  # cache, kept old site
-            if feedgen_supports_cache():
-                command += ["--cache-dir", ".feedgen-cache"]
-            tools.append(Tool(name, base, feedgen_source, command, base / "public", clean))
-        elif name == "hugo":
+        if name == "hugo":
             (base / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
             for rel, text in HUGO_LAYOUTS.items():
                 target = base / "layouts" / rel
@@ -392,6 +388,20 @@ def make_tools(root: Path, names: Sequence[str]) -> list[Tool]:
             tools.append(Tool(name, base, pelican_source, command, base / "output",
                               [base / "cache"]))
     return tools
+
+
+def feedgen_tool(root: Path, jobs: int, named_by_jobs: bool) -> Tool:
+    """feedgen-app with `--jobs jobs`, in a folder of its own."""
+    name = f"feedgen-app -j{jobs}" if named_by_jobs else "feedgen-app"
+    base = root / name.replace(" ", "")
+    base.mkdir(parents=True)
+    (base / "content").mkdir()
+    (base / "feed.yaml").write_text(FEED_YAML, encoding="utf-8")
+    command = [sys.executable, "-m", "feedgen_app", "build", "--content", "content",
+               "--out", "public", "--config", "feed.yaml", "--now", NOW,
+               "--cache-dir", ".feedgen-cache", "--jobs", str(jobs)]
+    clean = [base / ".feedgen-cache", base / ".public.prev"]  # the index, the kept old site
+    return Tool(name, base, feedgen_source, command, base / "public", clean)
 
 
 def tool_available(name: str) -> bool:
@@ -435,68 +445,79 @@ def count_pages(root: Path) -> int:
 
 
 def run_size(size: int, names: Sequence[str], repeats: int, workdir: Path,
-             log: Callable[[str], None],
-             cases: Sequence[str] = CASES) -> dict[str, dict[str, list[Sample]]]:
-    """Every case for every tool at one corpus size; samples per tool and case."""
-    root = workdir / f"n{size}"
+             log: Callable[[str], None], cases: Sequence[str] = CASES,
+             markdown: bool = False, jobs: Sequence[int] = (0,),
+             ) -> dict[str, dict[str, list[Sample]]]:
+    """Every case for every tool at one corpus size and form, interleaved: each repeat runs
+    every tool in turn. Samples per tool and case."""
+    root = workdir / f"n{size}-{'md' if markdown else 'txt'}"
     shutil.rmtree(root, ignore_errors=True)
-    builders = [n for n in names if n != "floor"]
-    tools = make_tools(root, builders)
-    stories = [make_story(i) for i in range(size)]
-    for tool in tools:
-        for story in stories:
+    tools = make_tools(root, [n for n in names if n != "floor"], jobs)
+    for index in range(size):
+        story = make_story(index, markdown=markdown)
+        for tool in tools:
             tool.write_story(story)
-    del stories
-    newest = make_story(size - 1)
-    added = make_story(size)
-    results: dict[str, dict[str, list[Sample]]] = {}
-    for tool in tools:
-        samples: dict[str, list[Sample]] = {case: [] for case in CASES}
-        for repeat in range(repeats):
-            tool.reset()
-            samples["cold"].append(tool.build())
-            pages = count_pages(tool.output)
-            if pages < size:
-                raise RuntimeError(f"{tool.name}: {pages} article pages for {size} articles")
-            if "noop" in cases:
-                samples["noop"].append(tool.build())
-            if "edit" in cases:
-                edited = tool.write_story(make_story(size - 1, extra=f"Nachtrag {repeat}: "
-                                                      "Die Zahlen wurden am Abend bestätigt."))
-                samples["edit"].append(tool.build())
-            if "add" in cases:
-                new = tool.write_story(added)
-                samples["add"].append(tool.build())
-                new.unlink()
-            if "edit" in cases:
-                edited.write_text(tool.source(newest)[1], encoding="utf-8")
+    results: dict[str, dict[str, list[Sample]]] = {
+        tool.name: {case: [] for case in CASES} for tool in tools}
+    for repeat in range(repeats):
+        for tool in tools:
+            run_cases(tool, size, repeat, cases, markdown, results[tool.name])
             log(f"  {tool.name} n={size} repeat {repeat + 1}/{repeats}: cold "
-                f"{samples['cold'][-1].wall:.2f}s")
-        results[tool.name] = samples
+                f"{results[tool.name]['cold'][-1].wall:.2f}s")
     if "floor" in names:
-        reference = next((t for t in tools if t.name == "feedgen-app"), None)
-        if reference is None or not reference.output.is_dir():
-            raise RuntimeError("the floor needs feedgen-app's output sizes")
-        reference.reset()
-        reference.build()
-        sizes_file = root / "floor-sizes.json"
-        sizes_file.write_text(json.dumps(output_sizes(reference.output)), encoding="utf-8")
-        floor: list[Sample] = []
-        for _ in range(repeats):
-            shutil.rmtree(root / "floor-out", ignore_errors=True)
-            floor.append(measure([sys.executable, "-S", "-c", FLOOR_SCRIPT, str(sizes_file),
-                                  str(root / "floor-out")], root))
-        results["floor"] = {"cold": floor}
+        results["floor"] = {"cold": measure_floor(root, tools, repeats)}
     return results
+
+
+def run_cases(tool: Tool, size: int, repeat: int, cases: Sequence[str], markdown: bool,
+              samples: dict[str, list[Sample]]) -> None:
+    """One repeat of every case for one tool: cold, nothing changed, one edit, one added."""
+    tool.reset()
+    samples["cold"].append(tool.build())
+    pages = count_pages(tool.output)
+    if pages < size:
+        raise RuntimeError(f"{tool.name}: {pages} article pages for {size} articles")
+    if "noop" in cases:
+        samples["noop"].append(tool.build())
+    newest = make_story(size - 1, markdown=markdown)
+    if "edit" in cases:
+        edited = tool.write_story(make_story(size - 1, markdown=markdown, extra=(
+            f"Nachtrag {repeat}: Die Zahlen wurden am Abend bestätigt.")))
+        samples["edit"].append(tool.build())
+    if "add" in cases:
+        new = tool.write_story(make_story(size, markdown=markdown))
+        samples["add"].append(tool.build())
+        new.unlink()
+    if "edit" in cases:
+        edited.write_text(tool.source(newest)[1], encoding="utf-8")
+
+
+def measure_floor(root: Path, tools: Sequence[Tool], repeats: int) -> list[Sample]:
+    """Writing feedgen-app's output files (same names and sizes) with nothing else done."""
+    reference = next((t for t in tools if t.name.startswith("feedgen-app")), None)
+    if reference is None or not reference.output.is_dir():
+        raise RuntimeError("the floor needs feedgen-app's output sizes")
+    reference.reset()
+    reference.build()
+    sizes_file = root / "floor-sizes.json"
+    sizes_file.write_text(json.dumps(output_sizes(reference.output)), encoding="utf-8")
+    floor: list[Sample] = []
+    for _ in range(repeats):
+        shutil.rmtree(root / "floor-out", ignore_errors=True)
+        floor.append(measure([sys.executable, "-S", "-c", FLOOR_SCRIPT, str(sizes_file),
+                              str(root / "floor-out")], root))
+    return floor
 
 
 def median(samples: list[Sample], attribute: str) -> float:
     return statistics.median(getattr(s, attribute) for s in samples)
 
 
-def format_table(size: int, results: dict[str, dict[str, list[Sample]]]) -> str:
+def format_table(size: int, results: dict[str, dict[str, list[Sample]]],
+                 form: str = "txt") -> str:
     """A Markdown table: one row per tool and case, medians, plus the ratios."""
-    lines = [f"### {size:,} articles".replace(",", "\u202f"), "",
+    what = "plain text" if form == "txt" else "Markdown + YAML"
+    lines = [f"### {size:,} articles, {what}".replace(",", "\u202f", 1), "",
              "| tool | case | wall s | CPU s | peak MB | ÷ Hugo (wall) | ÷ Hugo (mem) | ÷ floor |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     hugo = results.get("hugo", {})
@@ -507,10 +528,11 @@ def format_table(size: int, results: dict[str, dict[str, list[Sample]]]) -> str:
                 continue
             wall, cpu, peak = (median(samples, a) for a in ("wall", "cpu", "peak_mb"))
             versus_hugo = versus_mem = versus_floor = ""
-            if tool == "feedgen-app" and hugo.get(case):
+            ours = tool.startswith("feedgen-app")
+            if ours and hugo.get(case):
                 versus_hugo = f"{wall / median(hugo[case], 'wall'):.3f}"
                 versus_mem = f"{peak / median(hugo[case], 'peak_mb'):.3f}"
-            if tool == "feedgen-app" and case == "cold" and floor:
+            if ours and case == "cold" and floor:
                 versus_floor = f"{wall / median(floor, 'wall'):.2f}"
             label = "write files" if tool == "floor" else CASE_TITLES[case]
             lines.append(f"| {tool} | {label} | {wall:.3f} | {cpu:.3f} | {peak:.0f} | "
@@ -532,6 +554,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path, default=None,
                         help="where corpora and outputs go (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the working folder")
+    parser.add_argument("--formats", default="txt,md",
+                        help="corpus forms for feedgen-app: txt (plain text), md (Markdown + "
+                             "YAML); default: both")
+    parser.add_argument("--jobs", default="0",
+                        help="feedgen-app's --jobs, comma-separated for one row each "
+                             "(default: 0, its own choice)")
     parser.add_argument("--quick", action="store_true",
                         help="300 articles, one repeat: a smoke run for the test suite")
     parser.add_argument("--json", type=Path, default=None, help="also write raw samples here")
@@ -557,17 +585,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"# feedgen-app benchmark: {os.cpu_count()} CPUs, Python "
           f"{sys.version.split()[0]}, medians", flush=True)
     raw: dict[str, object] = {}
+    forms = ["txt"] if args.quick else [f.strip() for f in args.formats.split(",") if f.strip()]
+    jobs = [int(j) for j in args.jobs.split(",")]
     try:
         for size in sizes:
             repeats = args.repeats or (1 if args.quick or size >= 50_000 else
                                        5 if size < 5_000 else 3)
-            results = run_size(size, names, repeats, workdir,
-                               lambda line: print(line, file=sys.stderr, flush=True),
-                               [c.strip() for c in args.cases.split(",")])
-            print("\n" + format_table(size, results) + "\n", flush=True)
-            raw[str(size)] = {tool: {case: [vars(s) for s in samples]
-                                     for case, samples in cases.items()}
-                              for tool, cases in results.items()}
+            for form in forms:
+                results = run_size(size, names, repeats, workdir,
+                                   lambda line: print(line, file=sys.stderr, flush=True),
+                                   [c.strip() for c in args.cases.split(",")],
+                                   markdown=form == "md", jobs=jobs)
+                print("\n" + format_table(size, results, form) + "\n", flush=True)
+                key = str(size) if form == forms[0] else f"{size}-{form}"
+                raw[key] = {tool: {case: [vars(s) for s in samples]
+                                   for case, samples in cases.items()}
+                            for tool, cases in results.items()}
     finally:
         if args.json:
             args.json.write_text(json.dumps(raw, indent=1), encoding="utf-8")
