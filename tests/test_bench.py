@@ -47,7 +47,7 @@ def test_the_quick_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
                    if line.startswith("| feedgen-app | cold build |"))
         ratio = row.split("|")[6].strip()
         assert float(ratio) > 0  # feedgen-app ÷ Hugo, from the same corpus
-        hugo_pages = (tmp_path / "work" / "n300" / "hugo" / "public").glob("*/index.html")
+        hugo_pages = (tmp_path / "work" / "n300-txt" / "hugo" / "public").glob("*/index.html")
         assert len(list(hugo_pages)) >= 300
 
 
@@ -57,11 +57,15 @@ def test_the_corpus_is_deterministic_german_text() -> None:
     bench = importlib.util.module_from_spec(spec)
     sys.modules["bench_run"] = bench
     spec.loader.exec_module(bench)
-    first, again = bench.make_story(7), bench.make_story(7)
+    first, again = bench.make_story(7, markdown=True), bench.make_story(7, markdown=True)
     assert first == again
     name, text = bench.feedgen_source(first)
     assert name.endswith(".md") and text.startswith("---\ntitle:")
-    assert bench.feedgen_source(bench.make_story(8))[0].endswith(".txt")
+    plain_name, plain = bench.feedgen_source(bench.make_story(7))
+    assert plain_name.endswith(".txt") and plain.startswith("date ")
+    assert plain.split("\n\n", 1)[1].split() == [  # the same story in both forms
+        word for line in text.split("---\n", 2)[2].split("\n")
+        for word in line.removeprefix("## ").split()]
     size = len(text.encode("utf-8"))
     assert 2800 <= size <= 4000
     assert any(ch in text for ch in "äöüß") and "„" in text and "## " in text
