@@ -35,7 +35,7 @@ from feedgen_app.cache import (
     CACHE_DIR,
 )
 from feedgen_app.check import check_site
-from feedgen_app.config import load_site
+from feedgen_app.config import DEMO_SEED, demo_warnings, load_site
 from feedgen_app.content import ContentReport, read_articles
 from feedgen_app.dates import DateFormatError, format_date_de, format_datetime_de, parse_date
 from feedgen_app.errors import ConfigError, ContentError, FeedAppError, ScaffoldError
@@ -322,6 +322,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"feedgen-app build: error: {exc}", file=sys.stderr)
         return 2
+    for warning in demo_warnings(site, str(args.config), (args.content / DEMO_SEED).is_file()):
+        print(warning, file=sys.stderr)
     bar = ProgressBar(sys.stderr, sys.stderr.isatty() and not out.quiet, started)
     request = BuildRequest(
         content=args.content, out=args.out, cache_dir=args.cache_dir, now=now,

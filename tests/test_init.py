@@ -1,6 +1,6 @@
 """`init`: the files of a new site, its values and defaults, the questions on a terminal, the
-refusals; the action ref; and init, build and check from an installed wheel outside this
-repository."""
+refusals; the action ref; the demo's values in another site; and init, build and check from an
+installed wheel outside this repository."""
 
 from __future__ import annotations
 
@@ -19,7 +19,13 @@ from conftest import REPO
 from feedgen_app import __version__, scaffold
 from feedgen_app.check import check_site
 from feedgen_app.cli import current_time, main
-from feedgen_app.config import load_site
+from feedgen_app.config import (
+    DEMO_BASE_URL,
+    DEMO_ID_AUTHORITY,
+    DEMO_SEED,
+    demo_warnings,
+    load_site,
+)
 from feedgen_app.content import read_article
 from feedgen_app.model import Author, Site
 
@@ -106,7 +112,7 @@ def test_a_new_site_builds_and_passes_check(tmp_path: Path,
     assert main(["build", "--content", str(tmp_path / "content"), "--config",
                  str(tmp_path / "feed.yaml"), "--out", str(tmp_path / "public"),
                  "--now", "2026-03-02T10:00"]) == 0
-    assert capsys.readouterr().err == ""
+    assert capsys.readouterr().err == ""  # no warning: not the demo's values
     assert check_site(tmp_path / "public") == []
     assert (tmp_path / "public" / "willkommen" / "index.html").is_file()
 
@@ -276,6 +282,56 @@ def test_a_tag_ref_is_used_as_given_with_a_hint_to_pin_it(
     assert "uses: feedgen-app/feedgen-app@v1.2.3\n" in workflow
     assert ("Der Workflow nutzt die Action über das Tag v1.2.3; --action-ref mit einem "
             "Commit-SHA legt sie fest.") in capsys.readouterr().err
+
+
+# --- the demo's values in another site ------------------------------------------------------
+
+
+def test_the_demo_constants_are_this_repositorys_config_and_seed() -> None:
+    site = load_site(REPO / "feed.yaml")
+    assert (site.base_url, site.id_authority) == (DEMO_BASE_URL, DEMO_ID_AUTHORITY)
+    assert (REPO / "content" / DEMO_SEED).is_file()
+
+
+def demo_site(**values: str) -> Site:
+    fields = {"base_url": "https://octo.github.io/n/", "id_authority": "octo.github.io,2026",
+              **values}
+    return Site(title="T", author=Author("R"), **fields)
+
+
+@pytest.mark.parametrize(("values", "keys"), [
+    ({"base_url": DEMO_BASE_URL, "id_authority": DEMO_ID_AUTHORITY},
+     "base_url und id_authority stammen"),
+    ({"id_authority": DEMO_ID_AUTHORITY}, "id_authority stammt"),
+    ({"base_url": DEMO_BASE_URL}, "base_url stammt"),
+])
+def test_a_site_that_is_not_the_demo_is_warned_about_the_demos_values(
+        values: dict[str, str], keys: str) -> None:
+    assert demo_warnings(demo_site(**values), "feed.yaml", has_demo_seed=False) == [
+        f"feed.yaml:1: Achtung: {keys} noch von der Demo-Website; vor dem ersten "
+        "Veröffentlichen eigene Werte eintragen (docs/configuration.md)."]
+
+
+def test_the_demo_itself_and_other_values_are_not_warned_about() -> None:
+    demo = demo_site(base_url=DEMO_BASE_URL, id_authority=DEMO_ID_AUTHORITY)
+    assert demo_warnings(demo, "feed.yaml", has_demo_seed=True) == []
+    assert demo_warnings(demo_site(), "feed.yaml", has_demo_seed=False) == []
+
+
+def test_build_warns_on_stderr_and_still_builds_with_the_demo_config_and_other_content(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "2026-01-05-eigenes.txt").write_text(
+        "date 2026-01-05 Eigener Artikel\nEin eigener Text.\n", encoding="utf-8")
+    config = REPO / "feed.yaml"
+    assert main(["build", "--content", str(tmp_path / "content"), "--config", str(config),
+                 "--out", str(tmp_path / "public"), "--now", "2026-01-06", "-q"]) == 0
+    assert capsys.readouterr().err == (
+        f"{config}:1: Achtung: base_url und id_authority stammen noch von der Demo-Website; vor "
+        "dem ersten Veröffentlichen eigene Werte eintragen (docs/configuration.md).\n")
+    assert main(["build", "--content", str(REPO / "content"), "--config", str(config),
+                 "--out", str(tmp_path / "demo"), "--now", "2026-01-06", "-q"]) == 0
+    assert capsys.readouterr().err == ""
 
 
 # --- from an installed wheel ----------------------------------------------------------------
