@@ -179,10 +179,10 @@ def build_with(index: BuildIndex, site: Site, request: BuildRequest,
     scheduled = reading.scheduled(request.now)
     progress.stage(f"{len(published)} Artikel: Seiten und Feeds werden geschrieben …")
     try:
-        site_hash, written, memo = publish_site(site, request, index, published, scan)
+        site_hash, written, memo, files = publish_site(site, request, index, published, scan)
     finally:
         progress.done()
-    remember_build(index, scan, request, inputs, memo, published, scheduled,
+    remember_build(index, scan, request, inputs, memo, files, published, scheduled,
                    reading.problems, site_hash)
     return BuildResult(
         published_count=len(published),
@@ -280,27 +280,36 @@ def find_unchanged_build(index: BuildIndex, inputs: str | None,
 
 
 def is_output_untouched(out_dir: Path, outputs: object) -> bool:
-    """True when `out_dir` holds exactly the files `outputs` lists, with the same size,
-    mtime and inode (path -> [size, mtime_ns, inode])."""
-    if not isinstance(outputs, dict) or not out_dir.is_dir():
-        return False
-    if stat_outputs(out_dir, outputs) != outputs:
-        return False
-    from feedgen_app.publish import list_files
-
-    return len(list_files(out_dir)) == len(outputs)
+    """True when `out_dir` is exactly as `stat_tree` recorded it: every file with the same
+    size, mtime and inode, and every folder with the same mtime and inode (a file added,
+    removed or renamed in a folder changes the folder's mtime), so no file is more or less."""
+    return isinstance(outputs, dict) and stat_tree(out_dir, outputs) == outputs
 
 
-def stat_outputs(out_dir: Path, names: Iterable[str]) -> dict[str, list[int]] | None:
-    """path -> [size, mtime_ns, inode] of the published files; None if one is missing."""
+def stat_tree(out_dir: Path, names: Iterable[str]) -> dict[str, list[int]] | None:
+    """path -> [size, mtime_ns, inode] of the files `names` and of every folder holding them
+    (folders end in `/`; the output folder itself is `/`); None if one is missing."""
     result = {}
     root = os.fspath(out_dir)
+    folders = {"/"}
     for name in names:
+        if name.endswith("/"):
+            continue
         try:
             info = os.stat(os.path.join(root, name))
         except OSError:
             return None
         result[name] = [info.st_size, info.st_mtime_ns, info.st_ino]
+        folder = name.rpartition("/")[0]
+        while folder and folder + "/" not in folders:
+            folders.add(folder + "/")
+            folder = folder.rpartition("/")[0]
+    for folder in folders:
+        try:
+            info = os.stat(os.path.join(root, folder.strip("/")) if folder != "/" else root)
+        except OSError:
+            return None
+        result[folder] = [0, info.st_mtime_ns, info.st_ino]
     return result
 
 
@@ -437,9 +446,10 @@ def sign_outputs() -> str:
 
 def publish_site(site: Site, request: BuildRequest, index: BuildIndex,
                  published: Sequence[ArticleRecord], scan: ContentScan
-                 ) -> tuple[str, int, dict[str, tuple[str, str]]]:
+                 ) -> tuple[str, int, dict[str, tuple[str, str]], list[str]]:
     """Render what changed into the staging tree, check it and swap it in; the site's
-    content hash, how many files were rendered, and each output's key and SHA-256."""
+    content hash, how many files were rendered, each output's key and SHA-256, and every
+    file published."""
     from feedgen_app.build import plan_outputs
     from feedgen_app.publish import Staging, hash_digests, read_manifest
     from feedgen_app.store import ArticleLoader, read_outputs
@@ -469,9 +479,9 @@ def publish_site(site: Site, request: BuildRequest, index: BuildIndex,
         if findings:
             raise PublishError(*findings, f"{request.out}:1: the new site fails `feedgen-app "
                                "check` (findings above); the old site stays as it was")
-        staging.commit(digests)
+        files = sorted(staging.commit(digests))
     memo = {name: (key, digests[name]) for name, (key, _) in plan.items()}
-    return hash_digests(digests), len(todo), memo
+    return hash_digests(digests), len(todo), memo, files
 
 
 def plan_media(content_dir: Path, scan: ContentScan,
@@ -647,17 +657,17 @@ def remember_files(index: BuildIndex, scan: ContentScan) -> None:
 
 def remember_build(index: BuildIndex, scan: ContentScan, request: BuildRequest,
                    inputs: str | None, memo: dict[str, tuple[str, str]],
-                   published: Sequence[ArticleRecord],
+                   files: Sequence[str], published: Sequence[ArticleRecord],
                    scheduled: Sequence[ArticleRecord], problems: Sequence[str],
                    site_hash: str) -> None:
     """Record in one transaction: the files hashed, the output memo, and what an unchanged
     build needs to be recognised (none after problems, or when a file was unreadable)."""
-    from feedgen_app.publish import list_files
+    from feedgen_app.publish import MANIFEST
     from feedgen_app.store import encode_value, record_build
 
     last: dict[str, Any] = {}
     if inputs is not None and not problems:
-        outputs = stat_outputs(request.out, sorted(list_files(request.out))) or {}
+        outputs = stat_tree(request.out, [*files, MANIFEST]) or {}
         newest = max((r.published.timestamp() for r in published), default=-1e18)
         soonest = min((r.published.timestamp() for r in scheduled), default=1e18)
         last["early"] = {
