@@ -269,9 +269,10 @@ def find_unchanged_build(index: BuildIndex, inputs: str | None,
     stamp = request.now.timestamp()
     if not early["from"] <= stamp < early["until"]:
         return None
-    if not is_output_untouched(request.out, early.get("outputs")):
+    from feedgen_app.store import decode_value, read_published
+
+    if not is_output_untouched(request.out, read_published(index)):
         return None
-    from feedgen_app.store import decode_value
 
     scheduled = tuple((slug, title, decode_value(due)) for slug, title, due in early["scheduled"])
     return BuildResult(published_count=early["published"], scheduled=scheduled,
@@ -279,11 +280,11 @@ def find_unchanged_build(index: BuildIndex, inputs: str | None,
                        warnings=tuple(index.warnings))
 
 
-def is_output_untouched(out_dir: Path, outputs: object) -> bool:
+def is_output_untouched(out_dir: Path, outputs: Mapping[str, list[int]]) -> bool:
     """True when `out_dir` is exactly as `stat_tree` recorded it: every file with the same
     size, mtime and inode, and every folder with the same mtime and inode (a file added,
     removed or renamed in a folder changes the folder's mtime), so no file is more or less."""
-    return isinstance(outputs, dict) and stat_tree(out_dir, outputs) == outputs
+    return bool(outputs) and stat_tree(out_dir, outputs) == outputs
 
 
 def stat_tree(out_dir: Path, names: Iterable[str]) -> dict[str, list[int]] | None:
@@ -666,6 +667,7 @@ def remember_build(index: BuildIndex, scan: ContentScan, request: BuildRequest,
     from feedgen_app.store import encode_value, record_build
 
     last: dict[str, Any] = {}
+    outputs: dict[str, list[int]] = {}
     if inputs is not None and not problems:
         outputs = stat_tree(request.out, [*files, MANIFEST]) or {}
         newest = max((r.published.timestamp() for r in published), default=-1e18)
@@ -673,6 +675,5 @@ def remember_build(index: BuildIndex, scan: ContentScan, request: BuildRequest,
         last["early"] = {
             "inputs": inputs, "out": str(request.out.absolute()), "from": newest,
             "until": soonest, "published": len(published), "site_hash": site_hash,
-            "scheduled": [[r.slug, r.title, encode_value(r.published)] for r in scheduled],
-            "outputs": outputs}
-    record_build(index, scan.changed, scan.gone, memo, last)
+            "scheduled": [[r.slug, r.title, encode_value(r.published)] for r in scheduled]}
+    record_build(index, scan.changed, scan.gone, memo, outputs, last)

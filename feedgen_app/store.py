@@ -12,7 +12,9 @@ killed build leaves the index as it was before or after, never half-written):
   signature: its compact record (what the index, tag pages, neighbour links and output keys
   need) and, apart, the whole article (loaded only to render its own page and its feeds);
 - `outputs`: per output file the key of everything its bytes depend on and their SHA-256, so
-  that a rebuild renders only the files whose inputs changed.
+  that a rebuild renders only the files whose inputs changed;
+- `published`: the size, mtime and inode of every file and folder the last build left in the
+  output folder, so that an unchanged build is recognised without reading a page.
 
 Nothing in it is trusted blindly: values are plain data (`marshal`, version 2, of strings,
 numbers, lists and dicts; never pickle, so loading cannot run code), every record carries a
@@ -49,7 +51,7 @@ from feedgen_app.model import Article, ArticleRecord, Site
 CACHE_DIR = Path(".feedgen-cache")
 """The default cache folder, relative to the working folder."""
 INDEX = "index.sqlite"
-SCHEMA = 3
+SCHEMA = 4
 RACY_SECONDS = 2.0
 """A file modified this close to the index's own write time is hashed again."""
 CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -74,6 +76,8 @@ _TABLES = (
     "signature TEXT NOT NULL, record BLOB NOT NULL, article BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT NOT NULL, "
     "sha256 TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS published (path TEXT PRIMARY KEY, size INTEGER NOT NULL, "
+    "mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL)",
 )
 
 
@@ -362,7 +366,7 @@ def written_ns(path: Path) -> int:
 
 def _empty(connection: sqlite3.Connection) -> None:
     with transaction(connection):
-        for table in ("meta", "files", "articles", "outputs"):
+        for table in ("meta", "files", "articles", "outputs", "published"):
             connection.execute(f"DELETE FROM {table}")
 
 
@@ -571,14 +575,24 @@ def read_outputs(index: BuildIndex) -> dict[str, tuple[str, str]]:
             "SELECT path, key, sha256 FROM outputs")})
 
 
+def read_published(index: BuildIndex) -> dict[str, list[int]]:
+    """path -> [size, mtime_ns, inode] of every file and folder the last build published."""
+    return safely(index, "reading the published files", {}, lambda connection: {
+        row[0]: [row[1], row[2], row[3]] for row in connection.execute(
+            "SELECT path, size, mtime_ns, inode FROM published")})
+
+
 def record_build(index: BuildIndex, files: Mapping[str, tuple[int, int, int, str]],
                  gone: Iterable[str], outputs: Mapping[str, tuple[str, str]],
-                 last: Mapping[str, Any]) -> None:
+                 published: Mapping[str, Sequence[int]], last: Mapping[str, Any]) -> None:
     """Remember in one transaction: the content files hashed (and those gone), each output's
-    key and SHA-256, and the last build."""
+    key and SHA-256, the stat of what was published, and the last build."""
 
     def update(connection: sqlite3.Connection) -> None:
         with transaction(connection):
+            connection.execute("DELETE FROM published")
+            connection.executemany("INSERT INTO published VALUES (?, ?, ?, ?)",
+                                   [(path, *row) for path, row in published.items()])
             connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
                                    [(path, *row) for path, row in files.items()])
             connection.executemany("DELETE FROM files WHERE path = ?",
