@@ -220,15 +220,37 @@ def encode_record(record: ArticleRecord) -> bytes:
 
 
 def decode_record(blob: bytes) -> ArticleRecord:
-    """The inverse of `encode_record`; ValueError when the CRC or the shape is wrong."""
+    """The inverse of `encode_record`; ValueError when the CRC or the shape is wrong.
+
+    Every build with an edit decodes every record, so the common values are decoded here
+    directly: text as it is, a tuple of text, a datetime in a named zone."""
     body = blob[4:]
     if len(blob) < 5 or zlib.crc32(body).to_bytes(4, "big") != blob[:4]:
         raise ValueError("stored record is corrupt (CRC mismatch)")
     data = marshal.loads(body)
     if not isinstance(data, list) or len(data) != len(_RECORD_FIELDS):
         raise ValueError("stored value is not an article record")
-    values: list[Any] = [v if type(v) is str else decode_value(v) for v in data]
+    values: list[Any] = [v if type(v) is str else _decode_common(v) for v in data]
     return ArticleRecord(*values)
+
+
+def _decode_common(data: Any) -> Any:
+    if type(data) is list and data:
+        if data[0] == "z":
+            return datetime.fromisoformat(data[1]).replace(tzinfo=_zone(data[2]), fold=data[3])
+        if data[0] == "t" and all(type(v) is str for v in data[1]):
+            return tuple(data[1])
+    return decode_value(data)
+
+
+_ZONES: dict[str, ZoneInfo] = {}
+
+
+def _zone(key: str) -> ZoneInfo:
+    zone = _ZONES.get(key)
+    if zone is None:
+        zone = _ZONES[key] = ZoneInfo(key)
+    return zone
 
 
 def digest_blob(blob: bytes) -> str:
