@@ -69,7 +69,11 @@ def write_site(out_dir: Path, files: Mapping[str, bytes | KnownOutput],
     files = {**files, SITE_HASH: site_hash}
     digests[SITE_HASH] = hashlib.sha256(site_hash).hexdigest()
     out_dir = out_dir.absolute()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        where = exc.filename or out_dir.parent
+        raise PublishError(f"{out_dir}:1: cannot create {where}: {exc.strerror}") from None
     with lock_output(out_dir):
         remove_stale_staging(out_dir)
         check_output_dir(out_dir, content_dir)
