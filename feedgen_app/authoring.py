@@ -257,7 +257,7 @@ def date_from_name(path: Path, now: datetime) -> datetime | None:
 
 
 def rows_to_json(rows: Sequence[ArticleRow], now: datetime) -> str:
-    """The `list --json` document (see README, "list")."""
+    """The `list --json` document (see docs/writing.md, "list")."""
     def iso(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import signal
 import sys
 import time
@@ -34,14 +35,25 @@ from feedgen_app.cache import (
     CACHE_DIR,
 )
 from feedgen_app.check import check_site
-from feedgen_app.config import load_site
+from feedgen_app.config import DEMO_SEED, demo_warnings, load_site
 from feedgen_app.content import ContentReport, read_articles
 from feedgen_app.dates import DateFormatError, format_date_de, format_datetime_de, parse_date
-from feedgen_app.errors import ContentError, FeedAppError
+from feedgen_app.errors import ConfigError, ContentError, FeedAppError, ScaffoldError
 from feedgen_app.history import compare_history
 from feedgen_app.model import Site, sort_articles
 from feedgen_app.pipeline import BuildProgress, BuildRequest, run_build
 from feedgen_app.publish import write_summary
+from feedgen_app.scaffold import (
+    DEFAULT_TITLE,
+    PLACEHOLDER_BASE_URL,
+    SiteAnswers,
+    default_author,
+    draft_site,
+    find_action_ref,
+    normalise_base_url,
+    plan_site,
+    write_site,
+)
 from feedgen_app.serve import BuildOutcome, PreviewOptions, PreviewServer, is_loopback
 from feedgen_app.trigger import (
     DEFAULT_API_URL,
@@ -70,6 +82,9 @@ EXAMPLES = {
     "trigger": "the token comes from GITHUB_TOKEN or GH_TOKEN, never from the command line.\n"
                "examples:\n  GITHUB_TOKEN=... feedgen-app trigger --repo octo-org/nachrichten\n"
                "  feedgen-app trigger --workflow publish.yml --ref main --force",
+    "init": "examples:\n  feedgen-app init nachrichten    # asks for title, address and author\n"
+            "  feedgen-app init nachrichten --title \"Wirtschaft kompakt\" "
+            "--base-url https://octo.github.io/nachrichten/",
 }
 
 
@@ -225,6 +240,7 @@ def make_parser() -> argparse.ArgumentParser:
     add_output_options(serve)
     serve.set_defaults(handler=cmd_serve)
     add_ping_parser(commands)
+    add_init_parser(commands)
     return parser
 
 
@@ -243,6 +259,37 @@ def add_ping_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     ping.add_argument("--timeout", type=float, default=TIMEOUT, metavar="SECONDS",
                       help=f"seconds to wait for each hub (default: {TIMEOUT:g})")
     ping.set_defaults(handler=cmd_ping)
+
+
+def add_init_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    init = commands.add_parser(
+        "init", help="start a site of your own: feed.yaml, a first article, the publish workflow",
+        description="Write a new site into DIR: feed.yaml (title, address, author and an "
+                    "id_authority from the address's host and the current year), content/ with "
+                    "a first article, templates/ and static/ with a README each, .gitignore, and "
+                    ".github/workflows/publish.yml, which builds the site with feedgen-app's "
+                    "action and deploys it to GitHub Pages. On a terminal it asks for the values "
+                    "not given; otherwise it takes the defaults. It never overwrites: if one of "
+                    "these files exists, nothing is written (exit 1).",
+        epilog=EXAMPLES["init"], formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR",
+                      help="the new site's folder, created if need be (default: the current one)")
+    init.add_argument("--title", help=f"the site's title (default: {DEFAULT_TITLE})")
+    init.add_argument("--base-url", metavar="URL",
+                      help="where the site will be served, e.g. https://owner.github.io/repo/ "
+                           f"(default: the placeholder {PLACEHOLDER_BASE_URL})")
+    init.add_argument("--author", metavar="NAME",
+                      help="the site's author (default: 'Redaktion' and the title)")
+    init.add_argument("--now", metavar="DATETIME",
+                      help="the first article's date and id_authority's year (default: the "
+                           "current time)")
+    init.add_argument("--action-ref", metavar="REF",
+                      help="the commit SHA (or tag) of feedgen-app's action that the workflow "
+                           "uses (default: the commit this feedgen-app was installed from, if pip "
+                           "recorded one, else the tag v<version>)")
+    add_output_options(init)
+    init.set_defaults(handler=cmd_init)
 
 
 def add_site_options(parser: argparse.ArgumentParser) -> None:
@@ -305,6 +352,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"feedgen-app build: error: {exc}", file=sys.stderr)
         return 2
+    for warning in demo_warnings(site, str(args.config), (args.content / DEMO_SEED).is_file()):
+        print(warning, file=sys.stderr)
     bar = ProgressBar(sys.stderr, sys.stderr.isatty() and not out.quiet, started)
     request = BuildRequest(
         content=args.content, out=args.out, cache_dir=args.cache_dir, now=now,
@@ -432,6 +481,74 @@ def cmd_trigger(args: argparse.Namespace) -> int:
     forced = " (force)" if args.force else ""
     print(f"rebuild requested: {what} in {repo}{forced}")
     return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    out = Output(args)
+    try:
+        action = find_action_ref(args.action_ref)
+        answers = ask_site_answers(args, sys.stdin.isatty())
+        now = current_time(args.now, draft_site(answers))
+    except (UsageError, ValueError) as exc:
+        print(f"feedgen-app init: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\nAbgebrochen: nichts geschrieben.", file=sys.stderr)
+        return 1
+    try:
+        plan = plan_site(answers, now, action, args.dir)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            out.problem(problem)
+        print("feedgen-app init: error: --title, --base-url or --author do not make a valid "
+              "feed.yaml; nothing was written", file=sys.stderr)
+        return 2
+    try:
+        written = write_site(args.dir, plan)
+    except ScaffoldError as exc:
+        for problem in exc.problems:
+            out.problem(problem)
+        print(f"feedgen-app init: error: {len(exc.problems)} problem(s); nothing was written",
+              file=sys.stderr)
+        return 1
+    for path in written:
+        out.result(str(path))
+    if not out.quiet:
+        for hint in init_hints(args.dir, plan.site, action.ref, action.pinned):
+            print(out.paint(hint, "dim", out.err), file=out.err, flush=True)
+    return 0
+
+
+def ask_site_answers(args: argparse.Namespace, interactive: bool) -> SiteAnswers:
+    """The values for `init`: the options given; on a terminal the others asked for (German, the
+    default in brackets, an empty answer takes it); otherwise their defaults."""
+
+    def value(given: str | None, label: str, default: str) -> str:
+        if given is not None or not interactive:
+            return default if given is None else given
+        print(f"{label} [{default}]: ", end="", file=sys.stderr, flush=True)
+        return sys.stdin.readline().strip() or default
+
+    title = value(args.title, "Titel der Website", DEFAULT_TITLE).strip()
+    base_url = value(args.base_url, "Adresse (base_url), z. B. https://name.github.io/repo/",
+                     PLACEHOLDER_BASE_URL)
+    author = value(args.author, "Autor oder Redaktion", default_author(title)).strip()
+    return SiteAnswers(title=title, base_url=normalise_base_url(base_url), author=author)
+
+
+def init_hints(target: Path, site: Site, ref: str, pinned: bool) -> list[str]:
+    """What to do after `init`, in German: preview, placeholders left, publishing."""
+    where = "" if target == Path(".") else f"cd {shlex.quote(str(target))} && "
+    hints = [f"Neue Website „{site.title}“ angelegt. Vorschau: {where}feedgen-app serve"]
+    if site.base_url == PLACEHOLDER_BASE_URL:
+        hints.append(f"base_url ist noch der Platzhalter {PLACEHOLDER_BASE_URL}: vor dem ersten "
+                     "Veröffentlichen in feed.yaml die eigene Adresse und id_authority eintragen.")
+    if not pinned:
+        hints.append(f"Der Workflow nutzt die Action über das Tag {ref}; --action-ref mit einem "
+                     "Commit-SHA legt sie fest.")
+    hints.append("Veröffentlichen: das Repository auf GitHub anlegen, unter Settings → Pages → "
+                 "Source „GitHub Actions“ wählen und nach main pushen.")
+    return hints
 
 
 # --- output for people: --quiet / --verbose, colour, progress, the build summary ---------------

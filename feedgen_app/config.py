@@ -19,6 +19,11 @@ from feedgen_app.yamlkeys import YamlMapping, load_mapping
 
 REQUIRED = ("title", "base_url", "author", "id_authority")
 OPTIONAL = ("subtitle", "language", "timezone", "feed_limit", "hubs")
+DEMO_BASE_URL = "https://feedgen-app.github.io/feedgen-app/"
+DEMO_ID_AUTHORITY = "feedgen-app.github.io,2025"
+DEMO_SEED = "2025-10-08-amazon-mischt-gesundheitswesen-auf.txt"
+"""The bundled demo site (this repository's feed.yaml and content/): a content folder without
+its seed article is another site, which must not publish under the demo's address or IDs."""
 _BCP47 = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?"
                     r"(?:-[A-Za-z0-9]{5,8})*")
 # RFC 4151: taggingEntity = authorityName "," date; authorityName a DNS name or e-mail address.
@@ -197,3 +202,18 @@ def is_language_tag(value: str) -> bool:
 def _kind(value: Any) -> str:
     return {list: "a list", dict: "a mapping", bool: "true/false", int: "a number",
             float: "a number"}.get(type(value), type(value).__name__)
+
+
+def demo_warnings(site: Site, config: str, has_demo_seed: bool) -> list[str]:
+    """One warning when a site other than the demo (its content folder lacks DEMO_SEED) still has
+    the demo's base_url or id_authority; none otherwise."""
+    if has_demo_seed:
+        return []
+    keys = [key for key, value, demo in (("base_url", site.base_url, DEMO_BASE_URL),
+                                         ("id_authority", site.id_authority, DEMO_ID_AUTHORITY))
+            if value == demo]
+    if not keys:
+        return []
+    return [f"{config}:1: Achtung: {' und '.join(keys)} "
+            f"{'stammen' if len(keys) > 1 else 'stammt'} noch von der Demo-Website; vor dem "
+            "ersten Veröffentlichen eigene Werte eintragen (docs/configuration.md)."]

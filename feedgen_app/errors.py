@@ -19,3 +19,7 @@ class ConfigError(FeedAppError):
 
 class PublishError(FeedAppError):
     """The output folder cannot be written safely."""
+
+
+class ScaffoldError(FeedAppError):
+    """`init` cannot write a new site (a file of it exists already)."""

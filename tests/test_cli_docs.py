@@ -1,16 +1,38 @@
-"""Help and docs: every command (whoever added it) has help with an example and is in README.md."""
+"""Help and docs: every command (whoever added it) has help with an example, is described in
+docs/, and has its exact `--help` in docs/cli.md, each option under its own command."""
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import re
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from feedgen_app.cli import main, make_parser
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+REPO = Path(__file__).resolve().parent.parent
+DOCS = REPO / "docs"
+
+
+def load_update_script() -> ModuleType:
+    path = REPO / "scripts" / "update_cli_docs.py"
+    spec = importlib.util.spec_from_file_location("update_cli_docs", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+UPDATE = load_update_script()
+CLI_DOCS = (DOCS / "cli.md").read_text(encoding="utf-8")
+BLOCKS = {m["command"]: m[0] for m in UPDATE.BLOCK.finditer(CLI_DOCS)}
+# The prose of every docs page, without the generated help blocks.
+PROSE = "\n".join(UPDATE.BLOCK.sub("", path.read_text(encoding="utf-8"))
+                  for path in sorted(DOCS.glob("*.md")))
+REGENERATE = "regenerate it with `python scripts/update_cli_docs.py` and review the diff"
 
 
 def subcommand_action() -> argparse._SubParsersAction[argparse.ArgumentParser]:
@@ -32,6 +54,10 @@ OPTIONS = sorted(
 
 def test_the_authoring_commands_exist() -> None:
     assert {"build", "new", "list", "serve"} <= set(COMMANDS)
+
+
+def test_the_update_script_knows_every_command() -> None:
+    assert UPDATE.list_commands() == ["", *sorted(COMMANDS)]
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -57,11 +83,29 @@ def test_every_command_has_a_summary_in_the_main_help(name: str,
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_every_command_is_documented_in_the_readme(name: str) -> None:
-    assert f"`feedgen-app {name}" in README, f"README.md does not document `feedgen-app {name}`"
+def test_every_command_is_described_in_the_docs(name: str) -> None:
+    assert f"`feedgen-app {name}" in PROSE, \
+        f"no page in docs/ describes `feedgen-app {name}` outside the generated help"
+
+
+@pytest.mark.parametrize("name", ["", *sorted(COMMANDS)])
+def test_every_command_has_its_help_block_in_docs_cli(name: str) -> None:
+    assert name in BLOCKS, \
+        f"docs/cli.md has no `<!-- help: {name} -->` block for `feedgen-app {name} --help`: " \
+        + REGENERATE
+
+
+@pytest.mark.parametrize("name", ["", *sorted(COMMANDS)])
+def test_every_help_block_is_the_current_help(name: str) -> None:
+    assert BLOCKS.get(name) == UPDATE.render_block(name), \
+        f"the `feedgen-app {name} --help` block in docs/cli.md is out of date: " + REGENERATE
 
 
 @pytest.mark.parametrize(("name", "option"), OPTIONS)
-def test_every_option_is_documented_in_the_readme(name: str, option: str) -> None:
-    assert re.search(rf"`[^`\n]*{re.escape(option)}\b", README), \
-        f"README.md does not mention `{option}` of `feedgen-app {name}`"
+def test_every_option_is_in_its_own_commands_help_block(name: str, option: str) -> None:
+    assert re.search(rf"^\s+(-\w, )?{re.escape(option)}\b", BLOCKS.get(name, ""), re.MULTILINE), \
+        f"docs/cli.md does not show `{option}` under `feedgen-app {name} --help`"
+
+
+def test_docs_cli_has_no_block_for_an_unknown_command() -> None:
+    assert set(BLOCKS) <= {"", *COMMANDS}, "docs/cli.md has help blocks for removed commands"
