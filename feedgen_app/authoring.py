@@ -12,6 +12,7 @@ from pathlib import Path
 
 from feedgen_app.content import (
     ContentReport,
+    check_slug_limits,
     find_article_files,
     parse_markdown,
     parse_plain_text,
@@ -23,6 +24,8 @@ from feedgen_app.errors import ContentError
 from feedgen_app.model import Article, Site
 
 FORMATS = ("txt", "md")
+NEW_SLUG_LENGTH = 80
+"""`new` cuts a slug derived from a long title to this many characters (at a hyphen)."""
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE_PREFIX = re.compile(r"(\d{4})-(\d{2})-(\d{2})-")
 
@@ -112,13 +115,18 @@ def create_article(content_dir: Path, site: Site, new: NewArticle,
     text = render_skeleton(new, slug, site)
     parse = parse_markdown if new.format == "md" else parse_plain_text
     parse(text, path, site)  # raises ContentError if the skeleton would not build
-    content_dir.mkdir(parents=True, exist_ok=True)
     try:
+        content_dir.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-    except FileExistsError:
+    except FileExistsError as exc:
+        if Path(exc.filename or path) != path:
+            raise ContentError(f"{content_dir}:1: the content folder is a file, not a "
+                               "folder; pass --content FOLDER") from None
         raise ContentError(f"{path}:1: the file already exists; feedgen-app new never "
                            "overwrites an article (edit it, or choose another title)") from None
+    except OSError as exc:
+        raise ContentError(f"{path}:1: cannot write the article: {exc.strerror}") from None
     return path
 
 
@@ -132,13 +140,20 @@ def check_new_slug(content_dir: Path, new: NewArticle, report: ContentReport) ->
         raise ContentError(f"{where}: the title must be one line")
     if any(unicodedata.category(char) == "Cc" for char in title):
         raise ContentError(f"{where}: the title contains a control character; type it again")
-    slug = new.slug if new.slug is not None else slugify(title)
+    if content_dir.exists() and not content_dir.is_dir():
+        raise ContentError(f"{where}: the content folder is a file, not a folder; pass "
+                           "--content FOLDER")
+    slug = new.slug if new.slug is not None else shorten_slug(slugify(title))
     if not slug:
-        raise ContentError(f"{where}: the title {title!r} gives no slug (it has no letters "
-                           "or digits); add --slug, e.g. --slug meldung-des-tages")
+        raise ContentError(f"{where}: the title {title!r} gives no slug (it has no Latin "
+                           "letters a-z or digits; umlauts become ae, oe, ue); add --slug, e.g. "
+                           "--slug meldung-des-tages")
     if not _SLUG.fullmatch(slug):
         raise ContentError(f"{where}: slug {slug!r} must be lowercase letters a-z, digits and "
                            "single hyphens, e.g. gruesse-aus-muenchen")
+    problem = check_slug_limits(slug, f"{where}: --slug")
+    if problem:
+        raise ContentError(problem)
     owners = {a.slug: a.source for a in report.articles}
     for path in find_article_files(content_dir):
         owners.setdefault(slug_from_path(path), str(path))
@@ -146,6 +161,15 @@ def check_new_slug(content_dir: Path, new: NewArticle, report: ContentReport) ->
         raise ContentError(f"{owners[slug]}:1: slug {slug!r} is already used by this article; "
                            "choose another title or pass --slug")
     return slug
+
+
+def shorten_slug(slug: str) -> str:
+    """A slug derived from a title, cut at a hyphen to at most NEW_SLUG_LENGTH characters
+    (a long title would otherwise give a file name over the file system's limit)."""
+    if len(slug) <= NEW_SLUG_LENGTH:
+        return slug
+    cut = slug[:NEW_SLUG_LENGTH + 1].rsplit("-", 1)[0]
+    return cut if cut else slug[:NEW_SLUG_LENGTH]
 
 
 def render_skeleton(new: NewArticle, slug: str, site: Site) -> str:

@@ -22,14 +22,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.parsers import expat
+
+from feedgen_app.files import read_regular_file
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 _A = ATOM_NS + " "
+MAX_XML_DEPTH = 256
+"""Deepest element nesting a checked XML document may have (feeds need about ten levels)."""
 _XML_LANG = XML_NS + " lang"
 
 _RFC3339 = re.compile(
@@ -124,15 +129,21 @@ class Node:
 
 
 def parse_xml(data: bytes) -> Node:
-    """Parse `data` with expat into Nodes (namespaces resolved); refuse any DTD.
+    """Parse `data` with expat into Nodes (namespaces resolved); refuse any DTD and nesting
+    deeper than MAX_XML_DEPTH.
 
-    Feeds never need a DOCTYPE, and refusing it rules out entity expansion bombs.
+    Feeds never need a DOCTYPE, and refusing it rules out entity expansion bombs; the depth
+    bound keeps a hostile document (e.g. a live site for `check --against`) from exhausting
+    the stack of every function that walks the tree.
     """
     parser = expat.ParserCreate(namespace_separator=" ")
     stack: list[Node] = []
     roots: list[Node] = []
 
     def start(tag: str, attrs: dict[str, str]) -> None:
+        if len(stack) >= MAX_XML_DEPTH:
+            raise XmlError(parser.CurrentLineNumber, f"elements nested more than "
+                           f"{MAX_XML_DEPTH} deep; a feed never needs that many")
         node = Node(tag, attrs, parser.CurrentLineNumber)
         (stack[-1].children if stack else roots).append(node)
         stack.append(node)
@@ -156,6 +167,16 @@ def parse_xml(data: bytes) -> Node:
     except expat.ExpatError as exc:
         raise XmlError(exc.lineno, expat.errors.messages[exc.code]) from None
     return roots[0]
+
+
+def parse_json(data: bytes) -> Any:
+    """`data` as UTF-8 JSON; json.JSONDecodeError also for nesting deeper than Python's stack
+    allows (a hostile document must give a finding, not a RecursionError)."""
+    text = data.decode("utf-8")
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
 
 
 def is_language_tag(value: str) -> bool:
@@ -191,7 +212,7 @@ def _load(source: Path | bytes, name: str | None) -> tuple[str, bytes | None, st
         return name or "<feed>", source, None
     label = name or str(source)
     try:
-        return label, source.read_bytes(), None
+        return label, read_regular_file(source), None
     except OSError as exc:
         return label, None, f"{label}: cannot read the file: {exc.strerror}"
 
@@ -463,7 +484,7 @@ def check_json(source: Path | bytes, name: str | None = None) -> FeedReport:
     if data is None:
         return FeedReport(name, "json", (problem or f"{name}: cannot read",))
     try:
-        document = json.loads(data.decode("utf-8"))
+        document = parse_json(data)
     except UnicodeDecodeError as exc:
         return FeedReport(name, "json", (f"{name}: not UTF-8 at byte offset {exc.start}",))
     except json.JSONDecodeError as exc:
@@ -577,7 +598,7 @@ def check_feed(source: Path | bytes, name: str | None = None) -> FeedReport | No
         return FeedReport(name, "unknown", (problem or f"{name}: cannot read",))
     if name.endswith(".json"):
         try:
-            document = json.loads(data.decode("utf-8"))
+            document = parse_json(data)
         except (UnicodeDecodeError, json.JSONDecodeError):
             return check_json(data, name)
         version = document.get("version") if isinstance(document, dict) else None

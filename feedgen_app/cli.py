@@ -56,6 +56,7 @@ from feedgen_app.store import CACHE_DIR
 from feedgen_app.trigger import (
     DEFAULT_API_URL,
     DEFAULT_EVENT,
+    check_api_url,
     check_repo,
     find_repo,
     plan_dispatch,
@@ -314,11 +315,40 @@ class UsageError(FeedAppError):
     """A command-line value is wrong (exit 2)."""
 
 
+def check_build_paths(content: Path, out: Path, cache_dir: Path) -> None:
+    """Refuse folder combinations that break every later build: the output or the cache inside
+    the content folder (they would be read as content), the content inside the output (it
+    would be replaced), the cache inside the output (the next build would find files it did
+    not write), the same folder twice, or a file where a folder must go."""
+    content_at, out_at, cache_at = (path.resolve() for path in (content, out, cache_dir))
+
+    def within(inner: Path, outer: Path) -> bool:
+        return inner == outer or inner.is_relative_to(outer)
+
+    if within(out_at, content_at):
+        raise UsageError(f"--out {out} is inside the content folder {content}; the site "
+                         "would be read back as content: choose a folder outside it")
+    if within(content_at, out_at):
+        raise UsageError(f"--out {out} holds the content folder {content}; a build replaces "
+                         "the whole output folder: choose a folder of its own, e.g. public")
+    if within(cache_at, content_at):
+        raise UsageError(f"--cache-dir {cache_dir} is inside the content folder {content}; "
+                         "choose a folder outside it, e.g. .feedgen-cache")
+    if within(cache_at, out_at) or within(out_at, cache_at):
+        raise UsageError(f"--cache-dir {cache_dir} and --out {out} overlap; the build cache "
+                         "and the published site need folders of their own")
+    for option, path in (("--out", out_at), ("--cache-dir", cache_at)):
+        blocker = next((p for p in (path, *path.parents) if p.exists()), None)
+        if blocker is not None and not blocker.is_dir():
+            raise UsageError(f"{option} {path}: {blocker} is a file, not a folder")
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.monotonic()  # the build duration: the one use of a monotonic clock
     out = Output(args)
     site = load_site(args.config)
     try:
+        check_build_paths(args.content, args.out, args.cache_dir)
         now = current_time(args.now, site)
     except UsageError as exc:
         print(f"feedgen-app build: error: {exc}", file=sys.stderr)
@@ -340,7 +370,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.summary is not None:
         summary = summarize_build(site, result.published_count, result.scheduled_articles,
                                   now, result.site_hash)
-        write_summary(args.summary, {**summary, "out": str(args.out)})
+        try:
+            write_summary(args.summary, {**summary, "out": str(args.out)})
+        except FeedAppError as exc:
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            print(f"error: the site was published to {args.out}, but the build summary could "
+                  "not be written", file=sys.stderr)
+            return 1
     out.info(format_summary(site, result.published_count, len(result.scheduled),
                             result.next_due, len(result.problems), time.monotonic() - started))
     out.detail(f"→ {args.out}")
@@ -436,6 +473,7 @@ def cmd_trigger(args: argparse.Namespace) -> int:
             raise ValueError("no repository: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY)")
         request = plan_dispatch(check_repo(repo), event=args.event, workflow=args.workflow,
                                 ref=args.ref, force=args.force)
+        check_api_url(args.api_url)
     except ValueError as exc:
         print(f"feedgen-app trigger: error: {exc}", file=sys.stderr)
         return 2

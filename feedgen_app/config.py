@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import idna
+
 from feedgen_app.errors import ConfigError
+from feedgen_app.files import read_regular_file
 from feedgen_app.model import Author, Site
 from feedgen_app.yamlkeys import YamlMapping, load_mapping
 
@@ -21,6 +27,10 @@ its seed article is another site, which must not publish under the demo's addres
 _BCP47 = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?"
                     r"(?:-[A-Za-z0-9]{5,8})*")
 # RFC 4151: taggingEntity = authorityName "," date; authorityName a DNS name or e-mail address.
+_URL_SAFE = "/%:@!$&'()*+,;=-._~"
+_URL_PATH = re.compile(r"[A-Za-z0-9/%:@!$&'()*+,;=\-._~]*")
+"""The ASCII characters a URL path may hold as they are (RFC 3986)."""
+_PERCENT = re.compile(r"(?:[^%]|%[0-9A-Fa-f]{2})*")
 _TAG_AUTHORITY = re.compile(
     r"(?:[A-Za-z0-9._%+-]+@)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*,\d{4}(?:-\d{2}(?:-\d{2})?)?"
@@ -30,11 +40,13 @@ _TAG_AUTHORITY = re.compile(
 def load_site(path: Path) -> Site:
     """Read and validate feed.yaml; raise ConfigError listing every problem."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = read_regular_file(path)  # a FIFO named feed.yaml must not block the build
+        text = unicodedata.normalize("NFC", data.decode("utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError(f"{path}:1: config file not found") from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}:1: not UTF-8 text (byte offset {exc.start})") from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{path}:{line}: not UTF-8 text (byte offset {exc.start})") from None
     except OSError as exc:
         raise ConfigError(f"{path}:1: cannot read config: {exc.strerror}") from None
     try:
@@ -91,6 +103,11 @@ def _check_values(values: dict[str, Any], at: Any) -> list[str]:
     if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?/", base):
         problems.append(f"{at('base_url')}: 'base_url' must be an absolute http(s) URL "
                         f"ending in '/', e.g. https://owner.github.io/repo/ (got {base!r})")
+    else:
+        try:
+            values["base_url"] = normalize_base_url(base)
+        except ValueError as exc:
+            problems.append(f"{at('base_url')}: 'base_url' {base!r}: {exc}")
     if not _TAG_AUTHORITY.fullmatch(values["id_authority"]):
         problems.append(f"{at('id_authority')}: 'id_authority' must be a domain or e-mail "
                         f"address, a comma and a date, e.g. example.org,2025 "
@@ -111,6 +128,37 @@ def _check_values(values: dict[str, Any], at: Any) -> list[str]:
                         f"least 1 (got {limit!r})")
     problems += check_hubs(values.get("hubs", []), at("hubs"))
     return problems
+
+
+def normalize_base_url(url: str) -> str:
+    """`url` as published: a non-ASCII host in IDNA (punycode) form, a non-ASCII path
+    percent-encoded; ValueError for credentials, a bad port, a host that is no DNS name, or
+    ASCII characters a URL cannot hold (`"`, `<`, `>`, ...), which would break feeds and pages."""
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        raise ValueError("must not contain a user name or password")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError("the port must be a number from 1 to 65535") from None
+    if port == 0:
+        raise ValueError("the port must be a number from 1 to 65535")
+    host = parts.hostname or ""
+    try:
+        if ":" in host:  # an IPv6 address, written in brackets
+            ascii_host = f"[{ipaddress.IPv6Address(host).compressed}]"
+        else:
+            ascii_host = idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, ValueError) as exc:
+        raise ValueError(f"the host {host!r} is not a valid domain name ({exc})") from None
+    netloc = ascii_host + (f":{port}" if port is not None else "")
+    bad = next((c for c in parts.path if c < "\x80" and not _URL_PATH.fullmatch(c)), None)
+    if bad is not None or not _PERCENT.fullmatch(parts.path):
+        raise ValueError(f"the path holds {bad or '%'!r}, which a URL cannot hold as it is "
+                         "(feeds and pages would break); percent-encode it, e.g. %22 for a "
+                         "double quote")
+    path = quote(parts.path, safe=_URL_SAFE)  # only non-ASCII characters change
+    return urlunsplit((parts.scheme, netloc, path, "", ""))
 
 
 def check_hubs(hubs: Any, where: str) -> list[str]:

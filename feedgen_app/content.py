@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +19,8 @@ from markupsafe import escape
 from feedgen_app.config import is_language_tag, parse_author
 from feedgen_app.dates import DateFormatError, parse_date, split_date
 from feedgen_app.errors import ContentError
-from feedgen_app.model import A, Article, Site, sort_articles
+from feedgen_app.files import describe_mode, read_regular_file
+from feedgen_app.model import RESERVED_NAMES, A, Article, Site, sort_articles
 from feedgen_app.sanitize import first_paragraph_text, sanitize_html
 from feedgen_app.yamlkeys import load_mapping
 
@@ -35,6 +38,12 @@ IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
                ".svg": "image/svg+xml"}
 """Lead image types by file suffix: a fixed table, so the output does not depend on the OS."""
 SUBHEADING_MAX = 100
+MAX_TAGS = 50
+"""Tags per article: each tag is a page and three feeds, and feed generation grows faster
+than linearly with the tags of an entry; 2,000 tags took minutes."""
+MAX_TAG_LENGTH = 100
+MAX_SLUG_LENGTH = 200
+"""A slug is a folder name in the site; file systems allow 255 bytes."""
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'“”„«»‘’)\]]*$")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}-")
@@ -105,29 +114,101 @@ def refuse_duplicate_ids(articles: Iterable[A]) -> tuple[list[A], list[str]]:
     return list(seen.values()), problems
 
 
-def walk_content(content_dir: Path, follow_links: bool = False) -> Iterator[Path]:
-    """Every non-hidden file below `content_dir` (hidden folders are not entered), unsorted.
+def walk_content(content_dir: Path) -> Iterator[Path]:
+    """Every non-hidden regular file below `content_dir` (hidden folders are not entered),
+    unsorted; ContentError listing every entry that breaks the file-system rules:
 
-    os.walk, not Path.rglob: the same files, several times faster for tens of thousands.
+    - only regular files are read: a FIFO, socket or device is an error (reading one blocks);
+    - a symbolic link to a file is followed only when its target is a regular file inside the
+      content folder; a link leaving the folder, a dangling link and a link loop are errors;
+    - a symbolic link to a folder is never followed (it can loop or leave the folder): error.
+
+    Every reader of the content folder (articles, media, the build cache's hashes) lists it
+    here, so each gets the same rules. os.walk, not Path.rglob: several times faster for
+    tens of thousands of files.
     """
-    for folder, dirs, names in os.walk(content_dir, followlinks=follow_links):
-        dirs[:] = [name for name in dirs if not name.startswith(".")]
+    root = content_dir.resolve()
+    found: list[Path] = []
+    problems: list[str] = []
+
+    def unreadable(error: OSError) -> None:
+        problems.append(f"{error.filename}:1: cannot read the folder: {error.strerror}")
+
+    for folder, dirs, names in os.walk(content_dir, onerror=unreadable):
         base = Path(folder)
-        yield from (base / name for name in names if not name.startswith("."))
+        kept = []
+        for name in dirs:
+            if name.startswith("."):
+                continue
+            if (base / name).is_symlink():
+                problems.append(f"{base / name}:1: a symbolic link to a folder; folder links "
+                                "are never followed (they can loop or leave the content "
+                                "folder): move the folder itself into the content folder")
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        for name in names:
+            if not name.startswith("."):
+                problem = check_content_entry(base / name, root)
+                if problem is None:
+                    found.append(base / name)
+                else:
+                    problems.append(problem)
+    if problems:
+        raise ContentError(*sorted(problems))
+    yield from found
+
+
+def check_content_entry(path: Path, root: Path) -> str | None:
+    """None when `path` may be read (see `walk_content`), else the problem naming it."""
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            target = path.resolve(strict=True)
+            if not target.is_relative_to(root):
+                return (f"{path}:1: a symbolic link to {target}, outside the content folder; "
+                        "links are followed only within it (nothing outside is published): "
+                        "copy the file into the content folder")
+            info = target.stat()
+    except FileNotFoundError:
+        return (f"{path}:1: a dangling symbolic link (its target {os.readlink(path)!r} does "
+                "not exist): fix or remove the link")
+    except RuntimeError:
+        return f"{path}:1: a symbolic link that loops (it leads back to itself): remove it"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"{path}:1: a symbolic link that loops (it leads back to itself): remove it"
+        return f"{path}:1: cannot read the file: {exc.strerror}"
+    if not stat.S_ISREG(info.st_mode):
+        return (f"{path}:1: {describe_mode(info.st_mode)}, not a regular file; only regular "
+                "files are read from the content folder: remove it or rename it to start "
+                "with `.`")
+    return None
 
 
 def find_media_files(content_dir: Path) -> list[Path]:
     """Media files below `content_dir`: every non-hidden file that is not an article."""
-    return sorted(path for path in walk_content(content_dir, follow_links=True)
-                  if path.suffix not in ARTICLE_SUFFIXES and path.is_file())
+    return sorted(path for path in walk_content(content_dir)
+                  if path.suffix not in ARTICLE_SUFFIXES)
 
 
 def read_media(content_dir: Path, paths: Iterable[Path] | None = None) -> dict[str, bytes]:
-    """The media files (`paths`, else all found) as output paths below `content_dir` -> bytes."""
-    media = {}
+    """The media files (`paths`, else all found) as output paths below `content_dir` -> bytes.
+
+    Output paths are NFC-normalised (macOS writes NFD file names), so an article's `image`
+    reference and the published URL do not depend on the system that wrote the file.
+    """
+    media: dict[str, bytes] = {}
+    owners: dict[str, Path] = {}
     for path in find_media_files(content_dir) if paths is None else paths:
+        name = unicodedata.normalize("NFC", path.relative_to(content_dir).as_posix())
+        if name in owners:
+            raise ContentError(f"{path}:1: the same name as {owners[name]} once Unicode is "
+                               "normalised (NFC); both would be published as "
+                               f"{name!r}: rename one")
+        owners[name] = path
         try:
-            media[path.relative_to(content_dir).as_posix()] = path.read_bytes()
+            media[name] = read_regular_file(path)
         except OSError as exc:
             raise ContentError(f"{path}:1: cannot read the file: {exc.strerror}") from None
     return media
@@ -135,8 +216,7 @@ def read_media(content_dir: Path, paths: Iterable[Path] | None = None) -> dict[s
 
 def find_article_files(content_dir: Path) -> list[Path]:
     """Article files (.txt, .md) below `content_dir`, hidden ones skipped, in a stable order."""
-    found = [path for path in walk_content(content_dir)
-             if path.suffix in ARTICLE_SUFFIXES and path.is_file()]
+    found = [path for path in walk_content(content_dir) if path.suffix in ARTICLE_SUFFIXES]
     return sorted(found, key=lambda path: path.parts)
 
 
@@ -167,8 +247,15 @@ def read_article(path: Path, site: Site, content_dir: Path | None = None) -> Art
         article = parse_plain_text(text, path, site)
     if not article.slug:
         raise ContentError(f"{path}:1: the file name {path.name!r} gives an empty slug (the "
-                           "article's URL path): expected letters or digits in the name, e.g. "
-                           "2025-10-08-meldung.txt (or set `slug:` in front matter)")
+                           "article's URL path): a slug is made of the Latin letters a-z and "
+                           "digits (umlauts become ae, oe, ue; other scripts are not "
+                           "transliterated) and the name has none; rename the file, e.g. "
+                           "2025-10-08-moskau.txt"
+                           + (", or set `slug:` in the front matter" if path.suffix == ".md"
+                              else ""))
+    problem = check_slug_limits(article.slug, f"{path}:{key_line(text, 'slug')}")
+    if problem:
+        raise ContentError(problem)
     if article.image is None:
         return article
     return locate_image(article, path, content_dir or path.parent, key_line(text, "image"))
@@ -210,9 +297,11 @@ def key_line(text: str, key: str) -> int:
 
 
 def decode_text(path: Path) -> str:
-    """UTF-8 (with or without BOM), CRLF folded to LF; refuse other encodings and bad chars."""
+    """UTF-8 (with or without BOM), CRLF folded to LF, Unicode normalised to NFC (so a title,
+    tag or ID typed on macOS, which may write NFD, is the same text as everywhere else);
+    refuse other encodings and bad characters."""
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)
     except OSError as exc:
         raise ContentError(f"{path}:1: cannot read the file: {exc.strerror}") from None
     bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
@@ -231,7 +320,11 @@ def decode_text(path: Path) -> str:
             f"{path}:{line}: {kind}: byte 0x{data[offset]:02x} at byte offset {offset} "
             "is not valid UTF-8; expected UTF-8 text: save the file as UTF-8"
         ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        raise ContentError(f"{path}:1: the file starts with two byte order marks (BOM); "
+                           "save it as UTF-8 once more, or delete the invisible character at "
+                           "the very start of the first line")
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     bad = _XML_FORBIDDEN.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
@@ -341,10 +434,33 @@ def check_entry_id(value: str, where: str) -> list[str]:
             f"(the entry's published ID; got {value!r})"]
 
 
-def check_tags(tags: Iterable[str], where: str) -> list[str]:
-    """Every tag needs letters or digits: its page lives at `tags/<tag-slug>/`."""
-    return [f"{where}: tag {tag!r} has no letters or digits for its URL tags/<tag-slug>/"
-            for tag in tags if not slugify(tag)]
+def check_tags(tags: Sequence[str], where: str) -> list[str]:
+    """Every tag needs letters or digits (its page lives at `tags/<tag-slug>/`); at most
+    MAX_TAGS tags of at most MAX_TAG_LENGTH characters each."""
+    if len(tags) > MAX_TAGS:
+        return [f"{where}: {len(tags)} tags; an article may have at most {MAX_TAGS} (each tag "
+                "gets its own page and feeds)"]
+    problems = []
+    for tag in tags:
+        if len(tag) > MAX_TAG_LENGTH:
+            problems.append(f"{where}: tag {tag[:40]!r}... is {len(tag)} characters long; a "
+                            f"tag may have at most {MAX_TAG_LENGTH}")
+        elif not slugify(tag):
+            problems.append(f"{where}: tag {tag!r} has no letters or digits of a-z, 0-9 "
+                            "(umlauts become ae, oe, ue) for its URL tags/<tag-slug>/")
+    return problems
+
+
+def check_slug_limits(slug: str, where: str) -> str | None:
+    """A slug must not name a generated path (RESERVED_NAMES) and must fit in a file name."""
+    if slug in RESERVED_NAMES:
+        return (f"{where}: slug {slug!r} is reserved: the site's own {slug!r} would replace "
+                "the article's page (reserved: " + ", ".join(RESERVED_NAMES) + "); rename "
+                "the file or set another slug")
+    if len(slug) > MAX_SLUG_LENGTH:
+        return (f"{where}: slug {slug[:40]!r}... is {len(slug)} characters long; a slug may "
+                f"have at most {MAX_SLUG_LENGTH} (it is a folder name in the site)")
+    return None
 
 
 def is_subheading(block: str) -> bool:
@@ -460,13 +576,14 @@ def _date_value(key: str, values: dict[str, Any], scalars: dict[str, str], at: A
 
 
 def slug_from_path(path: Path) -> str:
-    """The file name without extension and without a leading `YYYY-MM-DD-`, slugified."""
+    """The file name without extension and without a leading `YYYY-MM-DD-`, slugified (after
+    NFC normalisation: an NFD name, as macOS writes them, gives the same slug)."""
     return slugify(_DATE_PREFIX.sub("", path.stem, count=1))
 
 
 def slugify(text: str) -> str:
     """`Grüße aus München` -> `gruesse-aus-muenchen`: transliterate, fold to ASCII, hyphenate."""
-    folded = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).translate(_TRANSLIT))
     ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
 

@@ -24,6 +24,12 @@ _ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
                   r"(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
+FIRST_YEAR = 1900
+LAST_YEAR = 9998
+"""Supported years: feeds need four-digit years (RFC 822) and times that convert to UTC and
+back without leaving datetime's range (years 1 to 9999)."""
+
+
 class DateFormatError(ValueError):
     """The text is not a date in any accepted form; the message says why."""
 
@@ -45,17 +51,33 @@ def split_date(text: str) -> tuple[str, str]:
 
 
 def parse_date(raw: str, tz: ZoneInfo) -> datetime:
+    """Parse one date in an accepted form into an aware datetime (see `read_date`), and refuse
+    dates outside FIRST_YEAR..LAST_YEAR or whose UTC offset is not whole minutes."""
+    value = read_date(raw, tz)
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise DateFormatError(f"{raw!r} is outside the supported years {FIRST_YEAR} to "
+                              f"{LAST_YEAR}")
+    offset = value.utcoffset()
+    if offset is not None and offset.total_seconds() % 60:
+        raise DateFormatError(
+            f"{raw!r} falls in local mean time, offset {offset} from UTC in {tz.key}; feeds "
+            "can only state offsets in whole minutes: write the date in ISO form with its "
+            "offset, e.g. 1890-10-08T06:30+01:00")
+    return value
+
+
+def read_date(raw: str, tz: ZoneInfo) -> datetime:
     """Parse one date in an accepted form into an aware datetime.
 
-    A date without an offset is wall-clock time in `tz`. A time in the spring DST gap moves
-    forward by the gap (02:30 becomes 03:30 summer time); an ambiguous autumn time means its
-    first occurrence (summer time), as RFC 5545 does.
+    Unchecked (see `parse_date`). A date without an offset is wall-clock time in `tz`. A time
+    in the spring DST gap moves forward by the gap (02:30 becomes 03:30 summer time); an
+    ambiguous autumn time means its first occurrence (summer time), as RFC 5545 does.
     """
     text = raw.strip()
     if _ISO.fullmatch(text):
         try:
             value = isoparse(text.replace(" ", "T", 1))
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise DateFormatError(f"{raw!r} is not a valid date: {exc}") from None
         return localize(value, tz)
     for pattern in (_GERMAN_NUMERIC, _GERMAN_LONG):
@@ -88,12 +110,19 @@ def _german_datetime(match: re.Match[str], raw: str) -> datetime:
 
 
 def localize(value: datetime, tz: ZoneInfo) -> datetime:
-    """Attach `tz` to a naive datetime (DST-correct, see parse_date); keep an aware one."""
+    """Attach `tz` to a naive datetime (DST-correct, see parse_date); keep an aware one.
+
+    DateFormatError for a time that cannot be converted (year 1 or 9999 near the ends of
+    datetime's range)."""
     if value.tzinfo is not None:
         return value
     # fold=0: gap times take the offset before the gap, ambiguous times the first occurrence.
     # Round-tripping through UTC normalises a gap time to the real wall-clock time after it.
-    return value.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+    try:
+        return value.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+    except OverflowError:
+        raise DateFormatError(f"{value.isoformat()} is outside the supported years "
+                              f"{FIRST_YEAR} to {LAST_YEAR}") from None
 
 
 def format_date_de(value: datetime) -> str:

@@ -7,6 +7,7 @@ and its `prev-archive` chain. The previous site is a folder or a live URL.
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -17,12 +18,15 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from feedgen_app import __version__
-from feedgen_app.check import ATOM_NS, Node, XmlError, parse_xml
+from feedgen_app.check import ATOM_NS, Node, XmlError, parse_json, parse_xml
 from feedgen_app.errors import FeedAppError
+from feedgen_app.files import read_regular_file
 
 MAX_DOCUMENTS = 5000
 """Feed documents read per site at most (a month per document: four centuries)."""
 TIMEOUT = 30.0
+MAX_FETCH_BYTES = 64 * 2**20
+"""Largest feed document read from a live site (a hostile one could send without end)."""
 _A = ATOM_NS + " "
 
 
@@ -174,7 +178,7 @@ def _locate(url: str, site_url: str | None, base: str, current: str) -> str:
 
 def _json_page(data: bytes, name: str) -> tuple[list[PublishedEntry], str | None, str | None]:
     try:
-        document = json.loads(data.decode("utf-8"))
+        document = parse_json(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise HistoryError(f"{name}:1: not a JSON Feed: {exc}") from None
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
@@ -242,7 +246,7 @@ def is_url(location: str) -> bool:
 def read_local_file(path: str) -> bytes | None:
     """A file's bytes, or None when it does not exist."""
     try:
-        return Path(path).read_bytes()
+        return read_regular_file(Path(path))
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -254,12 +258,16 @@ def fetch_url(url: str) -> bytes | None:
     request = urllib.request.Request(url, headers={"User-Agent": f"feedgen-app/{__version__}"})
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            return bytes(response.read())
+            data = bytes(response.read(MAX_FETCH_BYTES + 1))
     except urllib.error.HTTPError as exc:
         if exc.code in (404, 410):
             return None
         raise HistoryError(f"{url}:1: the published site answered HTTP {exc.code} "
                            f"{exc.reason}; cannot compare with it") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+    except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
         raise HistoryError(f"{url}:1: cannot reach the published site: {reason}") from None
+    if len(data) > MAX_FETCH_BYTES:
+        raise HistoryError(f"{url}:1: the published document is larger than "
+                           f"{MAX_FETCH_BYTES // 2**20} MiB; a feed page never is")
+    return data

@@ -140,6 +140,15 @@ A = TypeVar("A", "Article", "ArticleRecord")
 TAGS_DIR = "tags/"
 """Where the tag pages and tag feeds live: `tags/<tag-slug>/`."""
 
+RESERVED_NAMES: tuple[str, ...] = (
+    "archive", "static", "tags", "404", "sitemap",
+    "404.html", "index.html", "abonnieren.html", "embed.html", "embed.js", "atom.xml",
+    "rss.xml", "feed.json", "robots.txt", "sitemap.xml", "news-sitemap.xml", "site-hash.txt",
+)
+"""Names at the site's root that the site generates (or will): no article slug may take one,
+or the generated file or folder would silently replace the article's page. A module that
+adds a root output adds its name here."""
+
 
 @dataclass(frozen=True)
 class Tag:

@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import tempfile
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -227,13 +228,18 @@ def open_build_index(cache_dir: Path) -> BuildIndex:
 
 
 def scan_content(index: BuildIndex, content_dir: Path) -> ContentScan:
-    """List the content folder and hash what changed since the index last saw it."""
-    from feedgen_app.content import find_article_files, find_media_files
+    """List the content folder (once, under its file-system rules: see
+    `content.walk_content`) and hash what changed since the index last saw it."""
+    from feedgen_app.content import ARTICLE_SUFFIXES, walk_content
 
     if not content_dir.is_dir():
         raise ContentError(f"{content_dir}:1: content folder not found")
-    articles = find_article_files(content_dir)
-    media = find_media_files(content_dir)
+    articles: list[Path] = []
+    media: list[Path] = []
+    for path in walk_content(content_dir):
+        (articles if path.suffix in ARTICLE_SUFFIXES else media).append(path)
+    articles.sort(key=lambda path: path.parts)
+    media.sort()
     known = read_file_stats(index)
     hashes, changed, _ = hash_files(index, [*articles, *media], known)
     present = {str(path) for path in (*articles, *media)}
@@ -487,9 +493,17 @@ def publish_site(site: Site, request: BuildRequest, index: BuildIndex,
 
 def plan_media(content_dir: Path, scan: ContentScan,
                plan: Mapping[str, object]) -> dict[str, tuple[Path, str]]:
-    """Media files by output path -> (file, SHA-256); none may replace a generated file."""
-    media = {path.relative_to(content_dir).as_posix(): (path, scan.hashes.get(str(path), ""))
-             for path in scan.media}
+    """Media files by output path -> (file, SHA-256); none may replace a generated file.
+    Output paths are NFC-normalised (macOS writes NFD names); two names equal after that are
+    an error."""
+    media: dict[str, tuple[Path, str]] = {}
+    for path in scan.media:
+        name = unicodedata.normalize("NFC", path.relative_to(content_dir).as_posix())
+        if name in media:
+            raise ContentError(f"{path}:1: the same name as {media[name][0]} once Unicode is "
+                               f"normalised (NFC); both would be published as {name!r}: "
+                               "rename one")
+        media[name] = (path, scan.hashes.get(str(path), ""))
     clashes = [f"{path}:1: the media file {path} in the content folder would replace the "
                f"generated file of the same path; rename or move it" for path in media
                if path in plan]
@@ -504,8 +518,10 @@ def plan_media(content_dir: Path, scan: ContentScan,
 
 def copy_media(staging: Any, name: str, path: Path) -> str:
     """Write a media file into the staging tree; its SHA-256 (of the bytes written)."""
+    from feedgen_app.files import read_regular_file
+
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)
     except OSError as exc:
         raise ContentError(f"{path}:1: cannot read the file: {exc.strerror}") from None
     staging.write(name, data)

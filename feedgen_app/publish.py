@@ -99,7 +99,8 @@ class Staging:
         try:
             self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise PublishError(f"{self.out_dir}:1: cannot create the output folder's parent: "
+            where = exc.filename or self.out_dir.parent
+            raise PublishError(f"{self.out_dir}:1: cannot create {where}: "
                                f"{exc.strerror or exc}") from None
         stack = contextlib.ExitStack()
         stack.enter_context(lock_output(self.out_dir))

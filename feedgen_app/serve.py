@@ -268,6 +268,9 @@ class PreviewServer:
 
 class PreviewHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128
+    """The listen backlog: a browser opening a page asks for a burst of files at once, more
+    than Python's default of 5 connections waiting to be accepted."""
     preview: PreviewServer
 
 
@@ -341,6 +344,10 @@ def watch_inputs(options: PreviewOptions, changed: threading.Event) -> BaseObser
     return observer
 
 
+NAME_MAX = 255
+"""The longest file name, in bytes, on the file systems a site is built on."""
+
+
 def resolve_site_path(root: Path, url_path: str) -> Path | None:
     """The file or folder below `root` that `url_path` names, or None when it names nothing
     or tries to leave `root` (`..`, `%2e%2e`, `%2f`, `\\`, hidden names, symlinks)."""
@@ -359,12 +366,14 @@ def resolve_site_path(root: Path, url_path: str) -> Path | None:
     for part in parts:
         if not part or part.startswith(".") or "\x00" in part or "\\" in part:
             return None
+        if len(part.encode("utf-8", "surrogateescape")) > NAME_MAX:
+            return None  # no file has such a name (and the file system would refuse to look)
     candidate = root
-    for part in parts:
-        candidate = candidate / part
-        if candidate.is_symlink():
-            return None
     try:
+        for part in parts:
+            candidate = candidate / part
+            if candidate.is_symlink():
+                return None
         real = candidate.resolve(strict=True)
     except (OSError, RuntimeError):
         return None

@@ -46,6 +46,7 @@ from zoneinfo import ZoneInfo
 from dateutil.tz import tzoffset, tzutc
 
 from feedgen_app import __version__, model
+from feedgen_app.files import read_regular_file
 from feedgen_app.model import Article, ArticleRecord, Site
 
 CACHE_DIR = Path(".feedgen-cache")
@@ -459,7 +460,7 @@ def hash_files(index: BuildIndex, paths: Iterable[Path],
                     index, mtime_ns):
                 hashes[key] = row[3]
                 continue
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = hashlib.sha256(read_regular_file(path)).hexdigest()
         except OSError as exc:
             unreadable.append(f"{path}:1: cannot read the file: {exc.strerror or exc}")
             continue

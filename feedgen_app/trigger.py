@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client as http_client
 import json
 import re
 import subprocess
@@ -9,7 +10,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import quote
+from email.message import Message
+from typing import IO
+from urllib.parse import quote, urlsplit
 
 from feedgen_app import __version__
 from feedgen_app.errors import FeedAppError
@@ -19,7 +22,10 @@ DEFAULT_EVENT = "rebuild"
 API_VERSION = "2022-11-28"
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
 TIMEOUT_SECONDS = 30.0
+_TOKEN = re.compile(r"[\x21-\x7e]+")
+"""The characters a GitHub token (and any HTTP bearer credential) is made of."""
 _REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 _REMOTE = re.compile(r"github\.com[:/]([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$")
 
 
@@ -40,6 +46,11 @@ def read_token(environ: Mapping[str, str]) -> str:
     """The API token from GITHUB_TOKEN or GH_TOKEN; never taken from the command line."""
     for name in TOKEN_VARIABLES:
         token = environ.get(name, "").strip()
+        if token and not _TOKEN.fullmatch(token):
+            # never echo the token: say where it is and what is wrong with it, not what it is
+            raise TriggerError(f"trigger: the token in {name} contains a space, a line break "
+                               "or a character outside printable ASCII; GitHub tokens never "
+                               "do: copy it again")
         if token:
             return token
     raise TriggerError(
@@ -82,9 +93,37 @@ def plan_dispatch(repo: str, event: str = DEFAULT_EVENT, workflow: str | None = 
     return DispatchRequest(path, {"ref": ref, "inputs": inputs}, kind="workflow_dispatch")
 
 
+def check_api_url(api_url: str) -> str:
+    """`--api-url`: an absolute http(s) URL without credentials, query or fragment; else a
+    ValueError saying what is wrong."""
+    parts = urlsplit(api_url)
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        port_ok = False
+    if (parts.scheme not in ("http", "https") or not parts.hostname or not port_ok
+            or parts.username is not None or parts.query or parts.fragment
+            or not _URL_CHARACTERS.fullmatch(api_url)):
+        raise ValueError(f"--api-url {api_url!r} is not an absolute http(s) URL, e.g. "
+                         "https://github.example.com/api/v3")
+    return api_url
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Refuses every redirect: the token must go only to the API URL that was given."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int,
+                         msg: str, headers: Message, newurl: str) -> None:
+        return None
+
+
 def send_dispatch(request: DispatchRequest, token: str, api_url: str = DEFAULT_API_URL) -> None:
-    """POST `request` to the GitHub API; raise TriggerError with a clear reason unless accepted."""
-    url = api_url.rstrip("/") + request.path
+    """POST `request` to the GitHub API; raise TriggerError with a clear reason unless GitHub
+    answers 204 No Content (its only success answer for both dispatch kinds).
+
+    Redirects are never followed (they would carry the token elsewhere, and a redirected
+    POST dispatches nothing); every failure message has the token blanked out."""
+    url = check_api_url(api_url).rstrip("/") + request.path
     http = urllib.request.Request(
         url, data=json.dumps(request.body).encode("utf-8"), method="POST",
         headers={
@@ -95,20 +134,28 @@ def send_dispatch(request: DispatchRequest, token: str, api_url: str = DEFAULT_A
             "User-Agent": f"feedgen-app/{__version__}",
         },
     )
+    opener = urllib.request.build_opener(_NoRedirect)
     try:
-        with urllib.request.urlopen(http, timeout=TIMEOUT_SECONDS) as response:
+        with opener.open(http, timeout=TIMEOUT_SECONDS) as response:
             status = response.status
     except urllib.error.HTTPError as exc:
         detail = read_error_message(exc)
         exc.close()
         message = explain_status(exc.code, detail, request, url)
+        if 300 <= exc.code < 400:
+            message = (f"{url}: HTTP {exc.code}: the API redirects to "
+                       f"{exc.headers.get('Location', 'another address')}; redirects are not "
+                       "followed (the token would go along and nothing would be dispatched): "
+                       "give the final API address as --api-url")
         raise TriggerError(hide_token(message, token)) from None
-    except (urllib.error.URLError, OSError) as exc:
+    except (urllib.error.URLError, OSError, http_client.HTTPException, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         message = f"{url}: cannot reach the GitHub API: {reason}"
         raise TriggerError(hide_token(message, token)) from None
-    if status not in (200, 201, 202, 204):
-        raise TriggerError(hide_token(f"{url}: unexpected answer HTTP {status}", token))
+    if status != 204:
+        raise TriggerError(hide_token(f"{url}: unexpected answer HTTP {status}; GitHub "
+                                      "answers 204 when it starts a run: nothing was "
+                                      "dispatched", token))
 
 
 def read_error_message(exc: urllib.error.HTTPError) -> str:

@@ -78,6 +78,10 @@ def load_mapping(text: str, where: str, first_line: int = 1) -> YamlMapping:
         if isinstance(exc, _BadValueError):
             raise ValueError(f"{where}:{line}: {exc.problem}") from None
         raise ValueError(f"{where}:{line}: not valid YAML: {exc.problem or exc}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, at its line
+        line = first_line + text.count("\n", 0, exc.position)
+        raise ValueError(f"{where}:{line}: the text contains U+{exc.character:04X}, a control "
+                         "character YAML and XML do not allow; remove it") from None
     except yaml.YAMLError as exc:
         raise ValueError(f"{where}:{first_line}: not valid YAML: {exc}") from None
     finally:
@@ -91,6 +95,7 @@ def load_mapping(text: str, where: str, first_line: int = 1) -> YamlMapping:
     lines: dict[str, int] = {}
     scalars: dict[str, str] = {}
     refuse_forbidden_characters(node, where, first_line)
+    refuse_duplicate_keys(node, where, first_line)
     for key_node, value_node in node.value if node is not None else ():
         lines[str(key_node.value)] = first_line + key_node.start_mark.line
         if isinstance(value_node, yaml.ScalarNode):
@@ -99,6 +104,26 @@ def load_mapping(text: str, where: str, first_line: int = 1) -> YamlMapping:
         if not isinstance(key, str):
             raise ValueError(f"{where}:{first_line}: key {key!r} is not a text key")
     return YamlMapping(values=values, lines=lines, scalars=scalars)
+
+
+def refuse_duplicate_keys(node: yaml.Node | None, where: str, first_line: int) -> None:
+    """Refuse a key given twice in any mapping: YAML loaders let the last one silently win,
+    so a second `date:` would change an article's date without a word."""
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in current.value:
+                line = first_line + key_node.start_mark.line
+                key = str(key_node.value)
+                if isinstance(key_node, yaml.ScalarNode) and key in seen:
+                    raise ValueError(f"{where}:{line}: key {key!r} is given twice (first on "
+                                     f"line {seen[key]}); keep one")
+                seen.setdefault(key, line)
+                stack.append(value_node)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
 
 
 def refuse_forbidden_characters(node: yaml.Node | None, where: str, first_line: int) -> None:

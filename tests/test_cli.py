@@ -50,9 +50,18 @@ def test_config_error_exits_1(site: Path, capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_output_error_exits_1(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (site / "public").mkdir()
+    (site / "public" / "notes.txt").write_text("mine\n", encoding="utf-8")
     assert main(["build", "--content", str(site / "content"), "--config",
-                 str(site / "feed.yaml"), "--out", str(site / "content")]) == 1
-    assert "must not be or contain the content folder" in capsys.readouterr().err
+                 str(site / "feed.yaml"), "--out", str(site / "public")]) == 1
+    assert "was not written by feedgen-app" in capsys.readouterr().err
+
+
+def test_output_folder_that_is_the_content_folder_is_a_usage_error(
+        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--content", str(site / "content"), "--config",
+                 str(site / "feed.yaml"), "--out", str(site / "content")]) == 2
+    assert "the site would be read back as content" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -556,3 +556,17 @@ def test_serve_without_a_content_folder_exits_1(tmp_path: Path,
                  "--port", "0"])
     assert code == 1
     assert f"{site / 'fehlt'}:1: content folder not found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("path", ["/" + "a" * 256, "/" + "%C3%A4" * 200 + "/index.html",
+                                  "/x" * 3000], ids=["ascii", "utf-8", "path-max"])
+def test_a_path_segment_too_long_for_a_file_name_is_404(preview: Preview, path: str) -> None:
+    status, _, body = preview.get(path)
+    assert status == 404 and b"<html" in body.lower()
+    assert not any("Traceback" in line for line in preview.stderr)
+
+
+def test_the_listen_backlog_takes_a_burst_of_connections() -> None:
+    from feedgen_app.serve import PreviewHTTPServer
+
+    assert PreviewHTTPServer.request_queue_size >= 128
