@@ -17,6 +17,7 @@ from functools import partial
 from feedgen_app.content import slugify
 from feedgen_app.errors import ContentError
 from feedgen_app.feeds import FeedPlace, build_atom, build_json, build_rss
+from feedgen_app.feedwriter import write_atom, write_json, write_rss
 from feedgen_app.model import TAGS_DIR, Article, ArticleRecord, Site, Tag, sort_articles
 from feedgen_app.pages import plan_pages, render_tag_index, render_tag_page
 from feedgen_app.render import Loader, Rendered, Renderer, simple
@@ -28,6 +29,10 @@ FEED_FORMATS: tuple[tuple[FeedBuilder, str, str], ...] = (
     (build_json, "feed.json", "archive/{month}.json"),
 )
 """Each format's builder, subscription document and monthly archive document (RFC 5005)."""
+DIRECT_WRITERS: dict[FeedBuilder, FeedBuilder] = {
+    build_atom: write_atom, build_rss: write_rss, build_json: write_json}
+"""The same bytes without feedgen's element trees (feedwriter), for the archive and tag
+documents, which hold most entries; the subscription feeds stay with feedgen."""
 ARCHIVE_DIR = "archive/"
 
 Outputs = dict[str, tuple[str, Renderer]]
@@ -113,8 +118,9 @@ def plan_feeds(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
 
     def add(builder: FeedBuilder, path: str, entries: Sequence[ArticleRecord],
             place: FeedPlace) -> None:
+        writer = DIRECT_WRITERS[builder] if place.archive else builder
         files[path] = (keys.key(builder.__name__, path, place, articles=entries),
-                       feed_renderer(builder, site, entries, load, path, place))
+                       feed_renderer(writer, site, entries, load, path, place))
 
     for builder, current, pattern in FEED_FORMATS:
         if complete:
@@ -178,7 +184,8 @@ def plan_tags(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
         for builder, current, _ in FEED_FORMATS:
             path = tag.path + current
             files[path] = (keys.key(builder.__name__, path, place, articles=newest),
-                           feed_renderer(builder, site, newest, load, path, place))
+                           feed_renderer(DIRECT_WRITERS[builder], site, newest, load, path,
+                                         place))
         files[f"{tag.path}index.html"] = (
             keys.key("tag", tag.slug, tag.name, tag.path, articles=tag.articles),
             simple(partial(render_tag_page, site, tag)))
