@@ -397,10 +397,10 @@ def parse_articles(paths: Sequence[Path], site: Site, content_dir: Path,
         return
     size = max(16, min(200, len(paths) // (workers * 8) or 1))
     chunks = [(list(paths[i:i + size]), site, content_dir) for i in range(0, len(paths), size)]
-    from feedgen_app.workers import fork_pool
+    from feedgen_app.workers import fork_pool, map_bounded
 
     with fork_pool(workers) as pool:
-        for results in pool.map(parse_chunk, chunks):
+        for results in map_bounded(pool, parse_chunk, chunks, 2 * workers):
             yield from results
 
 
@@ -593,13 +593,13 @@ def run_jobs(jobs: list[list[str]], plan: Mapping[str, tuple[str, Any]], staging
         return
     import gc
 
-    from feedgen_app.workers import fork_pool
+    from feedgen_app.workers import fork_pool, map_bounded
 
     _JOB_STATE[:] = [plan, staging, prefix]
     gc.freeze()  # the workers' collector leaves the inherited objects alone (no copy-on-write)
     try:
         with fork_pool(workers) as pool:
-            yield from pool.map(_render_inherited, jobs)
+            yield from map_bounded(pool, _render_inherited, jobs, 4 * workers)
     finally:
         gc.unfreeze()
         _JOB_STATE.clear()

@@ -528,7 +528,7 @@ def forget_articles(index: BuildIndex, sources: Iterable[str]) -> None:
     safely(index, "forgetting articles", None, update)
 
 
-LOADED_AT_ONCE = 4000
+LOADED_AT_ONCE = 1500
 """Whole articles an ArticleLoader keeps at most (a month's archive, a batch of pages)."""
 
 

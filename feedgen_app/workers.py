@@ -7,9 +7,14 @@ import ctypes.util
 import multiprocessing
 import os
 import signal
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
 
 _PR_SET_PDEATHSIG = 1
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def fork_pool(workers: int) -> ProcessPoolExecutor:
@@ -31,3 +36,17 @@ def _die_with_parent(parent: int) -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
+
+
+def map_bounded(pool: ProcessPoolExecutor, function: Callable[[T], R], items: Iterable[T],
+                window: int) -> Iterator[R]:
+    """`pool.map`, but with at most `window` items in flight: results are yielded in order as
+    they come, and no more work is handed out than the caller has taken back, so results that
+    the caller is slow to take (e.g. parsed articles being stored) never pile up in memory."""
+    pending: deque[Future[R]] = deque()
+    for item in items:
+        pending.append(pool.submit(function, item))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
