@@ -37,7 +37,7 @@ class _SafeLoader(yaml.SafeLoader):
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
-            return super().construct_object(node, deep=deep)
+            return yaml.constructor.SafeConstructor.construct_object(self, node, deep=deep)
         except (ValueError, OverflowError, TypeError) as exc:
             kind = "date" if str(node.tag).endswith(":timestamp") else "value"
             raise _BadValueError(
@@ -55,13 +55,65 @@ class YamlMapping:
     """The source text of each key whose value is a plain scalar (dates are read from it)."""
 
 
+_CSafeLoader: Any = getattr(yaml, "CSafeLoader", None)
+
+
+if _CSafeLoader is not None:
+    class _FastLoader(_CSafeLoader):  # type: ignore[misc]
+        """libyaml's parser with safe_load's constructor; a value that cannot be built is an
+        error (as in _SafeLoader)."""
+
+        construct_object = _SafeLoader.construct_object
+
+
+def compose_fast(text: str) -> tuple[yaml.Node | None, Any] | None:
+    """(node, values) through libyaml's C parser, when PyYAML has it and the text is a plain
+    document without aliases that builds without error; None otherwise, and then the
+    pure-Python loader, which locates every problem exactly, reads the text again."""
+    if _CSafeLoader is None:
+        return None
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None and _has_alias(node):
+            return None  # refused below, with the alias's line
+        values = loader.construct_document(node) if node is not None else None
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError):
+        return None
+    finally:
+        loader.dispose()
+    return node, values
+
+
+def _has_alias(node: yaml.Node) -> bool:
+    """True when a node is reachable twice: libyaml's composer resolves an alias to the very
+    node it names (a cycle included)."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            return True
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            stack.extend(item for pair in current.value for item in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return False
+
+
 def load_mapping(text: str, where: str, first_line: int = 1) -> YamlMapping:
     """Parse `text` as a YAML mapping with safe_load semantics.
 
     `where` names the file in messages; `first_line` is the file line of the text's first line.
     Raises ValueError with a `where:LINE: message` text; aliases are refused (they are never
-    needed in a config or front matter, and they make alias bombs possible).
+    needed in a config or front matter, and they make alias bombs possible). libyaml's C
+    parser reads the text when it can (several times faster); any problem is located by the
+    pure-Python loader, so messages are the same either way.
     """
+    fast = compose_fast(text)
+    if fast is not None:
+        return check_mapping(*fast, where, first_line)
     loader: _SafeLoader | None = None
     try:
         loader = _SafeLoader(text)  # its reader may refuse the text already
@@ -87,6 +139,13 @@ def load_mapping(text: str, where: str, first_line: int = 1) -> YamlMapping:
     finally:
         if loader is not None:
             loader.dispose()
+    return check_mapping(node, values, where, first_line)
+
+
+def check_mapping(node: yaml.Node | None, values: Any, where: str,
+                  first_line: int) -> YamlMapping:
+    """The mapping composed as `node` and built as `values`, checked: a mapping of text keys,
+    no key twice, no character XML forbids; with the line of every key."""
     if values is None:
         values, node = {}, None
     is_mapping = node is None or isinstance(node, yaml.MappingNode)
