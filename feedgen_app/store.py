@@ -552,9 +552,10 @@ class ArticleLoader:
         if missing:
             if len(self.recent) + len(missing) > LOADED_AT_ONCE:
                 self.recent.clear()
+                missing = list({r.source: r for r in records}.values())
             found = self._query(missing)
-            if len(missing) > LOADED_AT_ONCE:
-                return [self.recent.get(r.source) or found[r.source] for r in records]
+            if len(missing) > LOADED_AT_ONCE:  # more than it keeps: hand them out, keep none
+                return [found[r.source] for r in records]
             self.recent.update(found)
         return [self.recent[r.source] for r in records]
 

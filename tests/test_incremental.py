@@ -503,3 +503,13 @@ def test_a_wrong_output_memo_is_not_trusted_beyond_the_published_file(
     edit_article(root, 3)
     build(root, out, cache_dir)
     assert_same_as_cold(root, out, tmp_path)
+
+
+def test_the_article_loader_keeps_a_bounded_number_of_articles(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jobs load more articles than the loader keeps: each gets its own, none is lost."""
+    root = make_corpus(tmp_path / "site", count=12)
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    monkeypatch.setattr(store, "LOADED_AT_ONCE", 3)
+    build(root, out, cache_dir)
+    assert_same_as_cold(root, out, tmp_path)
