@@ -124,34 +124,40 @@ def walk_content(content_dir: Path) -> Iterator[Path]:
     - a symbolic link to a folder is never followed (it can loop or leave the folder): error.
 
     Every reader of the content folder (articles, media, the build cache's hashes) lists it
-    here, so each gets the same rules. os.walk, not Path.rglob: several times faster for
-    tens of thousands of files.
+    here, so each gets the same rules. os.scandir, not Path.rglob: the listing says which
+    entries are plain files and folders, so they cost no stat of their own.
     """
     root = content_dir.resolve()
     found: list[Path] = []
     problems: list[str] = []
-
-    def unreadable(error: OSError) -> None:
-        problems.append(f"{error.filename}:1: cannot read the folder: {error.strerror}")
-
-    for folder, dirs, names in os.walk(content_dir, onerror=unreadable):
-        base = Path(folder)
-        kept = []
-        for name in dirs:
-            if name.startswith("."):
+    pending = [os.fspath(content_dir)]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError as exc:
+            problems.append(f"{exc.filename or folder}:1: cannot read the folder: "
+                            f"{exc.strerror}")
+            continue
+        for entry in listed:
+            if entry.name.startswith("."):
                 continue
-            if (base / name).is_symlink():
-                problems.append(f"{base / name}:1: a symbolic link to a folder; folder links "
-                                "are never followed (they can loop or leave the content "
-                                "folder): move the folder itself into the content folder")
+            path = Path(entry.path)
+            # The entry's type comes from the folder listing: a regular file or a folder
+            # costs no stat; links and special files are looked at closely.
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            elif entry.is_file(follow_symlinks=False):
+                found.append(path)
+            elif entry.is_symlink() and path.is_dir():
+                problems.append(f"{path}:1: a symbolic link to a folder; folder links are "
+                                "never followed (they can loop or leave the content folder): "
+                                "move the folder itself into the content folder")
             else:
-                kept.append(name)
-        dirs[:] = kept
-        for name in names:
-            if not name.startswith("."):
-                problem = check_content_entry(base / name, root)
+                problem = check_content_entry(path, root)
                 if problem is None:
-                    found.append(base / name)
+                    found.append(path)
                 else:
                     problems.append(problem)
     if problems:
