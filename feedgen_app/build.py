@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 
 from feedgen_app.content import slugify
 from feedgen_app.errors import ContentError
@@ -64,15 +65,17 @@ def join_rendered(data: Rendered) -> bytes:
 
 
 def plan_outputs(site: Site, records: Sequence[ArticleRecord], load: Loader,
-                 salt: str = "") -> Outputs:
+                 salt: str = "", theme: Path | None = None) -> Outputs:
     """Every generated output file, not yet rendered, each with its key (`salt` names what
-    else they depend on: package code, templates, versions). Equal keys mean equal bytes."""
+    else they depend on: package code, templates, versions). Equal keys mean equal bytes.
+
+    `theme` is the site's template folder, whose content the caller puts into `salt`."""
     ordered = sort_articles(records)
     keys = OutputKeys(site, salt)
     outputs = plan_feeds(site, ordered, load, keys)
     # index, article pages (each links its neighbours), subscribe page, embed kit, assets
-    outputs.update(plan_pages(site, ordered, load, keys.key))
-    outputs.update(plan_tags(site, ordered, load, keys))
+    outputs.update(plan_pages(site, ordered, load, keys.key, theme))
+    outputs.update(plan_tags(site, ordered, load, keys, theme))
     return outputs
 
 
@@ -161,7 +164,7 @@ def collect_tags(ordered: Sequence[ArticleRecord]) -> list[Tag]:
 
 
 def plan_tags(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
-              keys: OutputKeys | None = None) -> Outputs:
+              keys: OutputKeys | None = None, theme: Path | None = None) -> Outputs:
     """Per tag: Atom, RSS and JSON feeds and a page under `tags/<tag-slug>/`; and `tags/`."""
     keys = keys or OutputKeys(site, "")
     tags = collect_tags(ordered)
@@ -169,7 +172,7 @@ def plan_tags(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
         return {}
     files: Outputs = {f"{TAGS_DIR}index.html": (
         keys.key("tags", [(tag.slug, tag.name, tag.path, len(tag.articles)) for tag in tags]),
-        simple(partial(render_tag_index, site, tags)))}
+        simple(partial(render_tag_index, site, tags, theme)))}
     for tag in tags:
         place = FeedPlace(title=f"{site.title} – {tag.name}",
                           feed_id=f"tag:{site.id_authority}:feed/{tag.path}",
@@ -181,7 +184,7 @@ def plan_tags(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
                            feed_renderer(builder, site, newest, load, path, place))
         files[f"{tag.path}index.html"] = (
             keys.key("tag", tag.slug, tag.name, tag.path, articles=tag.articles),
-            simple(partial(render_tag_page, site, tag)))
+            simple(partial(render_tag_page, site, tag, theme)))
     return files
 
 
