@@ -1,6 +1,6 @@
-"""Site + article records -> HTML pages (Jinja2, autoescaped), the subscribe page and the
-embed kit. Pages that list articles need only their records; an article's own page loads the
-article.
+"""Site + article records -> HTML pages (Jinja2, autoescaped), the subscribe page, the embed
+kit and the 404 page. Pages that list articles need only their records; an article's own page
+loads the article.
 
 Templates come from the package or, for a site with its own template folder (`theme`), from
 that folder first: a file there replaces the packaged template of the same name."""
@@ -43,6 +43,10 @@ EMBED_SCRIPT = "embed.js"
 """The widget script other sites include; its URL is public and never moves."""
 EMBED_LIMIT = 5
 """Headlines on the iframe page (the script's default too)."""
+NOT_FOUND_PAGE = "404.html"
+"""The page GitHub Pages answers every unknown address with (status 404)."""
+NOT_FOUND_LIMIT = 5
+"""The newest headlines the 404 page offers."""
 STATIC_FILES = {"static/style.css": "style.css", "static/abonnieren.js": "abonnieren.js",
                 EMBED_SCRIPT: "embed.js"}
 """Output path -> file in feedgen_app/static/, copied as they are."""
@@ -91,6 +95,10 @@ def template_environment(theme: Path | None = None) -> Environment:
     environment.filters["datetime_de"] = format_datetime_de
     environment.filters["tag_path"] = lambda name: f"{TAGS_DIR}{slugify(name)}/"
     environment.globals["media_url"] = media_url
+    # `tojson` (the JSON-LD block): sorted keys for deterministic bytes and umlauts as they
+    # are; it still writes <, >, & and ' as \u escapes, so the data can hold neither `</script>`
+    # nor `<!--`.
+    environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     _ENVIRONMENTS[theme] = environment
     return environment
 
@@ -209,12 +217,46 @@ def reading_minutes(article: Article | ArticleRecord) -> int:
     return article.minutes
 
 
+def og_locale(site: Site) -> str:
+    """OpenGraph's `og:locale` from the site's language: `de-DE` -> `de_DE`."""
+    return site.language.replace("-", "_")
+
+
+def news_article(site: Site, article: Article) -> dict[str, Any]:
+    """The article as schema.org `NewsArticle` data (the page's JSON-LD block).
+
+    The site's own author (the default of every article, usually the newsroom) is an
+    Organization; an author an article names itself is a Person.
+    """
+    url = site.url(article.path)
+    kind = "Organization" if article.author == site.author else "Person"
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.summary,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": article.published.isoformat(),
+        "dateModified": article.modified.isoformat(),
+        "inLanguage": article.lang or site.language,
+        "author": [{"@type": kind, "name": article.author.name}],
+        "publisher": {"@type": "Organization", "name": site.title, "url": site.url()},
+    }
+    if article.image:
+        data["image"] = [media_url(site, article.image)]
+    if article.tags:
+        data["keywords"] = list(article.tags)
+    return data
+
+
 def page_context(site: Site, context: dict[str, Any]) -> dict[str, Any]:
     """What every page needs (site, lang, CSP, helpers) plus `context`."""
     return dict(site=site, lang=page_lang(site), csp=content_security_policy(site),
-                subscribe_url=site.url(SUBSCRIBE_PAGE),
+                subscribe_url=site.url(SUBSCRIBE_PAGE), og_locale=og_locale(site),
                 when=lambda value: format_when_de(value, site),
-                minutes=reading_minutes, **context)
+                minutes=reading_minutes,
+                news_article=lambda article: news_article(site, article), **context)
 
 
 def render_page(template: str, site: Site, theme: Path | None = None,
@@ -252,7 +294,7 @@ def render_index(site: Site, articles: Sequence[ArticleRecord],
 def render_article(site: Site, article: Article, *, older: ArticleRecord | None = None,
                    newer: ArticleRecord | None = None, theme: Path | None = None) -> bytes:
     """One article's page, the target of its feed entries' links, with links to its
-    neighbours."""
+    neighbours; its head carries the canonical URL, OpenGraph and JSON-LD `NewsArticle`."""
     return render_page("article.html", site, theme, article=article, older=older,
                        newer=newer)
 
@@ -310,6 +352,14 @@ def render_embed(site: Site, ordered: Sequence[ArticleRecord],
     return render_page("embed.html", site, theme, articles=ordered[:EMBED_LIMIT])
 
 
+def render_not_found(site: Site, ordered: Sequence[ArticleRecord], has_tags: bool,
+                     theme: Path | None = None) -> bytes:
+    """`404.html`: in German, a link home and the newest NOT_FOUND_LIMIT headlines. GitHub
+    Pages answers any unknown address with it, so every link in it is absolute."""
+    return render_page(NOT_FOUND_PAGE, site, theme, articles=ordered[:NOT_FOUND_LIMIT],
+                       has_tags=has_tags)
+
+
 def read_static_files() -> dict[str, bytes]:
     """The stylesheet and scripts shipped in feedgen_app/static/, by output path."""
     static = package_files("feedgen_app").joinpath("static")
@@ -317,12 +367,14 @@ def read_static_files() -> dict[str, bytes]:
 
 
 def plan_pages(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
-               key: KeyFunction = lambda *_, **__: "",
-               theme: Path | None = None) -> PlannedPages:
+               key: KeyFunction = lambda *_, **__: "", theme: Path | None = None,
+               has_tags: bool = False) -> PlannedPages:
     """The site around the feeds, unrendered and keyed (see `build.plan_outputs`): index,
-    article pages, subscribe page, embed kit, assets. `theme` is the site's template folder
-    (its content is in the keys' salt)."""
+    article pages, subscribe page, embed kit, 404 page, assets. `theme` is the site's
+    template folder (its content is in the keys' salt)."""
     static = read_static_files()
+    newest = [(article.path, article.title, article.published)
+              for article in ordered[:NOT_FOUND_LIMIT]]
     return {
         "index.html": (key("index", [teaser(article) for article in ordered]),
                        simple(partial(render_index, site, ordered, theme))),
@@ -330,6 +382,8 @@ def plan_pages(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
         SUBSCRIBE_PAGE: (key("subscribe"), simple(partial(render_subscribe, site, theme))),
         EMBED_PAGE: (key("embed", articles=ordered[:EMBED_LIMIT]),
                      simple(partial(render_embed, site, ordered, theme))),
+        NOT_FOUND_PAGE: (key("404", newest, has_tags),
+                         simple(partial(render_not_found, site, ordered, has_tags, theme))),
         **{path: (key("static", path, hashlib.sha256(data).hexdigest()),
                   simple(partial(bytes, data))) for path, data in static.items()},
     }

@@ -474,7 +474,7 @@ def publish_site(site: Site, request: BuildRequest, index: BuildIndex,
     check_theme(theme, theme_files)
     loader = ArticleLoader(index.path)
     plan = plan_outputs(site, published, loader.load, salt=sign_outputs(theme_files),
-                        theme=theme)
+                        now=request.now, theme=theme)
     media = plan_media(request.content, scan, plan)
     media.update(plan_static(request.static, scan, plan, media))
     memo = read_outputs(index)
@@ -531,12 +531,17 @@ def plan_media(content_dir: Path, scan: ContentScan,
 def plan_static(static_dir: Path | None, scan: ContentScan, plan: dict[str, Any],
                 media: Mapping[str, tuple[Path, str]]) -> dict[str, tuple[Path, str]]:
     """The site's static files by output path (their path below `static/`) -> (file,
-    SHA-256). Replacing a generated file or a media file, or standing where either needs a
+    SHA-256). A static file may replace a generated `robots.txt` (removed from `plan`);
+    replacing any other generated file or a media file, or standing where either needs a
     folder (or the reverse), is an error naming both."""
+    from feedgen_app.discovery import ROBOTS
+
     if static_dir is None or not scan.static:
         return {}
     static = {path.relative_to(static_dir).as_posix(): (path, scan.hashes.get(str(path), ""))
               for path in scan.static}
+    if ROBOTS in static:
+        plan.pop(ROBOTS, None)
     problems = []
     for name, (path, _) in static.items():
         if name in plan:
@@ -674,7 +679,7 @@ def render_job(job: Sequence[str], plan: Mapping[str, tuple[str, Any]], staging:
             report = None
             if name.endswith((".xml", ".json")) and not name.startswith("."):
                 findings, report = gate_document(prefix + name, data,
-                                                 full=not name.startswith("archive/"))
+                                                 full=is_subscription_document(name))
             staging.write(name, data)
         else:
             hasher = hashlib.sha256()
@@ -682,6 +687,14 @@ def render_job(job: Sequence[str], plan: Mapping[str, tuple[str, Any]], staging:
             digest, findings, report = hasher.hexdigest(), [], None
         results.append((name, digest, findings, report))
     return results
+
+
+def is_subscription_document(name: str) -> bool:
+    """A document the build checks in full as `feedgen-app check` does: every XML and JSON
+    output but the monthly archives and the sitemaps (checked for well-formedness only)."""
+    from feedgen_app.discovery import SITEMAPS
+
+    return not name.startswith("archive/") and name not in SITEMAPS
 
 
 def load_together(renderers: Sequence[Any]) -> None:
@@ -728,6 +741,7 @@ def remember_build(index: BuildIndex, scan: ContentScan, request: BuildRequest,
                    site_hash: str) -> None:
     """Record in one transaction: the files hashed, the output memo, and what an unchanged
     build needs to be recognised (none after problems, or when a file was unreadable)."""
+    from feedgen_app.discovery import news_expiry
     from feedgen_app.publish import list_files
     from feedgen_app.store import encode_value, record_build
 
@@ -736,6 +750,9 @@ def remember_build(index: BuildIndex, scan: ContentScan, request: BuildRequest,
         outputs = stat_outputs(request.out, sorted(list_files(request.out))) or {}
         newest = max((r.published.timestamp() for r in published), default=-1e18)
         soonest = min((r.published.timestamp() for r in scheduled), default=1e18)
+        expiry = news_expiry(published, request.now)  # the news sitemap changes then
+        if expiry is not None:
+            soonest = min(soonest, expiry.timestamp())
         last["early"] = {
             "inputs": inputs, "out": str(request.out.absolute()), "from": newest,
             "until": soonest, "published": len(published), "site_hash": site_hash,

@@ -342,6 +342,8 @@ def test_a_site_template_or_static_file_change_is_served_rebuilt(tmp_path: Path)
         deadline = time.monotonic() + REBUILD_DEADLINE
         assert wait_for(running, "/humans.txt", lambda b: b == "Redaktion\n",
                         deadline) == "Redaktion\n"
+        status, _, body = running.get("/gibt-es-nicht/")  # the site's own 404 page
+        assert status == 404 and "Seite nicht gefunden" in body.decode("utf-8")
     finally:
         assert running.stop() == 0, running.stderr
 

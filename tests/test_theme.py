@@ -60,6 +60,7 @@ def test_a_template_in_templates_replaces_the_packaged_one(tmp_path: Path) -> No
     page = (root / "public" / "hafen" / "index.html").read_text(encoding="utf-8")
     assert '<p class="eigene-zeile">Ein Hinweis der Redaktion.</p>' in page
     assert '<link rel="stylesheet"' in page  # the packaged base.html around it
+    assert '<script type="application/ld+json">' in page  # the packaged head is kept
     assert "eigene-zeile" not in (root / "public" / "index.html").read_text(encoding="utf-8")
 
 
@@ -164,8 +165,17 @@ def test_an_edited_or_removed_static_file_changes_the_next_build(tmp_path: Path)
     assert not (root / "public" / "CNAME").exists()
 
 
-@pytest.mark.parametrize("name", ["index.html", "atom.xml", "static/style.css",
-                                  "hafen/index.html"])
+def test_a_static_robots_txt_replaces_the_generated_one(tmp_path: Path) -> None:
+    root = site_with_article(tmp_path / "site")
+    assert build(root) == 0
+    assert b"Sitemap:" in (root / "public" / "robots.txt").read_bytes()
+    static(root, "robots.txt", b"User-agent: *\nDisallow: /intern/\n")
+    assert build(root) == 0
+    assert (root / "public" / "robots.txt").read_bytes() == b"User-agent: *\nDisallow: /intern/\n"
+
+
+@pytest.mark.parametrize("name", ["index.html", "atom.xml", "404.html", "sitemap.xml",
+                                  "static/style.css", "hafen/index.html"])
 def test_a_static_file_may_not_replace_a_generated_one(
         tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
     root = site_with_article(tmp_path / "site")
