@@ -116,8 +116,10 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build = commands.add_parser(
         "build", help="read content/, write the feeds and pages into public/",
-        description="Read the articles, build Atom, RSS, JSON Feed and the HTML pages, and "
-                    "replace the output folder atomically.",
+        description="Read the articles, build Atom, RSS, JSON Feed, the HTML pages, the "
+                    "sitemaps and robots.txt, and replace the output folder atomically. The "
+                    "site's own templates/ and static/ folders beside the config file are "
+                    "used when they exist (docs/themes.md).",
         epilog=EXAMPLES["build"], formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_site_options(build)
