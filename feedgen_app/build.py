@@ -13,8 +13,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 
 from feedgen_app.content import slugify
+from feedgen_app.discovery import plan_discovery
 from feedgen_app.errors import ContentError
 from feedgen_app.feeds import FeedPlace, build_atom, build_json, build_rss
 from feedgen_app.feedwriter import write_atom, write_json, write_rss
@@ -40,11 +42,12 @@ Outputs = dict[str, tuple[str, Renderer]]
 
 
 def plan_site(site: Site, articles: Sequence[Article],
-              media: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
-    """All output files for `articles` (already filtered to what is published), rendered in
-    memory, plus the media files from the content folder (output path -> bytes). For tests
-    and small sites; `pipeline` streams instead."""
-    outputs = plan_outputs(site, records_of(articles), memory_loader(articles))
+              media: Mapping[str, bytes] | None = None,
+              now: datetime | None = None) -> dict[str, bytes]:
+    """All output files for `articles` (already filtered to what is published) as of `now`,
+    rendered in memory, plus the media files from the content folder (output path -> bytes).
+    For tests and small sites; `pipeline` streams instead."""
+    outputs = plan_outputs(site, records_of(articles), memory_loader(articles), now=now)
     files = {name: join_rendered(render()) for name, (_, render) in outputs.items()}
     return add_media(files, media or {})
 
@@ -69,15 +72,24 @@ def join_rendered(data: Rendered) -> bytes:
 
 
 def plan_outputs(site: Site, records: Sequence[ArticleRecord], load: Loader,
-                 salt: str = "") -> Outputs:
+                 salt: str = "", now: datetime | None = None,
+                 theme: Path | None = None) -> Outputs:
     """Every generated output file, not yet rendered, each with its key (`salt` names what
-    else they depend on: package code, templates, versions). Equal keys mean equal bytes."""
+    else they depend on: package code, templates, versions). Equal keys mean equal bytes.
+
+    `now` selects the news sitemap's entries (default: the newest article's date); `theme` is
+    the site's template folder, whose content the caller puts into `salt`."""
     ordered = sort_articles(records)
     keys = OutputKeys(site, salt)
+    tags = collect_tags(ordered)
     outputs = plan_feeds(site, ordered, load, keys)
-    # index, article pages (each links its neighbours), subscribe page, embed kit, assets
-    outputs.update(plan_pages(site, ordered, load, keys.key))
-    outputs.update(plan_tags(site, ordered, load, keys))
+    # index, article pages (each links its neighbours), subscribe page, embed kit, 404, assets
+    outputs.update(plan_pages(site, ordered, load, keys.key, theme, has_tags=bool(tags)))
+    outputs.update(plan_tags(site, ordered, load, keys, theme, tags))
+    # sitemap.xml, news-sitemap.xml, robots.txt
+    if now is None and ordered:
+        now = ordered[0].published
+    outputs.update(plan_discovery(site, ordered, tags, now, keys.key))
     return outputs
 
 
@@ -167,15 +179,16 @@ def collect_tags(ordered: Sequence[ArticleRecord]) -> list[Tag]:
 
 
 def plan_tags(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
-              keys: OutputKeys | None = None) -> Outputs:
+              keys: OutputKeys | None = None, theme: Path | None = None,
+              tags: Sequence[Tag] | None = None) -> Outputs:
     """Per tag: Atom, RSS and JSON feeds and a page under `tags/<tag-slug>/`; and `tags/`."""
     keys = keys or OutputKeys(site, "")
-    tags = collect_tags(ordered)
+    tags = collect_tags(ordered) if tags is None else tags
     if not tags:
         return {}
     files: Outputs = {f"{TAGS_DIR}index.html": (
         keys.key("tags", [(tag.slug, tag.name, tag.path, len(tag.articles)) for tag in tags]),
-        simple(partial(render_tag_index, site, tags)))}
+        simple(partial(render_tag_index, site, tags, theme)))}
     for tag in tags:
         place = FeedPlace(title=f"{site.title} – {tag.name}",
                           feed_id=f"tag:{site.id_authority}:feed/{tag.path}",
@@ -188,7 +201,7 @@ def plan_tags(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
                                          place))
         files[f"{tag.path}index.html"] = (
             keys.key("tag", tag.slug, tag.name, tag.path, articles=tag.articles),
-            simple(partial(render_tag_page, site, tag)))
+            simple(partial(render_tag_page, site, tag, theme)))
     return files
 
 

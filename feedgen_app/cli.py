@@ -52,6 +52,7 @@ from feedgen_app.scaffold import (
     write_site,
 )
 from feedgen_app.serve import BuildOutcome, PreviewOptions, PreviewServer, is_loopback
+from feedgen_app.sitefolders import site_folders
 from feedgen_app.store import CACHE_DIR
 from feedgen_app.trigger import (
     DEFAULT_API_URL,
@@ -116,8 +117,10 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build = commands.add_parser(
         "build", help="read content/, write the feeds and pages into public/",
-        description="Read the articles, build Atom, RSS, JSON Feed and the HTML pages, and "
-                    "replace the output folder atomically.",
+        description="Read the articles, build Atom, RSS, JSON Feed, the HTML pages, the "
+                    "sitemaps and robots.txt, and replace the output folder atomically. The "
+                    "site's own templates/ and static/ folders beside the config file are "
+                    "used when they exist (docs/themes.md).",
         epilog=EXAMPLES["build"], formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_site_options(build)
@@ -356,10 +359,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     for warning in demo_warnings(site, str(args.config), (args.content / DEMO_SEED).is_file()):
         print(warning, file=sys.stderr)
     bar = ProgressBar(sys.stderr, sys.stderr.isatty() and not out.quiet, started)
+    folders = site_folders(args.config)
     request = BuildRequest(
         content=args.content, out=args.out, cache_dir=args.cache_dir, now=now,
         options=build_options(args), keep_going=args.keep_going,
         full=bool(args.verbose or args.summary or args.keep_going), workers=max(0, args.jobs),
+        templates=folders.templates, static=folders.static,
     )
     result = run_build(site, request, BuildProgress(
         articles_read=bar.update, stage=bar.show, done=bar.finish))

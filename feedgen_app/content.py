@@ -25,6 +25,10 @@ from feedgen_app.sanitize import first_paragraph_text, sanitize_html
 from feedgen_app.yamlkeys import load_mapping
 
 ARTICLE_SUFFIXES = (".txt", ".md")
+SITE_ROOT_FILES = ("robots.txt", "humans.txt", "security.txt", "ads.txt", "app-ads.txt",
+                   "llms.txt", "CNAME", "favicon.ico")
+"""Files that belong at the site root, not among the articles: at the top of the content
+folder they are an error that points to the site's static/ folder."""
 FRONT_MATTER_KEYS = (
     "title", "date", "updated", "author", "tags", "summary", "slug", "lang", "draft", "image",
     "id", "correction",
@@ -244,6 +248,8 @@ def read_article(path: Path, site: Site, content_dir: Path | None = None) -> Art
     A lead image is looked up beside the article; its output path is its path below
     `content_dir` (default: the article's folder).
     """
+    if content_dir is not None and (problem := site_root_problem(path, content_dir)):
+        raise ContentError(problem)
     text = decode_text(path)
     if not text.strip():
         raise ContentError(f"{path}:1: the file is empty; expected an article")
@@ -265,6 +271,16 @@ def read_article(path: Path, site: Site, content_dir: Path | None = None) -> Art
     if article.image is None:
         return article
     return locate_image(article, path, content_dir or path.parent, key_line(text, "image"))
+
+
+def site_root_problem(path: Path, content_dir: Path) -> str | None:
+    """The error for a site-root file (`robots.txt`, `CNAME`, ...) at the top of the content
+    folder, which holds articles and their media only; None for any other file."""
+    if path.name not in SITE_ROOT_FILES or path.parent != content_dir:
+        return None
+    return (f"{path}:1: {path.name} is a file for the site root, not an article or its media: "
+            "move it into the static/ folder beside feed.yaml, which is copied to the site "
+            "root as it is")
 
 
 def locate_image(article: Article, path: Path, content_dir: Path, line: int) -> Article:

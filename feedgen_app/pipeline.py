@@ -64,6 +64,10 @@ class BuildRequest:
     """Always take the full path (read every article), even when nothing changed."""
     workers: int = 0
     """Worker processes (0: chosen by the size of the work and the machine)."""
+    templates: Path | None = None
+    """The site's template folder: its files replace packaged templates of the same name."""
+    static: Path | None = None
+    """The site's static folder: copied to the site root as it is."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,10 @@ class ContentScan:
     """Rows of the index's file table that this scan learned."""
     gone: list[str]
     """Files the index knows that are no longer there."""
+    static: list[Path] = field(default_factory=list)
+    """The site's static files (sitefolders.list_site_files)."""
+    templates: list[Path] = field(default_factory=list)
+    """The files of the site's template folder."""
 
 
 @dataclass(frozen=True)
@@ -166,7 +174,7 @@ def with_index(cache_dir: Path, action: Callable[[BuildIndex], T]) -> T:
 def build_with(index: BuildIndex, site: Site, request: BuildRequest,
                progress: BuildProgress) -> BuildResult:
     """`run_build` with an open index."""
-    scan = scan_content(index, request.content)
+    scan = scan_content(index, request.content, request.static, request.templates)
     inputs = inputs_key(site, request, scan)
     if not request.full:
         unchanged = find_unchanged_build(index, inputs, request)
@@ -227,10 +235,13 @@ def open_build_index(cache_dir: Path) -> BuildIndex:
 # 1. scan
 
 
-def scan_content(index: BuildIndex, content_dir: Path) -> ContentScan:
+def scan_content(index: BuildIndex, content_dir: Path, static_dir: Path | None = None,
+                 templates_dir: Path | None = None) -> ContentScan:
     """List the content folder (once, under its file-system rules: see
-    `content.walk_content`) and hash what changed since the index last saw it."""
+    `content.walk_content`) and the site's static and template folders, and hash what
+    changed since the index last saw it."""
     from feedgen_app.content import ARTICLE_SUFFIXES, walk_content
+    from feedgen_app.sitefolders import list_site_files
 
     if not content_dir.is_dir():
         raise ContentError(f"{content_dir}:1: content folder not found")
@@ -240,18 +251,22 @@ def scan_content(index: BuildIndex, content_dir: Path) -> ContentScan:
         (articles if path.suffix in ARTICLE_SUFFIXES else media).append(path)
     articles.sort(key=lambda path: path.parts)
     media.sort()
+    static = list_site_files(static_dir)
+    templates = list_site_files(templates_dir)
+    files = [*articles, *media, *static, *templates]
     known = read_file_stats(index)
-    hashes, changed, _ = hash_files(index, [*articles, *media], known)
-    present = {str(path) for path in (*articles, *media)}
+    hashes, changed, _ = hash_files(index, files, known)
+    present = {str(path) for path in files}
     gone = [path for path in known if path not in present]
     return ContentScan(articles=articles, media=media, hashes=hashes, changed=changed,
-                       gone=gone)
+                       gone=gone, static=static, templates=templates)
 
 
 def inputs_key(site: Site, request: BuildRequest, scan: ContentScan) -> str | None:
     """The key of every input but "now", taken before any article is read (so a file saved
     during the build makes the next build a real one); None if a file could not be read."""
-    if len(scan.hashes) != len(scan.articles) + len(scan.media):
+    files = len(scan.articles) + len(scan.media) + len(scan.static) + len(scan.templates)
+    if len(scan.hashes) != files:
         return None
     parts = [sign_site(site, request.content), str(request.out.absolute()),
              sorted((k, repr(v)) for k, v in request.options.items()),
@@ -441,14 +456,23 @@ def choose_workers(count: int, requested: int = 0) -> int:
 # 4. and 5. plan, render, check, publish
 
 
-def sign_outputs() -> str:
+def sign_outputs(theme: Sequence[tuple[str, str]] = ()) -> str:
     """What rendered output depends on besides its inputs: versions, the environment, the
-    package's code, templates and static files."""
+    package's code, templates and static files, and the site's own templates (`theme`:
+    (path in the folder, SHA-256) of each)."""
     from feedgen_app.store import ENVIRONMENT_VARIABLES
 
     environment = [os.environ.get(name) for name in ENVIRONMENT_VARIABLES]
-    text = json.dumps([describe_environment(), hash_package(), environment])
+    text = json.dumps([describe_environment(), hash_package(), environment, list(theme)])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sign_theme(templates_dir: Path | None, scan: ContentScan) -> list[tuple[str, str]]:
+    """(path below the template folder, SHA-256) of each of the site's template files."""
+    if templates_dir is None:
+        return []
+    return [(path.relative_to(templates_dir).as_posix(), scan.hashes.get(str(path), ""))
+            for path in scan.templates]
 
 
 def publish_site(site: Site, request: BuildRequest, index: BuildIndex,
@@ -458,12 +482,18 @@ def publish_site(site: Site, request: BuildRequest, index: BuildIndex,
     content hash, how many files were rendered, each output's key and SHA-256, and every
     file published."""
     from feedgen_app.build import plan_outputs
+    from feedgen_app.pages import check_theme
     from feedgen_app.publish import Staging, hash_digests, read_manifest
     from feedgen_app.store import ArticleLoader, read_outputs
 
+    theme = request.templates if scan.templates else None
+    theme_files = sign_theme(theme, scan)
+    check_theme(theme, theme_files)
     loader = ArticleLoader(index.path)
-    plan = plan_outputs(site, published, loader.load, salt=sign_outputs())
+    plan = plan_outputs(site, published, loader.load, salt=sign_outputs(theme_files),
+                        now=request.now, theme=theme)
     media = plan_media(request.content, scan, plan)
+    media.update(plan_static(request.static, scan, plan, media))
     memo = read_outputs(index)
     live = read_manifest(request.out) or {}
     with Staging(request.out, request.content) as staging:
@@ -493,9 +523,12 @@ def publish_site(site: Site, request: BuildRequest, index: BuildIndex,
 
 def plan_media(content_dir: Path, scan: ContentScan,
                plan: Mapping[str, object]) -> dict[str, tuple[Path, str]]:
-    """Media files by output path -> (file, SHA-256); none may replace a generated file.
-    Output paths are NFC-normalised (macOS writes NFD names); two names equal after that are
-    an error."""
+    """Media files by output path -> (file, SHA-256); none may replace a generated file, and
+    none at the top of the content folder may be a file for the site root (`CNAME`). Output
+    paths are NFC-normalised (macOS writes NFD names); two names equal after that are an
+    error."""
+    from feedgen_app.content import site_root_problem
+
     media: dict[str, tuple[Path, str]] = {}
     for path in scan.media:
         name = unicodedata.normalize("NFC", path.relative_to(content_dir).as_posix())
@@ -504,6 +537,10 @@ def plan_media(content_dir: Path, scan: ContentScan,
                                f"normalised (NFC); both would be published as {name!r}: "
                                "rename one")
         media[name] = (path, scan.hashes.get(str(path), ""))
+    misplaced = [problem for path, _ in media.values()
+                 if (problem := site_root_problem(path, content_dir))]
+    if misplaced:
+        raise ContentError(*misplaced)
     clashes = [f"{path}:1: the media file {path} in the content folder would replace the "
                f"generated file of the same path; rename or move it" for path in media
                if path in plan]
@@ -514,6 +551,50 @@ def plan_media(content_dir: Path, scan: ContentScan,
     if unreadable:
         raise ContentError(*unreadable)
     return media
+
+
+def plan_static(static_dir: Path | None, scan: ContentScan, plan: dict[str, Any],
+                media: Mapping[str, tuple[Path, str]]) -> dict[str, tuple[Path, str]]:
+    """The site's static files by output path (their path below `static/`) -> (file,
+    SHA-256). A static file may replace a generated `robots.txt` (removed from `plan`);
+    replacing any other generated file or a media file, or standing where either needs a
+    folder (or the reverse), is an error naming both."""
+    from feedgen_app.discovery import ROBOTS
+
+    if static_dir is None or not scan.static:
+        return {}
+    static = {path.relative_to(static_dir).as_posix(): (path, scan.hashes.get(str(path), ""))
+              for path in scan.static}
+    if ROBOTS in static:
+        plan.pop(ROBOTS, None)
+    problems = []
+    for name, (path, _) in static.items():
+        if name in plan:
+            problems.append(f"{path}:1: the static file would replace the generated {name}; "
+                            "rename or remove it (a page's look is changed through the "
+                            "site's templates/ folder)")
+        elif name in media:
+            problems.append(f"{path}:1: the static file and {media[name][0]} in the content "
+                            f"folder would both be published as {name}; keep one of them")
+    folders = {folder for name in (*plan, *media) for folder in _parents(name)}
+    for name, (path, _) in static.items():
+        if name in folders:
+            problems.append(f"{path}:1: the static file stands where the site needs the "
+                            f"folder {name}/; rename it")
+        taken = next((p for p in _parents(name) if p in plan or p in media), None)
+        if taken is not None:
+            problems.append(f"{path}:1: the static folder {taken}/ stands where the site "
+                            f"has the file {taken}; rename the folder")
+    problems += [f"{path}:1: cannot read the file" for path, sha in static.values() if not sha]
+    if problems:
+        raise ContentError(*problems)
+    return static
+
+
+def _parents(name: str) -> list[str]:
+    """The folders a relative output path lies in: `a/b/c.txt` -> [`a`, `a/b`]."""
+    parts = name.split("/")[:-1]
+    return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def copy_media(staging: Any, name: str, path: Path) -> str:
@@ -625,7 +706,7 @@ def render_job(job: Sequence[str], plan: Mapping[str, tuple[str, Any]], staging:
             report = None
             if name.endswith((".xml", ".json")) and not name.startswith("."):
                 findings, report = gate_document(prefix + name, data,
-                                                 full=not name.startswith("archive/"))
+                                                 full=is_subscription_document(name))
             staging.write(name, data)
         else:
             hasher = hashlib.sha256()
@@ -633,6 +714,14 @@ def render_job(job: Sequence[str], plan: Mapping[str, tuple[str, Any]], staging:
             digest, findings, report = hasher.hexdigest(), [], None
         results.append((name, digest, findings, report))
     return results
+
+
+def is_subscription_document(name: str) -> bool:
+    """A document the build checks in full as `feedgen-app check` does: every XML and JSON
+    output but the monthly archives and the sitemaps (checked for well-formedness only)."""
+    from feedgen_app.discovery import SITEMAPS
+
+    return not name.startswith("archive/") and name not in SITEMAPS
 
 
 def load_together(renderers: Sequence[Any]) -> None:
@@ -679,6 +768,7 @@ def remember_build(index: BuildIndex, scan: ContentScan, request: BuildRequest,
                    site_hash: str) -> None:
     """Record in one transaction: the files hashed, the output memo, and what an unchanged
     build needs to be recognised (none after problems, or when a file was unreadable)."""
+    from feedgen_app.discovery import news_expiry
     from feedgen_app.publish import MANIFEST
     from feedgen_app.store import encode_value, record_build
 
@@ -688,6 +778,9 @@ def remember_build(index: BuildIndex, scan: ContentScan, request: BuildRequest,
         outputs = stat_tree(request.out, [*files, MANIFEST]) or {}
         newest = max((r.published.timestamp() for r in published), default=-1e18)
         soonest = min((r.published.timestamp() for r in scheduled), default=1e18)
+        expiry = news_expiry(published, request.now)  # the news sitemap changes then
+        if expiry is not None:
+            soonest = min(soonest, expiry.timestamp())
         last["early"] = {
             "inputs": inputs, "out": str(request.out.absolute()), "from": newest,
             "until": soonest, "published": len(published), "site_hash": site_hash,

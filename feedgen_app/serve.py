@@ -35,6 +35,7 @@ from feedgen_app.errors import FeedAppError
 from feedgen_app.model import Site
 from feedgen_app.pages import forget_templates
 from feedgen_app.pipeline import BuildRequest, run_build
+from feedgen_app.sitefolders import site_folders
 
 PREVIEW_PREFIX = "/__feedgen__/"
 DEBOUNCE_SECONDS = 0.15
@@ -157,9 +158,11 @@ def build_preview(options: PreviewOptions, out_dir: Path, base_url: str) -> Buil
         site = replace(load_site(options.config), base_url=base_url)
         now = options.clock(site)
         forget_templates()  # a template edited since the last preview build is read again
+        folders = site_folders(options.config)
         result = run_build(site, BuildRequest(
             content=options.content_dir, out=out_dir, cache_dir=out_dir.parent / "index",
-            now=now, options={"preview": True}))
+            now=now, options={"preview": True}, templates=folders.templates,
+            static=folders.static))
     except FeedAppError as exc:
         return BuildOutcome(problems=exc.problems, seconds=time.monotonic() - started)
     due_in = None
@@ -330,7 +333,9 @@ class ChangeHandler(FileSystemEventHandler):
 
 
 def watch_inputs(options: PreviewOptions, changed: threading.Event) -> BaseObserver:
-    """A watchdog observer for the content folder, the config file and the templates."""
+    """A watchdog observer for the content folder, the config file, the packaged templates
+    and static files, and the site's own templates/ and static/ folders (those that exist
+    when `serve` starts)."""
     observer = Observer()
     observer.schedule(ChangeHandler(options.content_dir, changed), str(options.content_dir),
                       recursive=True)
@@ -338,8 +343,9 @@ def watch_inputs(options: PreviewOptions, changed: threading.Event) -> BaseObser
     if config_dir.is_dir():
         observer.schedule(ChangeHandler(config_dir, changed, only=options.config.name),
                           str(config_dir), recursive=False)
-    for folder in TEMPLATE_DIRS:
-        if folder.is_dir():
+    folders = site_folders(options.config)
+    for folder in (*TEMPLATE_DIRS, folders.templates, folders.static):
+        if folder is not None and folder.is_dir():
             observer.schedule(ChangeHandler(folder, changed), str(folder), recursive=True)
     return observer
 

@@ -103,6 +103,10 @@ def test_every_page_forbids_inline_script_and_has_none(built: Path) -> None:
         assert "script-src 'self'" in csp[0] and "unsafe-inline" not in csp[0], path
         assert "object-src 'none'" in csp[0] and "base-uri 'none'" in csp[0], path
         for script in doc.iter("script"):
+            if script.get("type") == "application/ld+json":  # a data block, never run
+                assert not script.get("src"), path
+                json.loads(script.text)
+                continue
             assert script.get("src") and not (script.text or "").strip(), path
         handlers = [(el.tag, name) for el in doc.iter() if isinstance(el.tag, str)
                     for name in el.attrib if name.lower().startswith("on")]
@@ -129,9 +133,14 @@ def test_hostile_title_is_escaped_everywhere(built: Path) -> None:
     for path in (built / "index.html", built / "boese" / "index.html", built / "embed.html"):
         doc = parse(path)
         assert HOSTILE_TITLE in [a.text_content() for a in doc.iter("a", "h1", "h2")], path
-        assert not doc.xpath("//img[@onerror]") and not doc.xpath("//script[not(@src)]"), path
+        assert not doc.xpath("//img[@onerror]"), path
+        assert not doc.xpath("//script[not(@src) and not(@type='application/ld+json')]"), path
     title = parse(built / "boese" / "index.html").findtext(".//title")
     assert title == f"{HOSTILE_TITLE} – Wirtschaft <kompakt>"
+    # The title in the JSON-LD block cannot end the element: no `<` at all in its text.
+    page = (built / "boese" / "index.html").read_text(encoding="utf-8")
+    data = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in data and json.loads(data)["headline"] == HOSTILE_TITLE
 
 
 def test_hostile_body_is_sanitized_in_page_and_feeds(built: Path) -> None:

@@ -326,6 +326,28 @@ def test_a_config_change_is_served_rebuilt(own_preview: Preview) -> None:
     assert "Wirtschaft kompakt extra" in page
 
 
+def test_a_site_template_or_static_file_change_is_served_rebuilt(tmp_path: Path) -> None:
+    site = copy_site(tmp_path / "site")
+    (site / "templates").mkdir()
+    (site / "static").mkdir()
+    running = start_preview(site)
+    try:
+        (site / "templates" / "_tags.html").write_text('<p class="tags">Eigene Zeile</p>\n',
+                                                       encoding="utf-8")
+        deadline = time.monotonic() + REBUILD_DEADLINE
+        page = wait_for(running, "/preise-und-loehne/", lambda b: "Eigene Zeile" in b,
+                        deadline)
+        assert "Eigene Zeile" in page
+        (site / "static" / "humans.txt").write_text("Redaktion\n", encoding="utf-8")
+        deadline = time.monotonic() + REBUILD_DEADLINE
+        assert wait_for(running, "/humans.txt", lambda b: b == "Redaktion\n",
+                        deadline) == "Redaktion\n"
+        status, _, body = running.get("/gibt-es-nicht/")  # the site's own 404 page
+        assert status == 404 and "Seite nicht gefunden" in body.decode("utf-8")
+    finally:
+        assert running.stop() == 0, running.stderr
+
+
 def test_a_broken_article_shows_its_error_and_keeps_the_last_good_site(
     own_preview: Preview,
 ) -> None:

@@ -67,7 +67,22 @@ def require_browser_tools() -> Path:
 
 
 class CorsHandler(SimpleHTTPRequestHandler):
-    """Static files with `Access-Control-Allow-Origin: *` on every answer, quietly."""
+    """Static files with `Access-Control-Allow-Origin: *` on every answer, quietly; an unknown
+    address gets the site's 404.html with status 404, as GitHub Pages answers."""
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def end_headers(self) -> None:
         self.send_header("Access-Control-Allow-Origin", "*")
@@ -205,7 +220,8 @@ def widget_items(page: Any, selector: str = "feedgen-feed") -> list[dict[str, st
 # --- the site -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["", "preise-und-loehne/", "abonnieren.html", "embed.html"])
+@pytest.mark.parametrize("path", ["", "preise-und-loehne/", "abonnieren.html", "embed.html",
+                                  "404.html"])
 def test_page_renders_without_console_errors(browser: Any, site: Origin, screenshots: Path,
                                              path: str, scheme: str) -> None:
     page, watch = open_page(browser, color_scheme=scheme, viewport={"width": 1100, "height": 900})
@@ -217,6 +233,41 @@ def test_page_renders_without_console_errors(browser: Any, site: Origin, screens
     assert watch.errors == []
     assert page.evaluate("getComputedStyle(document.body).hyphens") == "auto"
     assert page.evaluate("document.documentElement.lang") == "de"
+
+
+def test_article_page_carries_json_ld_without_a_csp_complaint(browser: Any, site: Origin) -> None:
+    """The JSON-LD block is inline, the CSP forbids inline script: a data block is not run,
+    so the browser neither runs nor reports it."""
+    page, watch = open_page(browser)
+    page.on("console", lambda m: watch.errors.append(m.text) if m.type == "warning"
+            and "Content Security Policy" in m.text else None)
+    page.goto(site.url + "preise-und-loehne/")
+    page.wait_for_load_state("networkidle")
+    data = page.locator('script[type="application/ld+json"]').evaluate_all(
+        "scripts => scripts.map(s => JSON.parse(s.textContent))")
+    assert [item["@type"] for item in data] == ["NewsArticle"]
+    assert data[0]["headline"] == "Preise & Löhne: „Die Inflation <sinkt>“ – ß, Ä und 🎉"
+    assert page.locator("link[rel=canonical]").get_attribute("href") == \
+        site.url + "preise-und-loehne/"
+    assert watch.errors == [] and watch.dialogs == []
+
+
+def test_an_unknown_address_shows_the_styled_404_page(browser: Any, site: Origin,
+                                                      screenshots: Path) -> None:
+    page, watch = open_page(browser, viewport={"width": 1100, "height": 900})
+    others: list[str] = []  # console errors other than the 404 status of the page itself
+    page.on("console", lambda m: others.append(m.text) if m.type == "error"
+            and m.location.get("url") != site.url + "gibt/es/nicht/" else None)
+    response = page.goto(site.url + "gibt/es/nicht/")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Seite nicht gefunden"
+    # the stylesheet loaded from the site root even at this depth
+    assert page.evaluate("getComputedStyle(document.body).hyphens") == "auto"
+    assert page.locator(".not-found-list li").count() == 5
+    page.screenshot(path=screenshots / "404-deep.png", full_page=True)
+    page.get_by_role("link", name="Zur Startseite").click()
+    page.wait_for_url(site.url)
+    assert others == [] and watch.dialogs == []
 
 
 def test_article_page_keeps_umlauts_and_german_quotes(browser: Any, site: Origin) -> None:
@@ -397,7 +448,8 @@ def test_widget_says_so_when_the_feed_is_missing(browser: Any, site: Origin,
 # --- accessibility --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["", "preise-und-loehne/", "abonnieren.html", "embed.html"])
+@pytest.mark.parametrize("path", ["", "preise-und-loehne/", "abonnieren.html", "embed.html",
+                                  "404.html"])
 def test_axe_finds_no_wcag_a_or_aa_violations(browser: Any, site: Origin, path: str,
                                               scheme: str) -> None:
     # bypass_csp only so that axe can be injected; the pages themselves load unchanged.
