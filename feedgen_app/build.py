@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -101,9 +101,21 @@ class OutputKeys:
         self.base = f"{salt}\0{site!r}\0".encode("utf-8", "surrogatepass")
 
     def key(self, *parts: object, articles: Sequence[ArticleRecord] = ()) -> str:
+        """A list or iterator among `parts` is hashed item by item, so that a key over every
+        article's teaser never builds one string, or one list, of them all."""
         digest = hashlib.sha256(self.base)
-        digest.update(repr(parts).encode("utf-8", "surrogatepass"))
-        digest.update("".join(article.digest for article in articles).encode("ascii"))
+        for part in parts:
+            if isinstance(part, list | Iterator):
+                digest.update(b"[")
+                for item in part:
+                    digest.update(repr(item).encode("utf-8", "surrogatepass"))
+                    digest.update(b",")
+                digest.update(b"]")
+            else:
+                digest.update(repr(part).encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        for article in articles:
+            digest.update(article.digest.encode("ascii"))
         return digest.hexdigest()
 
 

@@ -376,7 +376,7 @@ def plan_pages(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
     newest = [(article.path, article.title, article.published)
               for article in ordered[:NOT_FOUND_LIMIT]]
     return {
-        "index.html": (key("index", [teaser(article) for article in ordered]),
+        "index.html": (key("index", (teaser(article) for article in ordered)),
                        simple(partial(render_index, site, ordered, theme))),
         **plan_articles(site, ordered, load, key, theme),
         SUBSCRIBE_PAGE: (key("subscribe"), simple(partial(render_subscribe, site, theme))),
