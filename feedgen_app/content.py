@@ -10,16 +10,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
 from markupsafe import escape
 
 from feedgen_app.config import is_language_tag, parse_author
 from feedgen_app.dates import DateFormatError, parse_date, split_date
 from feedgen_app.errors import ContentError
+from feedgen_app.markup import render_body
 from feedgen_app.model import A, Article, Site, sort_articles
 from feedgen_app.sanitize import first_paragraph_text, sanitize_html
-from feedgen_app.yamlkeys import load_mapping
+from feedgen_app.yamlkeys import YamlMapping, load_mapping
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 FRONT_MATTER_KEYS = (
@@ -44,7 +45,6 @@ _C1_CONTROL = re.compile("[\x80-\x9f]")
 as Latin-1 (mojibake), and feed readers (feedparser) turn them into other characters."""
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
                            "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"})
-_MARKDOWN = MarkdownIt("commonmark")
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def read_article(path: Path, site: Site, content_dir: Path | None = None) -> Art
     if not text.strip():
         raise ContentError(f"{path}:1: the file is empty; expected an article")
     if path.suffix == ".md":
-        article = parse_markdown(text, path, site)
+        article = parse_markdown(text, path, site, content_dir)
     else:
         article = parse_plain_text(text, path, site)
     if not article.slug:
@@ -352,8 +352,24 @@ def is_subheading(block: str) -> bool:
     return len(block) <= SUBHEADING_MAX and not _SENTENCE_END.search(block)
 
 
-def parse_markdown(text: str, path: Path, site: Site) -> Article:
-    """YAML front matter between `---` lines, then CommonMark."""
+def parse_markdown(text: str, path: Path, site: Site, content_dir: Path | None = None) -> Article:
+    """YAML front matter between `---` lines, then GitHub Flavored Markdown whose relative
+    links and images name files below `content_dir` (default: the article's folder)."""
+    meta, end = read_front_matter(text, path)
+    fields = _front_matter_fields(meta.values, meta.lines, meta.scalars, path, site)
+    body, problems = render_body("\n".join(text.split("\n")[end + 1:]), path, end + 2,
+                                 content_dir or path.parent, urlsplit(site.base_url).path,
+                                 article_page)
+    if problems:
+        raise ContentError(*problems)
+    html = sanitize_html(body.html)
+    summary = fields.pop("summary", None) or first_paragraph_text(html)
+    return Article(source=str(path), summary=summary, content_html=html,
+                   body_files=body.files, **fields)
+
+
+def read_front_matter(text: str, path: Path) -> tuple[YamlMapping, int]:
+    """The front matter of a Markdown article and the index of its closing `---` line."""
     lines = text.split("\n")
     if lines[0].strip() != "---":
         raise ContentError(f"{path}:1: expected front matter: a `---` line, `key: value` "
@@ -363,14 +379,26 @@ def parse_markdown(text: str, path: Path, site: Site) -> Article:
         raise ContentError(f"{path}:1: the front matter is not closed; add a `---` line "
                            "after the last `key: value` line")
     try:
-        meta = load_mapping("\n".join(lines[1:end]), str(path), first_line=2)
+        return load_mapping("\n".join(lines[1:end]), str(path), first_line=2), end
     except ValueError as exc:
         raise ContentError(str(exc)) from None
-    fields = _front_matter_fields(meta.values, meta.lines, meta.scalars, path, site)
-    body = "\n".join(lines[end + 1:])
-    html = sanitize_html(_MARKDOWN.render(body))
-    summary = fields.pop("summary", None) or first_paragraph_text(html)
-    return Article(source=str(path), summary=summary, content_html=html, **fields)
+
+
+def article_page(file: Path) -> str | None:
+    """The page path (`slug/`) of the article file `file` (a body link to it leads there);
+    None for any other file. A broken article's slug is its file name's: its own problems
+    are reported when it is read."""
+    if file.suffix not in ARTICLE_SUFFIXES:
+        return None
+    slug = None
+    if file.suffix == ".md":
+        try:
+            given = read_front_matter(decode_text(file), file)[0].values.get("slug")
+        except ContentError:
+            given = None
+        if isinstance(given, str) and _SLUG.fullmatch(given.strip()):
+            slug = given.strip()
+    return f"{slug or slug_from_path(file)}/"
 
 
 def _front_matter_fields(values: dict[str, Any], lines: dict[str, int],

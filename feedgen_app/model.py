@@ -65,6 +65,9 @@ class Article:
     image_length: int | None = None
     correction: str | None = None
     """A correction note (plain text), shown on the page and at the top of the feed content."""
+    body_files: tuple[str, ...] = field(default=())
+    """Files of the content folder that the body links to or shows (paths below content/):
+    the article is read again on every build, since they may have moved or changed."""
 
     @property
     def path(self) -> str:

@@ -355,11 +355,11 @@ def parse_and_store(index: BuildIndex, site: Site, request: BuildRequest, paths:
         if isinstance(result, list):
             problems.extend(result)
             continue
-        record_blob, blob, has_image = result
+        record_blob, blob, has_files = result
         record = decode_record(record_blob)
         records[source] = record
-        # An article with a lead image depends on another file too: parsed every build.
-        sha = "" if has_image else scan.hashes.get(source, "")
+        # An article with a lead image or body links depends on other files: parsed every build.
+        sha = "" if has_files else scan.hashes.get(source, "")
         rows.append((source, sha, signature, record, blob))
         if len(rows) >= 1000:
             write_articles(index, rows)
@@ -373,7 +373,7 @@ ParseResult = tuple[str, tuple[bytes, bytes, bool] | list[str]]
 
 def parse_articles(paths: Sequence[Path], site: Site, content_dir: Path,
                    workers: int) -> Iterable[ParseResult]:
-    """(source, (record bytes, article bytes, has a lead image) or [problem lines]) per path,
+    """(source, (record bytes, article bytes, uses other files) or [problem lines]) per path,
     in order; parsed in a forked pool when `workers` > 1."""
     if workers <= 1:
         for path in paths:
@@ -405,7 +405,8 @@ def parse_one(path: Path, site: Site, content_dir: Path) -> ParseResult:
         return str(path), list(exc.problems)
     blob = encode_article(article)
     record = make_record(article, digest_blob(blob))
-    return str(path), (encode_record(record), blob, article.image is not None)
+    return str(path), (encode_record(record), blob,
+                       article.image is not None or bool(article.body_files))
 
 
 def choose_workers(count: int, requested: int = 0) -> int:
