@@ -25,11 +25,13 @@ from feedgen_app.yamlkeys import YamlMapping, load_mapping
 ARTICLE_SUFFIXES = (".txt", ".md")
 FRONT_MATTER_KEYS = (
     "title", "date", "updated", "author", "tags", "summary", "slug", "lang", "draft", "image",
-    "id", "correction",
+    "image_alt", "id", "correction",
 )
-PLAIN_HEADER_KEYS = ("updated", "id", "correction", "image", "tags")
+PLAIN_HEADER_KEYS = ("updated", "id", "correction", "image", "image_alt", "tags")
 """Optional plain-text header lines, directly after the date line: `updated 2025-10-09`, ..."""
-_PLAIN_HEADER = re.compile(r"(updated|id|correction|image|tags)[ \t]+(\S.*)")
+_PLAIN_HEADER = re.compile(r"(updated|id|correction|image_alt|image|tags)[ \t]+(\S.*)")
+IMAGE_KEYS = ("src", "alt")
+"""The keys of `image: {src: zins.png, alt: "…"}`."""
 _ENTRY_ID = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
                ".gif": "image/gif", ".webp": "image/webp", ".avif": "image/avif",
@@ -286,8 +288,9 @@ def parse_plain_text(text: str, path: Path, site: Site) -> Article:
 def read_plain_headers(lines: list[str], start: int,
                        path: Path) -> tuple[dict[str, tuple[int, str]], int]:
     """Header lines right after the date line (`updated <DATE>`, `id <ID>`, `correction
-    <text>`, `image <file>`, `tags <a>, <b>`): key -> (line number, value), and the index of
-    the first body line. The first line that is no header line ends them."""
+    <text>`, `image <file>`, `image_alt <text>`, `tags <a>, <b>`): key -> (line number,
+    value), and the index of the first body line. The first line that is no header line ends
+    them."""
     headers: dict[str, tuple[int, str]] = {}
     index = start
     while index < len(lines):
@@ -323,6 +326,11 @@ def _plain_header_fields(headers: dict[str, tuple[int, str]], path: Path,
         problems += check_tags(fields["tags"], f"{path}:{line}")
     if "image" in headers:
         fields["image"] = headers["image"][1]
+    if "image_alt" in headers:
+        line, fields["image_alt"] = headers["image_alt"]
+        if "image" not in headers:
+            problems.append(f"{path}:{line}: `image_alt` describes the lead image, but there "
+                            "is no `image <file>` line")
     if "correction" in headers:
         line, fields["correction"] = headers["correction"]
         if "updated" not in headers:
@@ -454,7 +462,8 @@ def _front_matter_fields(values: dict[str, Any], lines: dict[str, int],
     elif slug is not None and not _SLUG.fullmatch(slug):
         problems.append(f"{at('slug')}: slug {slug!r} must be lowercase letters a-z, digits "
                         "and single hyphens, e.g. amazon-mischt-auf")
-    summary, image = text_value("summary"), text_value("image")
+    summary = text_value("summary")
+    image, image_alt = _image_values(values, at, problems)
     given_id, correction = text_value("id"), text_value("correction")
     if given_id is not None:
         problems += check_entry_id(given_id, at("id"))
@@ -468,8 +477,40 @@ def _front_matter_fields(values: dict[str, Any], lines: dict[str, int],
     slug = slug or slug_from_path(path)
     return dict(slug=slug, title=title, published=published, updated=updated, author=author,
                 tags=tuple(t.strip() for t in tags), draft=draft, lang=lang, image=image,
+                image_alt=image_alt,
                 summary=summary, entry_id=given_id or entry_id(site, slug),
                 correction=correction)
+
+
+def _image_values(values: dict[str, Any], at: Callable[[str], str],
+                  problems: list[str]) -> tuple[str | None, str | None]:
+    """The lead image's file and alt text: `image: zins.png` with `image_alt: "…"`, or
+    `image: {src: zins.png, alt: "…"}`."""
+    raw: Any = values.get("image")
+    alt: Any = values.get("image_alt")
+    if isinstance(raw, dict):
+        for key in raw:
+            if key not in IMAGE_KEYS:
+                problems.append(f"{at('image')}: unknown key {key!r} in `image:` (known keys: "
+                                f"{', '.join(IMAGE_KEYS)})")
+        if "alt" in raw and "image_alt" in values:
+            problems.append(f"{at('image_alt')}: the alt text is given twice, as `image: "
+                            "{alt: …}` and as `image_alt:`; keep one")
+        if "src" not in raw:
+            problems.append(f"{at('image')}: `image:` needs `src:`, the image file, e.g. "
+                            "image: {src: zins.png, alt: \"Leitzins seit 2020\"}")
+        raw, alt = raw.get("src"), raw.get("alt", alt)
+    elif alt is not None and raw is None:
+        problems.append(f"{at('image_alt')}: `image_alt` describes the lead image, but there "
+                        "is no `image:`")
+    results = []
+    for key, value in (("image", raw), ("image_alt", alt)):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            problems.append(f"{at(key if key in values else 'image')}: {key!r} must be "
+                            f"non-empty text (got {value!r})")
+            value = None
+        results.append(value.strip() if isinstance(value, str) else None)
+    return results[0], results[1]
 
 
 def _date_value(key: str, values: dict[str, Any], scalars: dict[str, str], at: Any,

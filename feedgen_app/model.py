@@ -61,6 +61,8 @@ class Article:
     draft: bool = False
     image: str | None = None
     """The lead image's path below the site root (media files keep their content/ path)."""
+    image_alt: str | None = None
+    """The lead image's alt text (None: a decorative image, `alt=""`)."""
     image_type: str | None = None
     image_length: int | None = None
     correction: str | None = None

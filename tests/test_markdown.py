@@ -1,5 +1,5 @@
 """Markdown bodies as GitHub renders them (tables, strikethrough, autolinks, footnotes), body
-links and images that name files beside the article."""
+links and images that name files beside the article, and the lead image's alt text."""
 
 from __future__ import annotations
 
@@ -204,6 +204,65 @@ def test_a_site_at_the_domain_root_links_from_slash(tmp_path: Path) -> None:
     (path.parent / "x.png").write_bytes(PNG)
     html = read_article(path, site, tmp_path / "content").content_html
     assert '<img src="/a/x.png" alt="x">' in html
+
+
+# --- the lead image's alt text -----------------------------------------------------------------
+
+@pytest.mark.parametrize("front", [
+    'image: zins.png\nimage_alt: "Leitzins seit 2020: gestiegen, dann gesunken"\n',
+    'image: {src: zins.png, alt: "Leitzins seit 2020: gestiegen, dann gesunken"}\n',
+])
+def test_image_alt_describes_the_lead_image_on_the_page(tmp_path: Path, front: str) -> None:
+    root = make_site(tmp_path)
+    write(root, "meldung.md", f"---\ntitle: Zins\ndate: 2025-10-01\n{front}---\nText.\n")
+    (root / "content" / "zins.png").write_bytes(PNG)
+    assert build(root) == 0
+    page = (root / "public" / "meldung" / "index.html").read_text(encoding="utf-8")
+    assert (f'<img src="{BASE_URL}zins.png" alt="Leitzins seit 2020: gestiegen, dann '
+            'gesunken">') in page
+
+
+def test_a_plain_text_article_gives_image_alt_in_a_header_line(tmp_path: Path) -> None:
+    path = write(make_site(tmp_path), "a.txt",
+                 "date 2025-10-01 A\nimage a.png\nimage_alt Ein Foto vom Hafen\n\nText.\n")
+    (path.parent / "a.png").write_bytes(PNG)
+    article = read_article(path, SITE)
+    assert (article.image, article.image_alt) == ("a.png", "Ein Foto vom Hafen")
+
+
+def test_without_alt_text_the_lead_image_is_decorative(tmp_path: Path) -> None:
+    root = make_site(tmp_path)
+    write(root, "meldung.md", "---\ntitle: Zins\ndate: 2025-10-01\nimage: zins.png\n---\nText.\n")
+    (root / "content" / "zins.png").write_bytes(PNG)
+    assert build(root) == 0
+    page = (root / "public" / "meldung" / "index.html").read_text(encoding="utf-8")
+    assert f'<img src="{BASE_URL}zins.png" alt="">' in page
+
+
+@pytest.mark.parametrize(("front", "message"), [
+    ('image_alt: "Ein Bild"\n', ":4: `image_alt` describes the lead image, but there is no "
+                                "`image:`"),
+    ('image: {src: zins.png, alt: A}\nimage_alt: B\n', ":5: the alt text is given twice"),
+    ("image: {src: zins.png, titel: A}\n", ":4: unknown key 'titel' in `image:` (known keys: "
+                                          "src, alt)"),
+    ("image: {alt: A}\n", ":4: `image:` needs `src:`"),
+    ('image: zins.png\nimage_alt: ""\n', ":5: 'image_alt' must be non-empty text"),
+])
+def test_bad_image_alt_is_an_error_naming_the_line(tmp_path: Path, front: str,
+                                                   message: str) -> None:
+    path = write(make_site(tmp_path), "meldung.md",
+                 f"---\ntitle: Zins\ndate: 2025-10-01\n{front}---\nText.\n")
+    (path.parent / "zins.png").write_bytes(PNG)
+    with pytest.raises(ContentError) as caught:
+        read_article(path, SITE)
+    assert f"{path}{message}" in "\n".join(caught.value.problems)
+
+
+def test_a_plain_text_image_alt_needs_an_image_line(tmp_path: Path) -> None:
+    path = write(make_site(tmp_path), "a.txt", "date 2025-10-01 A\nimage_alt Hafen\n\nText.\n")
+    with pytest.raises(ContentError) as caught:
+        read_article(path, SITE)
+    assert caught.value.problems[0].startswith(f"{path}:2: `image_alt` describes the lead image")
 
 
 def test_the_summary_skips_a_first_paragraph_that_is_only_an_image(tmp_path: Path) -> None:
