@@ -27,9 +27,11 @@ FRONT_MATTER_KEYS = (
     "title", "date", "updated", "author", "tags", "summary", "slug", "lang", "draft", "image",
     "image_alt", "id", "correction",
 )
-PLAIN_HEADER_KEYS = ("updated", "id", "correction", "image", "image_alt", "tags")
-"""Optional plain-text header lines, directly after the date line: `updated 2025-10-09`, ..."""
-_PLAIN_HEADER = re.compile(r"(updated|id|correction|image_alt|image|tags)[ \t]+(\S.*)")
+PLAIN_HEADER_KEYS = ("updated", "id", "correction", "image", "image_alt", "tags", "draft")
+"""Optional plain-text header lines, directly after the date line: `updated 2025-10-09`, ...;
+`draft` stands alone."""
+_PLAIN_HEADER = re.compile(r"(updated|id|correction|image_alt|image|tags)[ \t]+(\S.*)"
+                           r"|(draft)(?:[ \t]+(\S.*))?")
 IMAGE_KEYS = ("src", "alt")
 """The keys of `image: {src: zins.png, alt: "…"}`."""
 _ENTRY_ID = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
@@ -288,16 +290,16 @@ def parse_plain_text(text: str, path: Path, site: Site) -> Article:
 def read_plain_headers(lines: list[str], start: int,
                        path: Path) -> tuple[dict[str, tuple[int, str]], int]:
     """Header lines right after the date line (`updated <DATE>`, `id <ID>`, `correction
-    <text>`, `image <file>`, `image_alt <text>`, `tags <a>, <b>`): key -> (line number,
-    value), and the index of the first body line. The first line that is no header line ends
-    them."""
+    <text>`, `image <file>`, `image_alt <text>`, `tags <a>, <b>`, `draft`): key -> (line
+    number, value), and the index of the first body line. The first line that is no header
+    line ends them."""
     headers: dict[str, tuple[int, str]] = {}
     index = start
     while index < len(lines):
         match = _PLAIN_HEADER.fullmatch(lines[index].strip())
         if match is None:
             break
-        key, value = match.groups()
+        key, value = (match[1], match[2]) if match[1] else (match[3], match[4] or "")
         if key in headers:
             raise ContentError(f"{path}:{index + 1}: `{key}` is given twice (first on line "
                                f"{headers[key][0]})")
@@ -331,6 +333,12 @@ def _plain_header_fields(headers: dict[str, tuple[int, str]], path: Path,
         if "image" not in headers:
             problems.append(f"{path}:{line}: `image_alt` describes the lead image, but there "
                             "is no `image <file>` line")
+    if "draft" in headers:
+        line, value = headers["draft"]
+        fields["draft"] = True
+        if value:
+            problems.append(f"{path}:{line}: `draft` stands alone on its line (got "
+                            f"`draft {value}`); delete the line to publish the article")
     if "correction" in headers:
         line, fields["correction"] = headers["correction"]
         if "updated" not in headers:

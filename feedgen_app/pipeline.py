@@ -63,6 +63,8 @@ class BuildRequest:
     """Always take the full path (read every article), even when nothing changed."""
     workers: int = 0
     """Worker processes (0: chosen by the size of the work and the machine)."""
+    drafts: bool = False
+    """Publish drafts too, like any other article (the `serve` preview, which marks them)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ class BuildResult:
     scheduled_articles: tuple[ArticleRecord, ...] = field(default=())
     written: int = 0
     """Output files rendered and written (0 for an unchanged build)."""
+    drafts: int = 0
+    """How many of the published articles are drafts (only with `BuildRequest.drafts`)."""
 
     @property
     def next_due(self) -> datetime | None:
@@ -120,13 +124,14 @@ class Reading:
     parsed: int = 0
     reused: int = 0
 
-    def published(self, now: datetime) -> tuple[ArticleRecord, ...]:
-        """The articles a build at `now` publishes: no drafts, nothing dated after `now`."""
-        return tuple(r for r in self.records if not r.draft and r.published <= now)
+    def published(self, now: datetime, drafts: bool = False) -> tuple[ArticleRecord, ...]:
+        """The articles a build at `now` publishes: nothing dated after `now`, and no drafts
+        unless `drafts`."""
+        return tuple(r for r in self.records if (drafts or not r.draft) and r.published <= now)
 
-    def scheduled(self, now: datetime) -> tuple[ArticleRecord, ...]:
-        """Non-draft articles dated after `now`, soonest first."""
-        waiting = [r for r in self.records if not r.draft and r.published > now]
+    def scheduled(self, now: datetime, drafts: bool = False) -> tuple[ArticleRecord, ...]:
+        """Articles dated after `now` (drafts only if `drafts`), soonest first."""
+        waiting = [r for r in self.records if (drafts or not r.draft) and r.published > now]
         return tuple(sorted(waiting, key=lambda r: (r.published, r.slug)))
 
 
@@ -175,8 +180,8 @@ def build_with(index: BuildIndex, site: Site, request: BuildRequest,
     reading = read_content(index, site, request, scan, progress)
     if reading.problems and not request.keep_going:
         raise ContentError(*reading.problems)
-    published = reading.published(request.now)
-    scheduled = reading.scheduled(request.now)
+    published = reading.published(request.now, request.drafts)
+    scheduled = reading.scheduled(request.now, request.drafts)
     progress.stage(f"{len(published)} Artikel: Seiten und Feeds werden geschrieben …")
     try:
         site_hash, written, memo = publish_site(site, request, index, published, scan)
@@ -188,7 +193,8 @@ def build_with(index: BuildIndex, site: Site, request: BuildRequest,
         published_count=len(published),
         scheduled=tuple((r.slug, r.title, r.published) for r in scheduled),
         site_hash=site_hash, problems=reading.problems, warnings=tuple(index.warnings),
-        published=published, scheduled_articles=scheduled, written=written)
+        published=published, scheduled_articles=scheduled, written=written,
+        drafts=sum(r.draft for r in published))
 
 
 def read_site(site: Site, content: Path, cache_dir: Path,
@@ -247,7 +253,7 @@ def inputs_key(site: Site, request: BuildRequest, scan: ContentScan) -> str | No
     during the build makes the next build a real one); None if a file could not be read."""
     if len(scan.hashes) != len(scan.articles) + len(scan.media):
         return None
-    parts = [sign_site(site, request.content), str(request.out.absolute()),
+    parts = [sign_site(site, request.content), str(request.out.absolute()), request.drafts,
              sorted((k, repr(v)) for k, v in request.options.items()),
              sorted(scan.hashes.items())]
     return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
@@ -276,7 +282,7 @@ def find_unchanged_build(index: BuildIndex, inputs: str | None,
     scheduled = tuple((slug, title, decode_value(due)) for slug, title, due in early["scheduled"])
     return BuildResult(published_count=early["published"], scheduled=scheduled,
                        site_hash=str(early.get("site_hash", "")),
-                       warnings=tuple(index.warnings))
+                       warnings=tuple(index.warnings), drafts=early.get("drafts", 0))
 
 
 def is_output_untouched(out_dir: Path, outputs: object) -> bool:
@@ -664,6 +670,7 @@ def remember_build(index: BuildIndex, scan: ContentScan, request: BuildRequest,
         last["early"] = {
             "inputs": inputs, "out": str(request.out.absolute()), "from": newest,
             "until": soonest, "published": len(published), "site_hash": site_hash,
+            "drafts": sum(r.draft for r in published),
             "scheduled": [[r.slug, r.title, encode_value(r.published)] for r in scheduled],
             "outputs": outputs}
     record_build(index, scan.changed, scan.gone, memo, last)
