@@ -52,7 +52,7 @@ MD_SKELETON = """\
 ---
 title: {title}
 date: {date}
-{tags}---
+{keys}---
 Hier steht der Vorspann: ein, zwei Sätze mit dem Wichtigsten. Er wird die Zusammenfassung im Feed.
 
 ## Zwischenüberschrift
@@ -71,6 +71,8 @@ class NewArticle:
     format: str = "txt"
     tags: tuple[str, ...] = ()
     slug: str | None = None
+    draft: bool = True
+    """Write a draft (`draft: true`, a `draft` line): never published until that is deleted."""
 
 
 @dataclass(frozen=True)
@@ -173,16 +175,19 @@ def shorten_slug(slug: str) -> str:
 
 
 def render_skeleton(new: NewArticle, slug: str, site: Site) -> str:
-    """The new file's text: the date line or front matter, a lead, a subheading, a paragraph."""
+    """The new file's text: the date line or front matter (marking a draft), a lead, a
+    subheading, a paragraph."""
     stamp = format_file_date(new.published, new.has_time, site)
     title = new.title.strip()
     if new.format == "txt":
-        headers = f"tags {', '.join(new.tags)}\n" if new.tags else ""
+        headers = "draft\n" if new.draft else ""
+        headers += f"tags {', '.join(new.tags)}\n" if new.tags else ""
         return TXT_SKELETON.format(date=stamp, title=title, headers=headers)
-    tags = f"tags: {json.dumps(list(new.tags), ensure_ascii=False)}\n" if new.tags else ""
+    keys = "draft: true\n" if new.draft else ""
+    keys += f"tags: {json.dumps(list(new.tags), ensure_ascii=False)}\n" if new.tags else ""
     if new.slug is not None and new.slug != slugify(title):
-        tags += f"slug: {slug}\n"
-    return MD_SKELETON.format(title=json.dumps(title, ensure_ascii=False), date=stamp, tags=tags)
+        keys += f"slug: {slug}\n"
+    return MD_SKELETON.format(title=json.dumps(title, ensure_ascii=False), date=stamp, keys=keys)
 
 
 def format_file_date(value: datetime, has_time: bool, site: Site) -> str:

@@ -69,7 +69,8 @@ from feedgen_app.websub import TIMEOUT, ping_hubs
 EXAMPLES = {
     "new": "examples:\n  feedgen-app new \"Grüße aus München\"\n"
            "  feedgen-app new \"Zinsentscheid der EZB\" --date \"9.12.2025 06:00\" --format md "
-           "--tags \"Wirtschaft, EZB\"",
+           "--tags \"Wirtschaft, EZB\"\n"
+           "  feedgen-app new \"Kurzmeldung\" --ready    # no draft: the next build publishes it",
     "list": "examples:\n  feedgen-app list\n  feedgen-app list --all\n"
             "  feedgen-app list --json > articles.json",
     "serve": "examples:\n  feedgen-app serve            # then open http://127.0.0.1:8000/\n"
@@ -187,11 +188,13 @@ def make_parser() -> argparse.ArgumentParser:
                               f"(default: {DEFAULT_API_URL})")
     trigger.set_defaults(handler=cmd_trigger)
     new = commands.add_parser(
-        "new", help="create a new article file with today's date and a slug from the title",
+        "new", help="create a new draft article with today's date and a slug from the title",
         description="Write a new article into the content folder: the file name is the date and "
                     "a slug derived from the title (Grüße aus München -> "
-                    "gruesse-aus-muenchen), the text a skeleton to fill in. Never overwrites a "
-                    "file and never reuses a slug. Prints the new file's path.",
+                    "gruesse-aus-muenchen), the text a skeleton to fill in. It is a draft "
+                    "(`draft: true`, or a `draft` line in plain text): `serve` shows it, no "
+                    "build publishes it until you delete that line, or write it with --ready. "
+                    "Never overwrites a file and never reuses a slug. Prints the new file's path.",
         epilog=EXAMPLES["new"], formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     new.add_argument("title", help="the article's title, in quotes")
@@ -206,6 +209,8 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--tags", metavar="TAGS", help="comma-separated tags, e.g. 'Wirtschaft, KI'")
     new.add_argument("--slug", metavar="SLUG",
                      help="the URL path instead of the one derived from the title")
+    new.add_argument("--ready", action="store_true",
+                     help="write a publishable article, not a draft")
     add_output_options(new)
     new.set_defaults(handler=cmd_new)
     listing = commands.add_parser(
@@ -648,9 +653,12 @@ def format_seconds(seconds: float) -> str:
 
 
 def format_summary(site: Site, published: int, scheduled: int, next_due: datetime | None,
-                   errors: int, seconds: float) -> str:
-    """`12 Artikel veröffentlicht, 1 geplant für 9. Dezember 2025, 06:00 Uhr, 0 Fehler, 0,4 s`."""
+                   errors: int, seconds: float, drafts: int = 0) -> str:
+    """`12 Artikel veröffentlicht, 1 geplant für 9. Dezember 2025, 06:00 Uhr, 0 Fehler, 0,4 s`;
+    with `drafts` (the preview shows them), `12 Artikel veröffentlicht, 2 Entwürfe, …`."""
     planned = f"{scheduled} geplant"
+    if drafts:
+        planned = f"{drafts} {'Entwurf' if drafts == 1 else 'Entwürfe'}, {planned}"
     if next_due is not None:
         due = format_datetime_de(next_due.astimezone(site.tz))
         planned += f" für {due}" if scheduled == 1 else f", der nächste für {due}"
@@ -680,7 +688,7 @@ def cmd_new(args: argparse.Namespace) -> int:
             raise UsageError(f"--date: {exc}") from None
         tags = tuple(t.strip() for t in (args.tags or "").split(",") if t.strip())
         new = NewArticle(title=args.title, published=published, has_time=has_time,
-                         format=args.format, tags=tags, slug=args.slug)
+                         format=args.format, tags=tags, slug=args.slug, draft=not args.ready)
         report = read_articles(args.content, site) if args.content.is_dir() else None
         path = create_article(args.content, site, new,
                               report or ContentReport(articles=(), problems=()))
@@ -693,8 +701,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     when = format_datetime_de(published) if has_time else format_date_de(published)
     status = "geplant für" if published > today else "datiert auf"
     if not out.quiet:
-        hint = (f"Neuer Artikel {status} {when}: Text in {path} schreiben, dann "
+        kind = "Artikel" if args.ready else "Entwurf"
+        hint = (f"Neuer {kind} {status} {when}: Text in {path} schreiben, dann "
                 "`feedgen-app serve` für die Vorschau.")
+        if not args.ready:
+            hint += (" Veröffentlicht wird er erst, wenn die Zeile "
+                     f"`{'draft: true' if args.format == 'md' else 'draft'}` gelöscht ist.")
         print(out.paint(hint, "dim", out.err), file=out.err, flush=True)
     return 0
 
@@ -779,9 +791,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     def on_build(outcome: BuildOutcome) -> None:
         if outcome.ok and outcome.site is not None:
-            out.info(format_summary(outcome.site, outcome.published, outcome.scheduled,
+            out.info(format_summary(outcome.site, outcome.published - outcome.drafts,
+                                    outcome.scheduled,
                                     outcome.next_due,
-                                    0, outcome.seconds))
+                                    0, outcome.seconds, drafts=outcome.drafts))
             return
         for problem in outcome.problems:
             out.problem(problem)

@@ -12,17 +12,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
 from markupsafe import escape
 
 from feedgen_app.config import is_language_tag, parse_author
 from feedgen_app.dates import DateFormatError, parse_date, split_date
 from feedgen_app.errors import ContentError
 from feedgen_app.files import describe_mode, read_regular_file
+from feedgen_app.markup import render_body
 from feedgen_app.model import RESERVED_NAMES, A, Article, Site, sort_articles
 from feedgen_app.sanitize import first_paragraph_text, sanitize_html
-from feedgen_app.yamlkeys import load_mapping
+from feedgen_app.yamlkeys import YamlMapping, load_mapping
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 SITE_ROOT_FILES = ("robots.txt", "humans.txt", "security.txt", "ads.txt", "app-ads.txt",
@@ -31,11 +32,15 @@ SITE_ROOT_FILES = ("robots.txt", "humans.txt", "security.txt", "ads.txt", "app-a
 folder they are an error that points to the site's static/ folder."""
 FRONT_MATTER_KEYS = (
     "title", "date", "updated", "author", "tags", "summary", "slug", "lang", "draft", "image",
-    "id", "correction",
+    "image_alt", "id", "correction",
 )
-PLAIN_HEADER_KEYS = ("updated", "id", "correction", "image", "tags")
-"""Optional plain-text header lines, directly after the date line: `updated 2025-10-09`, ..."""
-_PLAIN_HEADER = re.compile(r"(updated|id|correction|image|tags)[ \t]+(\S.*)")
+PLAIN_HEADER_KEYS = ("updated", "id", "correction", "image", "image_alt", "tags", "draft")
+"""Optional plain-text header lines, directly after the date line: `updated 2025-10-09`, ...;
+`draft` stands alone."""
+_PLAIN_HEADER = re.compile(r"(updated|id|correction|image_alt|image|tags)[ \t]+(\S.*)"
+                           r"|(draft)(?:[ \t]+(\S.*))?")
+IMAGE_KEYS = ("src", "alt")
+"""The keys of `image: {src: zins.png, alt: "…"}`."""
 _ENTRY_ID = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
                ".gif": "image/gif", ".webp": "image/webp", ".avif": "image/avif",
@@ -57,7 +62,6 @@ _C1_CONTROL = re.compile("[\x80-\x9f]")
 as Latin-1 (mojibake), and feed readers (feedparser) turn them into other characters."""
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
                            "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"})
-_MARKDOWN = MarkdownIt("commonmark")
 
 
 @dataclass(frozen=True)
@@ -254,7 +258,7 @@ def read_article(path: Path, site: Site, content_dir: Path | None = None) -> Art
     if not text.strip():
         raise ContentError(f"{path}:1: the file is empty; expected an article")
     if path.suffix == ".md":
-        article = parse_markdown(text, path, site)
+        article = parse_markdown(text, path, site, content_dir)
     else:
         article = parse_plain_text(text, path, site)
     if not article.slug:
@@ -401,15 +405,16 @@ def parse_plain_text(text: str, path: Path, site: Site) -> Article:
 def read_plain_headers(lines: list[str], start: int,
                        path: Path) -> tuple[dict[str, tuple[int, str]], int]:
     """Header lines right after the date line (`updated <DATE>`, `id <ID>`, `correction
-    <text>`, `image <file>`, `tags <a>, <b>`): key -> (line number, value), and the index of
-    the first body line. The first line that is no header line ends them."""
+    <text>`, `image <file>`, `image_alt <text>`, `tags <a>, <b>`, `draft`): key -> (line
+    number, value), and the index of the first body line. The first line that is no header
+    line ends them."""
     headers: dict[str, tuple[int, str]] = {}
     index = start
     while index < len(lines):
         match = _PLAIN_HEADER.fullmatch(lines[index].strip())
         if match is None:
             break
-        key, value = match.groups()
+        key, value = (match[1], match[2]) if match[1] else (match[3], match[4] or "")
         if key in headers:
             raise ContentError(f"{path}:{index + 1}: `{key}` is given twice (first on line "
                                f"{headers[key][0]})")
@@ -438,6 +443,17 @@ def _plain_header_fields(headers: dict[str, tuple[int, str]], path: Path,
         problems += check_tags(fields["tags"], f"{path}:{line}")
     if "image" in headers:
         fields["image"] = headers["image"][1]
+    if "image_alt" in headers:
+        line, fields["image_alt"] = headers["image_alt"]
+        if "image" not in headers:
+            problems.append(f"{path}:{line}: `image_alt` describes the lead image, but there "
+                            "is no `image <file>` line")
+    if "draft" in headers:
+        line, value = headers["draft"]
+        fields["draft"] = True
+        if value:
+            problems.append(f"{path}:{line}: `draft` stands alone on its line (got "
+                            f"`draft {value}`); delete the line to publish the article")
     if "correction" in headers:
         line, fields["correction"] = headers["correction"]
         if "updated" not in headers:
@@ -490,8 +506,24 @@ def is_subheading(block: str) -> bool:
     return len(block) <= SUBHEADING_MAX and not _SENTENCE_END.search(block)
 
 
-def parse_markdown(text: str, path: Path, site: Site) -> Article:
-    """YAML front matter between `---` lines, then CommonMark."""
+def parse_markdown(text: str, path: Path, site: Site, content_dir: Path | None = None) -> Article:
+    """YAML front matter between `---` lines, then GitHub Flavored Markdown whose relative
+    links and images name files below `content_dir` (default: the article's folder)."""
+    meta, end = read_front_matter(text, path)
+    fields = _front_matter_fields(meta.values, meta.lines, meta.scalars, path, site)
+    body, problems = render_body("\n".join(text.split("\n")[end + 1:]), path, end + 2,
+                                 content_dir or path.parent, urlsplit(site.base_url).path,
+                                 article_page)
+    if problems:
+        raise ContentError(*problems)
+    html = sanitize_html(body.html)
+    summary = fields.pop("summary", None) or first_paragraph_text(html)
+    return Article(source=str(path), summary=summary, content_html=html,
+                   body_files=body.files, **fields)
+
+
+def read_front_matter(text: str, path: Path) -> tuple[YamlMapping, int]:
+    """The front matter of a Markdown article and the index of its closing `---` line."""
     lines = text.split("\n")
     if lines[0].strip() != "---":
         raise ContentError(f"{path}:1: expected front matter: a `---` line, `key: value` "
@@ -501,14 +533,26 @@ def parse_markdown(text: str, path: Path, site: Site) -> Article:
         raise ContentError(f"{path}:1: the front matter is not closed; add a `---` line "
                            "after the last `key: value` line")
     try:
-        meta = load_mapping("\n".join(lines[1:end]), str(path), first_line=2)
+        return load_mapping("\n".join(lines[1:end]), str(path), first_line=2), end
     except ValueError as exc:
         raise ContentError(str(exc)) from None
-    fields = _front_matter_fields(meta.values, meta.lines, meta.scalars, path, site)
-    body = "\n".join(lines[end + 1:])
-    html = sanitize_html(_MARKDOWN.render(body))
-    summary = fields.pop("summary", None) or first_paragraph_text(html)
-    return Article(source=str(path), summary=summary, content_html=html, **fields)
+
+
+def article_page(file: Path) -> str | None:
+    """The page path (`slug/`) of the article file `file` (a body link to it leads there);
+    None for any other file. A broken article's slug is its file name's: its own problems
+    are reported when it is read."""
+    if file.suffix not in ARTICLE_SUFFIXES:
+        return None
+    slug = None
+    if file.suffix == ".md":
+        try:
+            given = read_front_matter(decode_text(file), file)[0].values.get("slug")
+        except ContentError:
+            given = None
+        if isinstance(given, str) and _SLUG.fullmatch(given.strip()):
+            slug = given.strip()
+    return f"{slug or slug_from_path(file)}/"
 
 
 def _front_matter_fields(values: dict[str, Any], lines: dict[str, int],
@@ -564,7 +608,8 @@ def _front_matter_fields(values: dict[str, Any], lines: dict[str, int],
     elif slug is not None and not _SLUG.fullmatch(slug):
         problems.append(f"{at('slug')}: slug {slug!r} must be lowercase letters a-z, digits "
                         "and single hyphens, e.g. amazon-mischt-auf")
-    summary, image = text_value("summary"), text_value("image")
+    summary = text_value("summary")
+    image, image_alt = _image_values(values, at, problems)
     given_id, correction = text_value("id"), text_value("correction")
     if given_id is not None:
         problems += check_entry_id(given_id, at("id"))
@@ -578,8 +623,40 @@ def _front_matter_fields(values: dict[str, Any], lines: dict[str, int],
     slug = slug or slug_from_path(path)
     return dict(slug=slug, title=title, published=published, updated=updated, author=author,
                 tags=tuple(t.strip() for t in tags), draft=draft, lang=lang, image=image,
+                image_alt=image_alt,
                 summary=summary, entry_id=given_id or entry_id(site, slug),
                 correction=correction)
+
+
+def _image_values(values: dict[str, Any], at: Callable[[str], str],
+                  problems: list[str]) -> tuple[str | None, str | None]:
+    """The lead image's file and alt text: `image: zins.png` with `image_alt: "…"`, or
+    `image: {src: zins.png, alt: "…"}`."""
+    raw: Any = values.get("image")
+    alt: Any = values.get("image_alt")
+    if isinstance(raw, dict):
+        for key in raw:
+            if key not in IMAGE_KEYS:
+                problems.append(f"{at('image')}: unknown key {key!r} in `image:` (known keys: "
+                                f"{', '.join(IMAGE_KEYS)})")
+        if "alt" in raw and "image_alt" in values:
+            problems.append(f"{at('image_alt')}: the alt text is given twice, as `image: "
+                            "{alt: …}` and as `image_alt:`; keep one")
+        if "src" not in raw:
+            problems.append(f"{at('image')}: `image:` needs `src:`, the image file, e.g. "
+                            "image: {src: zins.png, alt: \"Leitzins seit 2020\"}")
+        raw, alt = raw.get("src"), raw.get("alt", alt)
+    elif alt is not None and raw is None:
+        problems.append(f"{at('image_alt')}: `image_alt` describes the lead image, but there "
+                        "is no `image:`")
+    results = []
+    for key, value in (("image", raw), ("image_alt", alt)):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            problems.append(f"{at(key if key in values else 'image')}: {key!r} must be "
+                            f"non-empty text (got {value!r})")
+            value = None
+        results.append(value.strip() if isinstance(value, str) else None)
+    return results[0], results[1]
 
 
 def _date_value(key: str, values: dict[str, Any], scalars: dict[str, str], at: Any,

@@ -61,10 +61,15 @@ class Article:
     draft: bool = False
     image: str | None = None
     """The lead image's path below the site root (media files keep their content/ path)."""
+    image_alt: str | None = None
+    """The lead image's alt text (None: a decorative image, `alt=""`)."""
     image_type: str | None = None
     image_length: int | None = None
     correction: str | None = None
     """A correction note (plain text), shown on the page and at the top of the feed content."""
+    body_files: tuple[str, ...] = field(default=())
+    """Files of the content folder that the body links to or shows (paths below content/):
+    the article is read again on every build, since they may have moved or changed."""
 
     @property
     def path(self) -> str:

@@ -326,9 +326,10 @@ def plan_articles(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
 
 
 def teaser(article: ArticleRecord) -> tuple[object, ...]:
-    """What the index shows of an article (everything `index.html` and `_tags.html` read)."""
+    """What the index shows of an article (everything `index.html`, `_tags.html` and
+    `_draft.html` read)."""
     return (article.path, article.title, article.published, article.lang, article.summary,
-            article.tags, article.minutes)
+            article.tags, article.minutes, article.draft)
 
 
 def neighbour(article: ArticleRecord | None) -> tuple[str, str] | None:

@@ -68,6 +68,8 @@ class BuildRequest:
     """The site's template folder: its files replace packaged templates of the same name."""
     static: Path | None = None
     """The site's static folder: copied to the site root as it is."""
+    drafts: bool = False
+    """Publish drafts too, like any other article (the `serve` preview, which marks them)."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,8 @@ class BuildResult:
     scheduled_articles: tuple[ArticleRecord, ...] = field(default=())
     written: int = 0
     """Output files rendered and written (0 for an unchanged build)."""
+    drafts: int = 0
+    """How many of the published articles are drafts (only with `BuildRequest.drafts`)."""
 
     @property
     def next_due(self) -> datetime | None:
@@ -129,13 +133,14 @@ class Reading:
     parsed: int = 0
     reused: int = 0
 
-    def published(self, now: datetime) -> tuple[ArticleRecord, ...]:
-        """The articles a build at `now` publishes: no drafts, nothing dated after `now`."""
-        return tuple(r for r in self.records if not r.draft and r.published <= now)
+    def published(self, now: datetime, drafts: bool = False) -> tuple[ArticleRecord, ...]:
+        """The articles a build at `now` publishes: nothing dated after `now`, and no drafts
+        unless `drafts`."""
+        return tuple(r for r in self.records if (drafts or not r.draft) and r.published <= now)
 
-    def scheduled(self, now: datetime) -> tuple[ArticleRecord, ...]:
-        """Non-draft articles dated after `now`, soonest first."""
-        waiting = [r for r in self.records if not r.draft and r.published > now]
+    def scheduled(self, now: datetime, drafts: bool = False) -> tuple[ArticleRecord, ...]:
+        """Articles dated after `now` (drafts only if `drafts`), soonest first."""
+        waiting = [r for r in self.records if (drafts or not r.draft) and r.published > now]
         return tuple(sorted(waiting, key=lambda r: (r.published, r.slug)))
 
 
@@ -184,8 +189,8 @@ def build_with(index: BuildIndex, site: Site, request: BuildRequest,
     reading = read_content(index, site, request, scan, progress)
     if reading.problems and not request.keep_going:
         raise ContentError(*reading.problems)
-    published = reading.published(request.now)
-    scheduled = reading.scheduled(request.now)
+    published = reading.published(request.now, request.drafts)
+    scheduled = reading.scheduled(request.now, request.drafts)
     progress.stage(f"{len(published)} Artikel: Seiten und Feeds werden geschrieben …")
     try:
         site_hash, written, memo, files = publish_site(site, request, index, published, scan)
@@ -197,7 +202,8 @@ def build_with(index: BuildIndex, site: Site, request: BuildRequest,
         published_count=len(published),
         scheduled=tuple((r.slug, r.title, r.published) for r in scheduled),
         site_hash=site_hash, problems=reading.problems, warnings=tuple(index.warnings),
-        published=published, scheduled_articles=scheduled, written=written)
+        published=published, scheduled_articles=scheduled, written=written,
+        drafts=sum(r.draft for r in published))
 
 
 def read_site(site: Site, content: Path, cache_dir: Path,
@@ -268,7 +274,7 @@ def inputs_key(site: Site, request: BuildRequest, scan: ContentScan) -> str | No
     files = len(scan.articles) + len(scan.media) + len(scan.static) + len(scan.templates)
     if len(scan.hashes) != files:
         return None
-    parts = [sign_site(site, request.content), str(request.out.absolute()),
+    parts = [sign_site(site, request.content), str(request.out.absolute()), request.drafts,
              sorted((k, repr(v)) for k, v in request.options.items()),
              sorted(scan.hashes.items())]
     return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
@@ -298,7 +304,7 @@ def find_unchanged_build(index: BuildIndex, inputs: str | None,
     scheduled = tuple((slug, title, decode_value(due)) for slug, title, due in early["scheduled"])
     return BuildResult(published_count=early["published"], scheduled=scheduled,
                        site_hash=str(early.get("site_hash", "")),
-                       warnings=tuple(index.warnings))
+                       warnings=tuple(index.warnings), drafts=early.get("drafts", 0))
 
 
 def is_output_untouched(out_dir: Path, outputs: Mapping[str, list[int]]) -> bool:
@@ -386,11 +392,11 @@ def parse_and_store(index: BuildIndex, site: Site, request: BuildRequest, paths:
         if isinstance(result, list):
             problems.extend(result)
             continue
-        record_blob, blob, has_image = result
+        record_blob, blob, has_files = result
         record = decode_record(record_blob)
         records[source] = record
-        # An article with a lead image depends on another file too: parsed every build.
-        sha = "" if has_image else scan.hashes.get(source, "")
+        # An article with a lead image or body links depends on other files: parsed every build.
+        sha = "" if has_files else scan.hashes.get(source, "")
         rows.append((source, sha, signature, record, blob))
         if len(rows) >= 1000:
             write_articles(index, rows)
@@ -404,7 +410,7 @@ ParseResult = tuple[str, tuple[bytes, bytes, bool] | list[str]]
 
 def parse_articles(paths: Sequence[Path], site: Site, content_dir: Path,
                    workers: int) -> Iterable[ParseResult]:
-    """(source, (record bytes, article bytes, has a lead image) or [problem lines]) per path,
+    """(source, (record bytes, article bytes, uses other files) or [problem lines]) per path,
     in order; parsed in a forked pool when `workers` > 1."""
     if workers <= 1:
         for path in paths:
@@ -436,7 +442,8 @@ def parse_one(path: Path, site: Site, content_dir: Path) -> ParseResult:
         return str(path), list(exc.problems)
     blob = encode_article(article)
     record = make_record(article, digest_blob(blob))
-    return str(path), (encode_record(record), blob, article.image is not None)
+    return str(path), (encode_record(record), blob,
+                       article.image is not None or bool(article.body_files))
 
 
 def choose_workers(count: int, requested: int = 0) -> int:
@@ -784,5 +791,6 @@ def remember_build(index: BuildIndex, scan: ContentScan, request: BuildRequest,
         last["early"] = {
             "inputs": inputs, "out": str(request.out.absolute()), "from": newest,
             "until": soonest, "published": len(published), "site_hash": site_hash,
+            "drafts": sum(r.draft for r in published),
             "scheduled": [[r.slug, r.title, encode_value(r.published)] for r in scheduled]}
     record_build(index, scan.changed, scan.gone, memo, outputs, last)

@@ -112,6 +112,7 @@ class BuildOutcome:
     """The result of one preview build: counts for the summary line, or the problems."""
 
     published: int = 0
+    """Published articles, drafts included (the preview shows them, marked)."""
     scheduled: int = 0
     next_due: datetime | None = None
     problems: tuple[str, ...] = ()
@@ -119,6 +120,8 @@ class BuildOutcome:
     site: Site | None = None
     due_in: float | None = None
     """Seconds until the next scheduled article is due (None: nothing due, or a fixed --now)."""
+    drafts: int = 0
+    """How many of the published articles are drafts."""
 
     @property
     def ok(self) -> bool:
@@ -162,7 +165,7 @@ def build_preview(options: PreviewOptions, out_dir: Path, base_url: str) -> Buil
         result = run_build(site, BuildRequest(
             content=options.content_dir, out=out_dir, cache_dir=out_dir.parent / "index",
             now=now, options={"preview": True}, templates=folders.templates,
-            static=folders.static))
+            static=folders.static, drafts=True))
     except FeedAppError as exc:
         return BuildOutcome(problems=exc.problems, seconds=time.monotonic() - started)
     due_in = None
@@ -170,7 +173,7 @@ def build_preview(options: PreviewOptions, out_dir: Path, base_url: str) -> Buil
         due_in = max((result.scheduled[0][2] - now).total_seconds(), 0.0)
     return BuildOutcome(published=result.published_count, scheduled=len(result.scheduled),
                         next_due=result.next_due, site=site,
-                        seconds=time.monotonic() - started, due_in=due_in)
+                        seconds=time.monotonic() - started, due_in=due_in, drafts=result.drafts)
 
 
 def preview_url(host: str, port: int) -> str:

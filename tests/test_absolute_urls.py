@@ -12,7 +12,7 @@ ARTICLE = """---
 title: Links
 date: 2025-10-01
 ---
-Siehe [den Bericht](../bericht/), [oben](#anfang), [extern](https://example.com/x)
+Siehe [den Bericht](bericht.md), [oben](#anfang), [extern](https://example.com/x)
 und [Mail](mailto:redaktion@example.org).
 
 ![Grafik](grafik.png "Zinsen")
@@ -22,9 +22,16 @@ und [Mail](mailto:redaktion@example.org).
 PAGE_URL = BASE_URL + "links/"
 
 
+def write_links_site(root: Path) -> None:
+    """The article above, the article it links to and its image."""
+    write(root, "2025-10-01-links.md", ARTICLE)
+    write(root, "bericht.md", "---\ntitle: Bericht\ndate: 2025-09-01\n---\nDer Bericht.\n")
+    (root / "content" / "grafik.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+
+
 def test_relative_links_and_images_are_absolute_in_every_feed(tmp_path: Path) -> None:
     root = make_site(tmp_path)
-    write(root, "2025-10-01-links.md", ARTICLE)
+    write_links_site(root)
     assert build(root) == 0
     public = root / "public"
     atom_html = atom(public / "atom.xml").find(f"{ATOM}entry").findtext(f"{ATOM}content")
@@ -34,18 +41,19 @@ def test_relative_links_and_images_are_absolute_in_every_feed(tmp_path: Path) ->
     assert atom_html == rss_html == json_html
     for expected in (f'href="{BASE_URL}bericht/"', f'href="{PAGE_URL}#anfang"',
                      'href="https://example.com/x"', 'href="mailto:redaktion@example.org"',
-                     f'src="{PAGE_URL}grafik.png"', 'href="https://example.org/wurzel.html"'):
+                     f'src="{BASE_URL}grafik.png"', 'href="https://example.org/wurzel.html"'):
         assert expected in atom_html
-    assert 'href="../' not in atom_html and 'src="grafik.png"' not in atom_html
+    assert 'href="/news/' not in atom_html and 'src="/news/' not in atom_html
 
 
-def test_the_page_keeps_the_links_as_written(tmp_path: Path) -> None:
+def test_the_page_links_files_from_the_site_root_and_keeps_the_rest(tmp_path: Path) -> None:
     root = make_site(tmp_path)
-    write(root, "2025-10-01-links.md", ARTICLE)
+    write_links_site(root)
     assert build(root) == 0
     page = (root / "public" / "links" / "index.html").read_text(encoding="utf-8")
-    assert 'href="../bericht/"' in page and 'src="grafik.png"' in page
-    assert 'href="#anfang"' in page
+    assert 'href="/news/bericht/"' in page and 'src="/news/grafik.png"' in page
+    assert 'href="#anfang"' in page and 'href="https://example.com/x"' in page
+    assert 'href="/wurzel.html"' in page  # raw HTML is taken as written
 
 
 def test_only_url_attributes_change_every_other_byte_stays() -> None:

@@ -165,7 +165,7 @@ def test_new_refuses_an_existing_file_even_with_another_slug(
 def test_a_new_plain_text_article_builds_and_is_published(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert new(site, "Grüße aus München", "--date", "2025-12-09") == 0
+    assert new(site, "Grüße aus München", "--date", "2025-12-09", "--ready") == 0
     created(capsys)
     assert build(site) == 0
     page = (site / "public" / "gruesse-aus-muenchen" / "index.html").read_text(encoding="utf-8")
@@ -179,7 +179,7 @@ def test_a_new_markdown_article_with_tags_builds_when_due(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     argv = ["Zinsentscheid: „Die EZB“ senkt", "--date", "9. Dezember 2025, 06:00 Uhr",
-            "--format", "md", "--tags", "Wirtschaft, EZB"]
+            "--format", "md", "--tags", "Wirtschaft, EZB", "--ready"]
     assert new(site, *argv) == 0
     path = created(capsys)
     assert path.name == "2025-12-09-zinsentscheid-die-ezb-senkt.md"
@@ -202,10 +202,55 @@ def test_new_with_slug_option_names_the_file_and_builds(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert new(site, "Ein sehr langer Titel für eine Meldung", "--slug", "kurz",
-               "--date", "2025-12-09", "--format", "md") == 0
+               "--date", "2025-12-09", "--format", "md", "--ready") == 0
     assert created(capsys).name == "2025-12-09-kurz.md"
     assert build(site) == 0
     assert (site / "public" / "kurz" / "index.html").is_file()
+
+
+# --- new: drafts by default --------------------------------------------------------------------
+
+@pytest.mark.parametrize(("fmt", "marker"), [("txt", "draft"), ("md", "draft: true")])
+def test_new_writes_a_draft_that_no_build_publishes(
+    site: Path, fmt: str, marker: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert new(site, "Grüße aus München", "--date", "2025-12-09", "--format", fmt,
+               "--tags", "Wirtschaft") == 0
+    path = created(capsys)
+    assert marker in path.read_text(encoding="utf-8").splitlines()[:5]
+    capsys.readouterr()
+    assert build(site) == 0
+    assert not (site / "public" / "gruesse-aus-muenchen").exists()
+    feed = json.loads((site / "public" / "feed.json").read_text(encoding="utf-8"))
+    assert feed["items"] == []
+    assert not (site / "public" / "tags").exists()
+    capsys.readouterr()
+    assert run_list(site) == 0
+    assert "Entwurf" in capsys.readouterr().out.splitlines()[1]
+
+
+def test_new_says_the_draft_waits_for_its_draft_line(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert new(site, "Zins", "--date", "2025-12-09") == 0
+    captured = capsys.readouterr()
+    assert "Neuer Entwurf datiert auf 9. Dezember 2025" in captured.err
+    assert "erst, wenn die Zeile `draft` gelöscht ist" in captured.err
+    path = Path(captured.out.splitlines()[0])
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("date 2025-12-09 Zins\ndraft\n\nHier steht der Vorspann")
+    path.write_text(text.replace("draft\n", "", 1), encoding="utf-8")
+    assert build(site) == 0
+    assert (site / "public" / "zins" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md"])
+def test_new_ready_writes_no_draft_marker(site: Path, fmt: str,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert new(site, "Zins", "--date", "2025-12-09", "--format", fmt, "--ready") == 0
+    captured = capsys.readouterr()
+    assert "draft" not in Path(captured.out.splitlines()[0]).read_text(encoding="utf-8")
+    assert "Neuer Artikel datiert auf" in captured.err and "gelöscht" not in captured.err
 
 
 def test_new_refuses_a_malformed_slug_option(site: Path,

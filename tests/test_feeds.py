@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 
 import feedparser
@@ -13,7 +14,7 @@ from lxml import etree
 from conftest import CASES, validate_atom, validate_json_feed
 from feedgen_app.config import load_site
 from feedgen_app.content import read_articles
-from feedgen_app.feeds import build_atom
+from feedgen_app.feeds import build_atom, feed_content
 from feedgen_app.model import sort_articles
 
 SCENARIOS = sorted(p.name for p in CASES.iterdir() if (p / "expected" / "atom.xml").is_file())
@@ -55,10 +56,34 @@ def test_xml_feeds_round_trip_through_feedparser(name: str, feed_file: str) -> N
         assert entry.link == site.url(article.path)
         assert calendar.timegm(entry.published_parsed) == int(article.published.timestamp())
         assert entry.summary == article.summary
-        assert entry.content[0].value == article.content_html.strip()
+        # the page's HTML with every URL made absolute (body links, footnotes); feedparser
+        # writes some elements anew (attributes in another order, `<hr />`)
+        assert (html_events(entry.content[0].value)
+                == html_events(feed_content(site, article).strip()))
     links = {link.rel: link.href for link in parsed.feed.links}
     assert links["self"] == site.url(feed_file)
     assert parsed.feed.link == site.url()
+
+
+def html_events(markup: str) -> list[tuple[object, ...]]:
+    """Tags (attributes sorted) and text of an HTML fragment, to compare markup by content."""
+    events: list[tuple[object, ...]] = []
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            events.append(("start", tag, sorted(attrs)))
+
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.handle_starttag(tag, attrs)  # `<hr />` is `<hr>`
+
+        def handle_endtag(self, tag: str) -> None:
+            events.append(("end", tag))
+
+        def handle_data(self, data: str) -> None:
+            events.append(("text", data))
+
+    Reader(convert_charrefs=True).feed(markup)
+    return events
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
@@ -73,7 +98,7 @@ def test_json_feed_round_trips(name: str) -> None:
         assert item["title"] == article.title
         assert item["url"] == site.url(article.path)
         assert item["date_published"] == article.published.isoformat()
-        assert item["content_html"] == article.content_html
+        assert item["content_html"] == feed_content(site, article)
 
 
 def test_hostile_title_comes_out_exactly_in_every_format() -> None:

@@ -263,7 +263,12 @@ def test_the_feeds_are_what_build_writes_for_the_preview_address(
     text = (preview.site / "feed.yaml").read_text(encoding="utf-8")
     config.write_text(re.sub(r'base_url: "[^"]*"', f'base_url: "{preview.url}"', text),
                       encoding="utf-8")
-    assert main(["build", "--content", str(preview.site / "content"), "--config", str(config),
+    # the preview publishes the draft too: build the same content with the draft made ready
+    content = shutil.copytree(preview.site / "content", tmp_path / "content")
+    draft = content / "entwurf.md"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("draft: true\n", ""),
+                     encoding="utf-8")
+    assert main(["build", "--content", str(content), "--config", str(config),
                  "--out", str(tmp_path / "public"), "--now", FIXED_NOW, "--quiet"]) == 0
     for name in ("atom.xml", "rss.xml", "feed.json"):
         assert preview.get(f"/{name}")[2] == (tmp_path / "public" / name).read_bytes(), name
@@ -285,13 +290,23 @@ def test_pages_link_into_the_preview_and_load_an_external_reload_script(
     assert f"window.__feedgenPreviewBuild({match.group(1)});" in build
 
 
+def test_the_preview_shows_a_draft_marked_as_one(preview: Preview) -> None:
+    note = '<p class="draft-note" role="note">Entwurf – nicht veröffentlicht</p>'
+    assert preview.text("/entwurf/").count(note) == 1
+    index = preview.text("/")
+    assert index.count(note) == 1
+    assert f'<a href="{preview.url}entwurf/">Entwurf</a>' in index
+    assert note not in preview.text("/zeitumstellung/")
+
+
 def test_serve_never_writes_public(preview: Preview) -> None:
     assert not (preview.site / "public").exists()
 
 
 def test_the_terminal_shows_the_build_summary_without_colour(preview: Preview) -> None:
     output = "".join(preview.stdout)
-    assert "3 Artikel veröffentlicht, 1 geplant für 1. Januar 2030, 06:00 Uhr, 0 Fehler, " in output
+    assert ("3 Artikel veröffentlicht, 1 Entwurf, 1 geplant für 1. Januar 2030, 06:00 Uhr, "
+            "0 Fehler, ") in output
     assert "\033[" not in output + "".join(preview.stderr)
 
 

@@ -455,10 +455,80 @@ def test_axe_finds_no_wcag_a_or_aa_violations(browser: Any, site: Origin, path: 
     # bypass_csp only so that axe can be injected; the pages themselves load unchanged.
     page, _ = open_page(browser, bypass_csp=True, color_scheme=scheme)
     page.goto(site.url + path)
+    assert axe_violations(page) == []
+
+
+def axe_violations(page: Any) -> list[tuple[str, str, list[Any]]]:
+    """axe-core's WCAG A/AA violations on the open page (it must have run some checks)."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
                            WCAG_TAGS)
     assert result["passes"], "axe ran no checks"
-    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:5])
-                  for v in result["violations"]]
-    assert violations == []
+    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:5])
+            for v in result["violations"]]
+
+
+# --- drafts in the `serve` preview -------------------------------------------------------------
+
+DRAFT_ARTICLE = """---
+title: "Entwurf: Zinswende im Dezember?"
+date: 2025-11-09T09:00
+draft: true
+tags: [Geldpolitik]
+---
+Noch nicht freigegeben: die Redaktion prüft die Zahlen.
+
+| Monat | Leitzins |
+|:--|--:|
+| Oktober | 2,00 % |
+| November | 2,00 % |
+
+Mehr dazu[^1].
+
+[^1]: Quelle: EZB.
+"""
+
+
+@pytest.fixture(scope="module")
+def preview_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterator[str]:
+    """`serve`'s preview server (in a thread) over the site's content plus a draft."""
+    from feedgen_app.dates import parse_date
+    from feedgen_app.serve import PreviewOptions, PreviewServer
+
+    work = tmp_path_factory.mktemp("preview")
+    write_content(work / "content")
+    (work / "content" / "entwurf.md").write_text(DRAFT_ARTICLE, encoding="utf-8")
+    (work / "feed.yaml").write_text(
+        'title: "Wirtschaft kompakt"\nbase_url: "https://example.org/"\n'
+        'author: "Redaktion"\nid_authority: "example.org,2025"\n', encoding="utf-8")
+    options = PreviewOptions(content_dir=work / "content", config=work / "feed.yaml",
+                             clock=lambda site: parse_date(FIXED_NOW, site.tz),
+                             live_clock=False, port=0)
+    outcomes: list[Any] = []
+    server = PreviewServer(options, on_build=outcomes.append)
+    ready = threading.Event()
+    thread = threading.Thread(target=server.run, args=(ready.set,), daemon=True)
+    thread.start()
+    assert ready.wait(60) and outcomes[0].ok, outcomes
+    yield server.url
+    server.stop()
+    thread.join(timeout=10)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("path", "name"), [("", "index"), ("entwurf/", "article"),
+                                            ("tags/geldpolitik/", "tag")])
+def test_serve_marks_a_draft_visibly_and_accessibly(browser: Any, preview_url: str, path: str,
+                                                    name: str, scheme: str,
+                                                    screenshots: Path) -> None:
+    page, watch = open_page(browser, bypass_csp=True, color_scheme=scheme,
+                            viewport={"width": 1100, "height": 900})
+    page.goto(preview_url + path)
+    note = page.locator(".draft-note")
+    assert note.count() == 1
+    assert note.inner_text() == "Entwurf – nicht veröffentlicht"
+    assert note.get_attribute("role") == "note" and note.is_visible()
+    assert page.get_by_role("note").filter(has_text="Entwurf").count() == 1
+    page.screenshot(path=str(screenshots / f"preview-draft-{name}-{scheme}.png"), full_page=True)
+    assert axe_violations(page) == []
+    assert watch.errors == [] and watch.dialogs == []
