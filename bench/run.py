@@ -40,9 +40,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2030-01-01T00:00:00+01:00"
-CASES = ("cold", "edit", "noop", "add")
-CASE_TITLES = {"cold": "cold build", "edit": "one article edited", "noop": "nothing changed",
+CASES = ("cold", "edit", "edit2", "noop", "add")
+CASE_TITLES = {"cold": "cold build", "edit": "one article edited",
+               "edit2": "another article edited", "noop": "nothing changed",
                "add": "one article added"}
+"""`edit` is the first rebuild after the cold build; `edit2` edits another article right after
+it: for feedgen-app the steady state, where the previous site is kept beside the output folder
+and only changed files are written (the first rebuild after a cold build has no previous tree
+yet and creates one folder per article)."""
 TOOLS = ("feedgen-app", "hugo", "pelican", "floor")
 START = datetime(2020, 1, 1, 6, 0, tzinfo=timezone(timedelta(hours=1)))
 
@@ -484,6 +489,12 @@ def run_cases(tool: Tool, size: int, repeat: int, cases: Sequence[str], markdown
         edited = tool.write_story(make_story(size - 1, markdown=markdown, extra=(
             f"Nachtrag {repeat}: Die Zahlen wurden am Abend bestätigt.")))
         samples["edit"].append(tool.build())
+    if "edit2" in cases:
+        middle = make_story(size // 2, markdown=markdown)
+        again = tool.write_story(make_story(size // 2, markdown=markdown, extra=(
+            f"Nachtrag {repeat}: Auch diese Zahlen wurden bestätigt.")))
+        samples["edit2"].append(tool.build())
+        again.write_text(tool.source(middle)[1], encoding="utf-8")
     if "add" in cases:
         new = tool.write_story(make_story(size, markdown=markdown))
         samples["add"].append(tool.build())

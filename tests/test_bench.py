@@ -13,7 +13,7 @@ import pytest
 
 from conftest import IN_CI, REPO, require_tool
 
-CASES = ("cold", "edit", "noop", "add")
+CASES = ("cold", "edit", "edit2", "noop", "add")
 
 
 def test_the_quick_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
@@ -34,7 +34,8 @@ def test_the_quick_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     table = result.stdout
     assert "| tool | case | wall s | CPU s | peak MB |" in table
-    for title in ("cold build", "one article edited", "nothing changed", "one article added"):
+    for title in ("cold build", "one article edited", "another article edited",
+                  "nothing changed", "one article added"):
         assert f"| feedgen-app | {title} |" in table
     assert "| floor | write files |" in table
     samples = json.loads(raw.read_text(encoding="utf-8"))["300"]
