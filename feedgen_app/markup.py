@@ -27,6 +27,17 @@ TABLE_ALIGN_CLASSES = {"left": "align-left", "center": "align-center", "right": 
 Content-Security-Policy ignores inline styles, and the sanitizer drops them."""
 
 
+class SchemeLinkify(LinkifyIt):  # type: ignore[misc]
+    """linkify-it with a cheap look first: with bare domains off, every link it can find has a
+    `:` (`https:`, `mailto:`) or an `@` (an e-mail address), and most text has neither; its
+    full regular expression costs about a millisecond an article otherwise."""
+
+    def test(self, text: str) -> bool:
+        if ":" not in text and "@" not in text:
+            return False
+        return bool(super().test(text))
+
+
 def make_markdown() -> MarkdownIt:
     """CommonMark plus the GitHub Flavored Markdown extensions: tables, strikethrough,
     autolinks and footnotes (`[^1]`).
@@ -38,7 +49,7 @@ def make_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"linkify": True})
     md.enable(["table", "strikethrough", "linkify"])
     # no `ftp://` (the sanitizer drops it) and no `//host` links
-    md.linkify = LinkifyIt().set({"fuzzy_link": False}).add("ftp:", None).add("//", None)
+    md.linkify = SchemeLinkify().set({"fuzzy_link": False}).add("ftp:", None).add("//", None)
     footnote_plugin(md, inline=False)  # GFM has `[^1]` footnotes, not Pandoc's `^[inline]`
     return md
 

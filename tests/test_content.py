@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO
 from feedgen_app.content import is_subheading, read_article, read_articles, slugify
@@ -150,3 +152,20 @@ def test_markdown_summary_never_contains_text_of_dropped_script(tmp_path: Path) 
     article = read_article(path, SITE)
     assert article.summary == "Harmlos beginnt es. Und & weiter."
     assert "alert" not in article.content_html
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["https://example.org/a", "mailto:x@y.de", "x@y.de", "www.x.de",
+                                 "Amazon.com", "Zitat:", ":", "@", "Text", " ", "\n", "ftp://x",
+                                 "//host", "http:", "ä"]), max_size=12))
+def test_the_quick_linkify_check_finds_every_link_the_full_one_finds(parts: list[str]) -> None:
+    """linkify-it's full search runs only on text with a `:` or an `@`; the HTML is the same
+    as with the full search on every text."""
+    from linkify_it import LinkifyIt
+
+    from feedgen_app import markup
+
+    text = "".join(parts)
+    full = markup.make_markdown()
+    full.linkify = LinkifyIt().set({"fuzzy_link": False}).add("ftp:", None).add("//", None)
+    assert markup.make_markdown().render(text) == full.render(text)
