@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import pickle
@@ -12,6 +13,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -23,7 +25,7 @@ from feedgen_app.cli import main
 from feedgen_app.config import load_site
 from feedgen_app.content import find_article_files, read_article
 from feedgen_app.dates import parse_date
-from feedgen_app.model import make_record
+from feedgen_app.model import Article, make_record
 from feedgen_app.pipeline import BuildProgress, BuildRequest, parse_articles, run_build
 from feedgen_app.store import (
     INDEX,
@@ -37,6 +39,7 @@ from feedgen_app.store import (
 )
 
 LATER_NOW = "2030-06-01T00:00:00+02:00"
+T = TypeVar("T")
 PARAGRAPH = ("Die Preise für Strom und Gas sinken „deutlich“, sagen Ökonominnen in München; "
              "Verbraucher spüren das erst im Frühjahr.")
 
@@ -367,7 +370,7 @@ def test_unchanged_articles_are_not_parsed_again(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_corpus(tmp_path / "site")
     out, cache_dir = tmp_path / "public", tmp_path / "cache"
-    parsed = count_calls(monkeypatch, pipeline, "parse_one", argument=0)
+    parsed = count_calls(monkeypatch, pipeline, "parse_one", "path", Path)
     build(root, out, cache_dir)
     everything = len(find_article_files(root / "content"))
     assert len(parsed) == everything
@@ -437,7 +440,7 @@ def test_an_article_saved_during_a_build_is_published_by_the_next_build(
     out, cache_dir = tmp_path / "public", tmp_path / "cache"
     site = load_site(root / "feed.yaml")
     first = find_article_files(root / "content")[0]
-    saved = []
+    saved: list[Path] = []
 
     def save_while_building(done: int, total: int) -> None:
         if not saved:
@@ -458,14 +461,17 @@ def test_an_article_saved_during_a_build_is_published_by_the_next_build(
 # -- rendering and checking only what changed -------------------------------------------------
 
 
-def count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str,
-                argument: int = 1) -> list[object]:
-    """Record the argument at `argument` of every call of `module.name` from now on."""
-    calls: list[object] = []
+def count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str, parameter: str,
+                kind: type[T]) -> list[T]:
+    """Record the argument `parameter` (a `kind`) of every call of `module.name` from now on."""
+    calls: list[T] = []
     real = getattr(module, name)
+    signature = inspect.signature(real)
 
     def counted(*args: object, **kwargs: object) -> object:
-        calls.append(args[argument] if len(args) > argument else args[0])
+        value = signature.bind(*args, **kwargs).arguments[parameter]
+        assert isinstance(value, kind), f"{name}({parameter}={value!r})"
+        calls.append(value)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(module, name, counted)
@@ -479,8 +485,8 @@ def test_an_edit_renders_and_checks_only_the_outputs_it_changes(
     root = make_corpus(tmp_path / "site")
     out, cache_dir = tmp_path / "public", tmp_path / "cache"
     build(root, out, cache_dir)
-    rendered = count_calls(monkeypatch, pages, "render_article")
-    checked = count_calls(monkeypatch, check, "gate_document", argument=0)
+    rendered = count_calls(monkeypatch, pages, "render_article", "article", Article)
+    checked = count_calls(monkeypatch, check, "gate_document", "name", str)
     edit_article(root, 1)  # a new paragraph; title and date stay
     build(root, out, cache_dir)
     edited = next(a for a in rendered if getattr(a, "slug", "").startswith("nachricht"))

@@ -75,7 +75,7 @@ def test_any_front_matter_mapping_gives_an_article_or_a_content_error(
         assert not FORBIDDEN.search(result.title + result.summary + result.content_html)
 
 
-LINE = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80).filter(
+LINE = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=80).filter(
     lambda s: "\n" not in s and "\r" not in s and s.strip() != "")
 
 

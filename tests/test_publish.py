@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -10,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -290,10 +292,11 @@ def staging_of(out: Path, pid: int) -> Path:
     return out.parent / f".{out.name}.new-{pid}"
 
 
-def wait_until(condition: object, process: subprocess.Popen[bytes], limit: float = 120) -> None:
+def wait_until(condition: Callable[[], bool], process: subprocess.Popen[bytes],
+               limit: float = 120) -> None:
     deadline = time.monotonic() + limit
     while process.poll() is None and time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
+        if condition():
             return
         time.sleep(0.001)
 
@@ -334,8 +337,8 @@ def test_kill_9_at_any_moment_leaves_the_old_or_the_new_complete_site(tmp_path: 
     def once_swapped(pid: int) -> bool:
         return (out / MANIFEST).exists() and read_manifest(out) == new_manifest
 
-    points: list[object] = [once_staging_exists, once_staging_has_files, once_manifest_is_written,
-                            once_swapped]
+    points: list[Callable[[int], bool] | float] = [
+        once_staging_exists, once_staging_has_files, once_manifest_is_written, once_swapped]
     points += [fraction * duration for fraction in (0.1, 0.5, 0.9)]
     outcomes = []
     for point in points:
@@ -344,9 +347,9 @@ def test_kill_9_at_any_moment_leaves_the_old_or_the_new_complete_site(tmp_path: 
         shutil.copytree(saved_old, out)
         process = start_build(content, config, out)
         if callable(point):
-            wait_until(lambda p=point, pid=process.pid: p(pid), process)  # type: ignore[misc]
+            wait_until(functools.partial(point, process.pid), process)
         else:
-            time.sleep(point)  # type: ignore[arg-type]
+            time.sleep(point)
         process.send_signal(signal.SIGKILL)
         process.wait()
         listed = assert_matches_manifest(out)
