@@ -225,22 +225,56 @@ def test_touching_an_article_without_changing_it_writes_no_file(tmp_path: Path) 
     assert snapshot(out) == before
 
 
+EDITED_BODY_TOUCHES = {
+    "english/index.html",  # its page
+    "atom.xml", "rss.xml", "feed.json",  # the feeds carry every article's content (15 < 50)
+    ".feedgen-manifest.json", "site-hash.txt",  # they list every file's hash
+}
+"""What adding a sentence to the body of the corpus' English article must write: nothing else
+shows its body (it has no tags, its title and dates stay, the sitemaps list no body)."""
+REWRITTEN_ALIKE = {"embed.html"}
+"""Written again with the same bytes when an article among the newest five changes its body:
+the embed page's output key covers those articles' digests, not only their headlines."""
+
+
+def edit_english_body(root: Path) -> None:
+    path = root / "content" / "2025-11-03-english.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n",
+                    encoding="utf-8")
+
+
+def files_of(out: Path) -> dict[str, tuple[int, int]]:
+    """(mtime_ns, inode) of every file below `out` (its folders are new after a swap)."""
+    return {name: stat for name, stat in snapshot(out).items() if (out / name).is_file()}
+
+
 def test_an_edit_keeps_the_inodes_and_mtimes_of_unchanged_files(tmp_path: Path) -> None:
     root = make_corpus(tmp_path / "site")
     out, cache_dir = tmp_path / "public", tmp_path / "cache"
     build(root, out, cache_dir)
-    before = snapshot(out)
-    path = root / "content" / "2025-11-03-english.md"
-    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n",
-                    encoding="utf-8")
+    before, old_bytes = files_of(out), tree(out)
+    edit_english_body(root)
     build(root, out, cache_dir)
-    after = snapshot(out)
-    assert after["english/index.html"] != before["english/index.html"]
-    kept = [name for name in before if name in after and after[name] == before[name]]
-    # every page of an article far from the edited one is the very same file
-    assert "nachricht-0/index.html" in kept
-    assert "style.css" in kept or not (out / "style.css").exists()
-    assert len(kept) >= len(before) // 2
+    after, new_bytes = files_of(out), tree(out)
+    assert sorted(after) == sorted(before)
+    assert {name for name in before if new_bytes[name] != old_bytes[name]} == EDITED_BODY_TOUCHES
+    written = {name for name in before if after[name] != before[name]}
+    assert written - REWRITTEN_ALIKE == EDITED_BODY_TOUCHES
+    # everything else is the very same file: the static assets, the other articles' pages
+    assert {"static/style.css", "static/abonnieren.js", "embed.js",
+            "nachricht-0/index.html", "index.html"} <= set(before) - written
+
+
+@pytest.mark.xfail(strict=True, reason="the embed page's output key covers the newest "
+                   "articles' digests, so a body edit renders and writes it again, unchanged")
+def test_an_edit_of_a_body_does_not_write_the_embed_page_again(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path / "site", count=2)
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    build(root, out, cache_dir)
+    before = files_of(out)["embed.html"]
+    edit_english_body(root)
+    build(root, out, cache_dir)
+    assert files_of(out)["embed.html"] == before
 
 
 def test_a_changed_output_file_is_written_again(tmp_path: Path) -> None:
@@ -487,13 +521,14 @@ def test_an_edit_renders_and_checks_only_the_outputs_it_changes(
     build(root, out, cache_dir)
     rendered = count_calls(monkeypatch, pages, "render_article", "article", Article)
     checked = count_calls(monkeypatch, check, "gate_document", "name", str)
+    assert plain_article(root).name == "2025-08-01-nachricht-0.txt"
     edit_article(root, 1)  # a new paragraph; title and date stay
     build(root, out, cache_dir)
-    edited = next(a for a in rendered if getattr(a, "slug", "").startswith("nachricht"))
-    assert rendered == [edited]  # its neighbours show only its title: not rendered again
-    feeds = sorted(str(name).removeprefix(f"{out}/") for name in checked)
-    assert feeds and all(name.endswith((".xml", ".json")) for name in feeds)
-    assert len(feeds) < len([p for p in out.rglob("*") if p.suffix in (".xml", ".json")])
+    assert [a.slug for a in rendered] == ["nachricht-0"]  # its neighbours show only its title
+    # the three main feeds carry every article's content; the article has no tags, so no tag
+    # feed, archive or sitemap changes
+    assert sorted(name.removeprefix(f"{out}/") for name in checked) == [
+        "atom.xml", "feed.json", "rss.xml"]
     assert_same_as_cold(root, out, tmp_path)
 
 
