@@ -332,6 +332,12 @@ def teaser(article: ArticleRecord) -> tuple[object, ...]:
             article.tags, article.minutes, article.draft)
 
 
+def record_fields(article: ArticleRecord) -> tuple[object, ...]:
+    """Everything a template can show of a record (all but the digest of the whole article):
+    a list page's key, so that an edit of an article's body does not render it again."""
+    return tuple(getattr(article, name) for name in article.__slots__ if name != "digest")
+
+
 def neighbour(article: ArticleRecord | None) -> tuple[str, str] | None:
     """What an article page shows of a neighbour: its path and title."""
     return None if article is None else (article.path, article.title)
@@ -381,7 +387,7 @@ def plan_pages(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
                        simple(partial(render_index, site, ordered, theme))),
         **plan_articles(site, ordered, load, key, theme),
         SUBSCRIBE_PAGE: (key("subscribe"), simple(partial(render_subscribe, site, theme))),
-        EMBED_PAGE: (key("embed", articles=ordered[:EMBED_LIMIT]),
+        EMBED_PAGE: (key("embed", [record_fields(a) for a in ordered[:EMBED_LIMIT]]),
                      simple(partial(render_embed, site, ordered, theme))),
         NOT_FOUND_PAGE: (key("404", newest, has_tags),
                          simple(partial(render_not_found, site, ordered, has_tags, theme))),

@@ -80,18 +80,6 @@ def validate_json_feed(path: Path) -> None:
     assert document["language"]
 
 
-@pytest.fixture
-def case_copy(tmp_path: Path):
-    """Copy a scenario folder (tests/cases/<name>) into tmp_path and return it."""
-
-    def copy(name: str) -> Path:
-        target = tmp_path / name
-        shutil.copytree(CASES / name, target, ignore=shutil.ignore_patterns("expected"))
-        return target
-
-    return copy
-
-
 @pytest.fixture(autouse=True)
 def isolated_build_cache(tmp_path_factory: pytest.TempPathFactory,
                          monkeypatch: pytest.MonkeyPatch) -> None:

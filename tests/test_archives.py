@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from conftest import CASES, VALIDATORS, require_tool, validate_json_feed
 ARTICLES = 300
 FEED_LIMIT = 20
 START = datetime(2023, 1, 3, 7, 30)
+Corpus = tuple[Path, list[str]]
+"""The built site and its articles' slugs, oldest first."""
 
 
 def write_corpus(root: Path, count: int = ARTICLES) -> list[str]:
@@ -45,14 +48,14 @@ def write_corpus(root: Path, count: int = ARTICLES) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     root = make_site(tmp_path_factory.mktemp("archives"), feed_limit=FEED_LIMIT)
     slugs = write_corpus(root)
     assert build(root) == 0
     return root, slugs
 
 
-def follow(root: Path, start: str, older: callable) -> list[Path]:  # type: ignore[valid-type]
+def follow(root: Path, start: str, older: Callable[[Path], str | None]) -> list[Path]:
     """The documents from `start` along the `older` links, newest first; no loops."""
     chain = [root / "public" / start]
     while (url := older(chain[-1])) is not None:
@@ -71,10 +74,12 @@ def rss_older(path: Path) -> str | None:
 
 
 def json_older(path: Path) -> str | None:
-    return json_feed(path).get("next_url")
+    older = json_feed(path).get("next_url")
+    assert older is None or isinstance(older, str), older
+    return older
 
 
-def test_the_atom_archive_chain_from_the_main_feed_reaches_every_entry(corpus) -> None:
+def test_the_atom_archive_chain_from_the_main_feed_reaches_every_entry(corpus: Corpus) -> None:
     root, slugs = corpus
     chain = follow(root, "atom.xml", atom_older)
     seen = [i for path in chain for i in atom_ids(atom(path))]
@@ -83,7 +88,7 @@ def test_the_atom_archive_chain_from_the_main_feed_reaches_every_entry(corpus) -
     assert chain[1].name == "2025-01.xml" and chain[-1].name == "2023-01.xml"
 
 
-def test_the_rss_archive_chain_reaches_every_entry(corpus) -> None:
+def test_the_rss_archive_chain_reaches_every_entry(corpus: Corpus) -> None:
     root, slugs = corpus
     chain = follow(root, "rss.xml", rss_older)
     seen = {i for path in chain for i in rss_ids(atom(path))}
@@ -91,7 +96,7 @@ def test_the_rss_archive_chain_reaches_every_entry(corpus) -> None:
     assert chain[1].name == "2025-01.rss.xml"
 
 
-def test_the_json_feed_next_url_chain_reaches_every_entry(corpus) -> None:
+def test_the_json_feed_next_url_chain_reaches_every_entry(corpus: Corpus) -> None:
     root, slugs = corpus
     chain = follow(root, "feed.json", json_older)
     seen = {i for path in chain for i in json_ids(json_feed(path))}
@@ -101,7 +106,7 @@ def test_the_json_feed_next_url_chain_reaches_every_entry(corpus) -> None:
         assert json_feed(path)["feed_url"] == BASE_URL + "archive/" + path.name
 
 
-def test_the_main_feeds_hold_the_newest_entries_and_are_not_complete(corpus) -> None:
+def test_the_main_feeds_hold_the_newest_entries_and_are_not_complete(corpus: Corpus) -> None:
     root, slugs = corpus
     main = atom(root / "public" / "atom.xml")
     assert atom_ids(main) == [entry_id(s) for s in reversed(slugs[-FEED_LIMIT:])]
@@ -110,7 +115,7 @@ def test_the_main_feeds_hold_the_newest_entries_and_are_not_complete(corpus) -> 
     assert atom_link(main, "current") is None
 
 
-def test_archive_documents_carry_fh_archive_current_and_neighbour_links(corpus) -> None:
+def test_archive_documents_carry_fh_archive_current_and_neighbour_links(corpus: Corpus) -> None:
     root, _ = corpus
     months = sorted(p.name for p in (root / "public" / "archive").glob("????-??.xml"))
     assert len(months) == 25
@@ -131,7 +136,7 @@ def test_archive_documents_carry_fh_archive_current_and_neighbour_links(corpus) 
         assert atom_link(rss, "current") == BASE_URL + "rss.xml"
 
 
-def test_every_archive_document_passes_the_validators(corpus) -> None:
+def test_every_archive_document_passes_the_validators(corpus: Corpus) -> None:
     root, _ = corpus
     public = root / "public"
     atom_files = [public / "atom.xml", *sorted((public / "archive").glob("????-??.xml"))]

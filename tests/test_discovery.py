@@ -78,6 +78,7 @@ def test_news_sitemap_holds_the_last_two_days_with_their_metadata(
     news = valid(sitemap_schema, root / "public" / "news-sitemap.xml")
     assert locs(news) == [f"{BASE_URL}heute/", f"{BASE_URL}grenze/"]
     first = news.find(f"{SM}url/{NEWS}news")
+    assert first is not None
     assert first.findtext(f"{NEWS}publication/{NEWS}name") == "Testseite"
     assert first.findtext(f"{NEWS}publication/{NEWS}language") == "de"
     assert first.findtext(f"{NEWS}publication_date") == "2025-11-10T08:00:00+01:00"
@@ -132,7 +133,9 @@ def test_check_reads_sitemaps_as_not_feeds(tmp_path: Path,
 
 
 def head_of(page: Path) -> html.HtmlElement:
-    return html.fromstring(page.read_bytes()).find("head")
+    head = html.fromstring(page.read_bytes()).find("head")
+    assert head is not None, page
+    return head
 
 
 def test_article_page_has_canonical_link_opengraph_and_news_article(tmp_path: Path) -> None:

@@ -15,13 +15,13 @@ from conftest import CASES, validate_atom, validate_json_feed
 from feedgen_app.config import load_site
 from feedgen_app.content import read_articles
 from feedgen_app.feeds import build_atom, feed_content
-from feedgen_app.model import sort_articles
+from feedgen_app.model import Article, Site, sort_articles
 
 SCENARIOS = sorted(p.name for p in CASES.iterdir() if (p / "expected" / "atom.xml").is_file())
 HOSTILE_TITLE = "Preise & Löhne: „Die Inflation <sinkt>“ – ß, Ä und 🎉"
 
 
-def expected_articles(name: str):
+def expected_articles(name: str) -> tuple[Site, tuple[Article, ...]]:
     case = CASES / name
     site = load_site(case / "feed.yaml")
     report = read_articles(case / "content", site)
@@ -113,17 +113,25 @@ def test_hostile_title_comes_out_exactly_in_every_format() -> None:
     assert "<sinkt>" not in page
 
 
+def child(parent: etree._Element, path: str,
+          namespaces: dict[str, str] | None = None) -> etree._Element:
+    """`parent`'s first `path` element; the test fails if there is none."""
+    found = parent.find(path, namespaces)
+    assert found is not None, f"no {path} in {parent.tag!r}"
+    return found
+
+
 def test_rss_specifics() -> None:
     root = etree.parse(str(CASES / "markdown" / "expected" / "rss.xml")).getroot()
-    channel = root.find("channel")
+    channel = child(root, "channel")
     assert channel.findtext("link") == "https://example.github.io/nachrichten/"
     assert channel.findtext("language") == "de-DE"
-    atom_self = channel.find("{http://www.w3.org/2005/Atom}link")
+    atom_self = child(channel, "{http://www.w3.org/2005/Atom}link")
     assert atom_self.get("rel") == "self"
     assert atom_self.get("href") == "https://example.github.io/nachrichten/rss.xml"
     items = {i.findtext("title"): i for i in channel.findall("item")}
     preise = items[HOSTILE_TITLE]
-    guid = preise.find("guid")
+    guid = child(preise, "guid")
     assert guid.get("isPermaLink") == "false"
     assert guid.text == "tag:example.github.io,2025:preise-und-loehne"
     assert preise.findtext("pubDate") == "Mon, 03 Nov 2025 06:30:00 +0100"
@@ -144,9 +152,9 @@ def test_atom_specifics() -> None:
     for entry in entries:
         alternate = entry.find("a:link[@rel='alternate']", ns)
         assert alternate is not None and alternate.get("type") == "text/html"
-        assert entry.find("a:content", ns).get("type") == "html"
+        assert child(entry, "a:content", ns).get("type") == "html"
         assert entry.findtext("a:published", namespaces=ns)
-    preise = next(e for e in entries if e.findtext("a:id", namespaces=ns).endswith("loehne"))
+    preise = next(e for e in entries if e.findtext("a:id", "", ns).endswith("loehne"))
     assert preise.findtext("a:updated", namespaces=ns) == "2025-11-04T09:15:00+01:00"
     assert preise.findtext("a:published", namespaces=ns) == "2025-11-03T06:30:00+01:00"
     assert [c.get("term") for c in preise.findall("a:category", ns)] == ["Wirtschaft", "Inflation"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import pickle
@@ -12,6 +13,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -23,7 +25,7 @@ from feedgen_app.cli import main
 from feedgen_app.config import load_site
 from feedgen_app.content import find_article_files, read_article
 from feedgen_app.dates import parse_date
-from feedgen_app.model import make_record
+from feedgen_app.model import Article, make_record
 from feedgen_app.pipeline import BuildProgress, BuildRequest, parse_articles, run_build
 from feedgen_app.store import (
     INDEX,
@@ -37,6 +39,7 @@ from feedgen_app.store import (
 )
 
 LATER_NOW = "2030-06-01T00:00:00+02:00"
+T = TypeVar("T")
 PARAGRAPH = ("Die Preise für Strom und Gas sinken „deutlich“, sagen Ökonominnen in München; "
              "Verbraucher spüren das erst im Frühjahr.")
 
@@ -222,22 +225,54 @@ def test_touching_an_article_without_changing_it_writes_no_file(tmp_path: Path) 
     assert snapshot(out) == before
 
 
+EDITED_BODY_TOUCHES = {
+    "english/index.html",  # its page
+    "atom.xml", "rss.xml", "feed.json",  # the feeds carry every article's content (15 < 50)
+    ".feedgen-manifest.json", "site-hash.txt",  # they list every file's hash
+}
+"""What adding a sentence to the body of the corpus' English article must write: nothing else
+shows its body (it has no tags, its title and dates stay, the sitemaps list no body)."""
+REWRITTEN_ALIKE = {"embed.html"}
+"""Written again with the same bytes when an article among the newest five changes its body:
+the embed page's output key covers those articles' digests, not only their headlines."""
+
+
+def edit_english_body(root: Path) -> None:
+    path = root / "content" / "2025-11-03-english.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n",
+                    encoding="utf-8")
+
+
+def files_of(out: Path) -> dict[str, tuple[int, int]]:
+    """(mtime_ns, inode) of every file below `out` (its folders are new after a swap)."""
+    return {name: stat for name, stat in snapshot(out).items() if (out / name).is_file()}
+
+
 def test_an_edit_keeps_the_inodes_and_mtimes_of_unchanged_files(tmp_path: Path) -> None:
     root = make_corpus(tmp_path / "site")
     out, cache_dir = tmp_path / "public", tmp_path / "cache"
     build(root, out, cache_dir)
-    before = snapshot(out)
-    path = root / "content" / "2025-11-03-english.md"
-    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n",
-                    encoding="utf-8")
+    before, old_bytes = files_of(out), tree(out)
+    edit_english_body(root)
     build(root, out, cache_dir)
-    after = snapshot(out)
-    assert after["english/index.html"] != before["english/index.html"]
-    kept = [name for name in before if name in after and after[name] == before[name]]
-    # every page of an article far from the edited one is the very same file
-    assert "nachricht-0/index.html" in kept
-    assert "style.css" in kept or not (out / "style.css").exists()
-    assert len(kept) >= len(before) // 2
+    after, new_bytes = files_of(out), tree(out)
+    assert sorted(after) == sorted(before)
+    assert {name for name in before if new_bytes[name] != old_bytes[name]} == EDITED_BODY_TOUCHES
+    written = {name for name in before if after[name] != before[name]}
+    assert written - REWRITTEN_ALIKE == EDITED_BODY_TOUCHES
+    # everything else is the very same file: the static assets, the other articles' pages
+    assert {"static/style.css", "static/abonnieren.js", "embed.js",
+            "nachricht-0/index.html", "index.html"} <= set(before) - written
+
+
+def test_an_edit_of_a_body_does_not_write_the_embed_page_again(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path / "site", count=2)
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    build(root, out, cache_dir)
+    before = files_of(out)["embed.html"]
+    edit_english_body(root)
+    build(root, out, cache_dir)
+    assert files_of(out)["embed.html"] == before
 
 
 def test_a_changed_output_file_is_written_again(tmp_path: Path) -> None:
@@ -366,19 +401,21 @@ def test_a_cache_from_another_version_is_not_used(tmp_path: Path,
 def test_unchanged_articles_are_not_parsed_again(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_corpus(tmp_path / "site")
+    shutil.copytree(CASES / "depth" / "content" / "bilder", root / "content" / "bilder")
+    illustrated = root / "content" / "2025-10-01-mit-bild.md"
+    illustrated.write_text("---\ntitle: Mit Bild\ndate: 2025-10-01T14:15\n"
+                           "image: bilder/leitzins.svg\n---\nDer Leitzins.\n", encoding="utf-8")
     out, cache_dir = tmp_path / "public", tmp_path / "cache"
-    parsed = count_calls(monkeypatch, pipeline, "parse_one", argument=0)
+    parsed = count_calls(monkeypatch, pipeline, "parse_one", "path", Path)
     build(root, out, cache_dir)
-    everything = len(find_article_files(root / "content"))
-    assert len(parsed) == everything
+    assert sorted(parsed) == find_article_files(root / "content")
     parsed.clear()
     edited = plain_article(root)
     edit_article(root, 1)
     build(root, out, cache_dir)
-    with_image = [p for p in find_article_files(root / "content")
-                  if "image:" in p.read_text(encoding="utf-8")]
-    assert sorted(parsed) == sorted([edited, *with_image])  # a lead image: read every build
-    assert len(with_image) <= 1
+    # the edited article, and the one with a lead image (it depends on the image too): both
+    # read again; no other
+    assert sorted(parsed) == sorted([edited, illustrated])
 
 
 def test_stored_articles_and_records_equal_parsed_ones(tmp_path: Path) -> None:
@@ -437,7 +474,7 @@ def test_an_article_saved_during_a_build_is_published_by_the_next_build(
     out, cache_dir = tmp_path / "public", tmp_path / "cache"
     site = load_site(root / "feed.yaml")
     first = find_article_files(root / "content")[0]
-    saved = []
+    saved: list[Path] = []
 
     def save_while_building(done: int, total: int) -> None:
         if not saved:
@@ -458,14 +495,17 @@ def test_an_article_saved_during_a_build_is_published_by_the_next_build(
 # -- rendering and checking only what changed -------------------------------------------------
 
 
-def count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str,
-                argument: int = 1) -> list[object]:
-    """Record the argument at `argument` of every call of `module.name` from now on."""
-    calls: list[object] = []
+def count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str, parameter: str,
+                kind: type[T]) -> list[T]:
+    """Record the argument `parameter` (a `kind`) of every call of `module.name` from now on."""
+    calls: list[T] = []
     real = getattr(module, name)
+    signature = inspect.signature(real)
 
     def counted(*args: object, **kwargs: object) -> object:
-        calls.append(args[argument] if len(args) > argument else args[0])
+        value = signature.bind(*args, **kwargs).arguments[parameter]
+        assert isinstance(value, kind), f"{name}({parameter}={value!r})"
+        calls.append(value)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(module, name, counted)
@@ -479,15 +519,16 @@ def test_an_edit_renders_and_checks_only_the_outputs_it_changes(
     root = make_corpus(tmp_path / "site")
     out, cache_dir = tmp_path / "public", tmp_path / "cache"
     build(root, out, cache_dir)
-    rendered = count_calls(monkeypatch, pages, "render_article")
-    checked = count_calls(monkeypatch, check, "gate_document", argument=0)
+    rendered = count_calls(monkeypatch, pages, "render_article", "article", Article)
+    checked = count_calls(monkeypatch, check, "gate_document", "name", str)
+    assert plain_article(root).name == "2025-08-01-nachricht-0.txt"
     edit_article(root, 1)  # a new paragraph; title and date stay
     build(root, out, cache_dir)
-    edited = next(a for a in rendered if getattr(a, "slug", "").startswith("nachricht"))
-    assert rendered == [edited]  # its neighbours show only its title: not rendered again
-    feeds = sorted(str(name).removeprefix(f"{out}/") for name in checked)
-    assert feeds and all(name.endswith((".xml", ".json")) for name in feeds)
-    assert len(feeds) < len([p for p in out.rglob("*") if p.suffix in (".xml", ".json")])
+    assert [a.slug for a in rendered] == ["nachricht-0"]  # its neighbours show only its title
+    # the three main feeds carry every article's content; the article has no tags, so no tag
+    # feed, archive or sitemap changes
+    assert sorted(name.removeprefix(f"{out}/") for name in checked) == [
+        "atom.xml", "feed.json", "rss.xml"]
     assert_same_as_cold(root, out, tmp_path)
 
 

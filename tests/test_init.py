@@ -293,10 +293,9 @@ def test_the_demo_constants_are_this_repositorys_config_and_seed() -> None:
     assert (REPO / "content" / DEMO_SEED).is_file()
 
 
-def demo_site(**values: str) -> Site:
-    fields = {"base_url": "https://octo.github.io/n/", "id_authority": "octo.github.io,2026",
-              **values}
-    return Site(title="T", author=Author("R"), **fields)
+def demo_site(base_url: str = "https://octo.github.io/n/",
+              id_authority: str = "octo.github.io,2026") -> Site:
+    return Site(title="T", author=Author("R"), base_url=base_url, id_authority=id_authority)
 
 
 @pytest.mark.parametrize(("values", "keys"), [

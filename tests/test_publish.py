@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -10,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -290,12 +292,67 @@ def staging_of(out: Path, pid: int) -> Path:
     return out.parent / f".{out.name}.new-{pid}"
 
 
-def wait_until(condition: object, process: subprocess.Popen[bytes], limit: float = 120) -> None:
+def pause(process: subprocess.Popen[bytes]) -> bool:
+    """Stop the build (SIGSTOP) and wait until it is stopped; False if it ended instead."""
+    if process.poll() is not None:
+        return False
+    os.kill(process.pid, signal.SIGSTOP)
+    # wait for the stop or the exit without reaping the process (Popen reaps it)
+    state = os.waitid(os.P_PID, process.pid, os.WSTOPPED | os.WEXITED | os.WNOWAIT)
+    return state is not None and state.si_code == os.CLD_STOPPED
+
+
+def kill_stopped(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a stopped build: it dies in the middle of its work, whatever it was doing."""
+    process.kill()
+    assert process.wait() == -signal.SIGKILL
+
+
+def kill_when(condition: Callable[[], bool], process: subprocess.Popen[bytes], what: str,
+              limit: float = 120) -> None:
+    """Kill the build at the first moment `condition` holds. The condition is tested while the
+    build is stopped, so the kill always hits a build in progress; the test fails when the
+    build ends (or `limit` seconds pass) before the condition held."""
     deadline = time.monotonic() + limit
-    while process.poll() is None and time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
+    while time.monotonic() < deadline:
+        if not pause(process):
+            pytest.fail(f"kill point {what!r}: the build ended (exit {process.wait()}) before "
+                        "the kill point was reached")
+        if condition():
+            kill_stopped(process)
             return
+        os.kill(process.pid, signal.SIGCONT)
         time.sleep(0.001)
+    process.kill()
+    process.wait()
+    pytest.fail(f"kill point {what!r}: not reached in {limit} s")
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a process has used (user and system, its reaped children's included)."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rpartition(")")[2].split()
+    return sum(int(ticks) for ticks in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def rehearse(start: Callable[[], subprocess.Popen[bytes]]) -> float:
+    """The CPU seconds a build from the state `start` sets up uses, start to end."""
+    process = start()
+    os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)  # ended, not yet reaped
+    used = cpu_seconds(process.pid)
+    assert process.wait() == 0
+    return used
+
+
+def kill_after_cpu(seconds: float, process: subprocess.Popen[bytes]) -> None:
+    """Kill the build once it has used `seconds` of CPU time (wall time on a shared machine
+    varies threefold from run to run, CPU time by a third); fails if it ends first."""
+    kill_when(lambda: cpu_seconds(process.pid) >= seconds, process,
+              f"after {seconds:.2f} s of CPU time")
+
+
+TIMED_FRACTIONS = (0.1, 0.35, 0.6)
+"""Kill points at these fractions of the CPU time a rehearsal of the same build used: moments
+no file marks (reading, rendering, writing), all well before a build ends."""
 
 
 @pytest.mark.slow
@@ -304,9 +361,7 @@ def test_kill_9_at_any_moment_leaves_the_old_or_the_new_complete_site(tmp_path: 
     content.mkdir()
     shutil.copy(CASES / "seed" / "feed.yaml", config)
     write_articles(content, range(2000))
-    started = time.monotonic()
     assert start_build(content, config, out).wait() == 0
-    duration = time.monotonic() - started
     old = snapshot(out)
     old_manifest = assert_matches_manifest(out)
     saved_old = tmp_path / "saved-old"
@@ -321,40 +376,36 @@ def test_kill_9_at_any_moment_leaves_the_old_or_the_new_complete_site(tmp_path: 
     new_manifest = assert_matches_manifest(reference)
     assert new_manifest != old_manifest
 
-    def once_staging_exists(pid: int) -> bool:
-        return staging_of(out, pid).exists()
-
-    def once_staging_has_files(pid: int) -> bool:
-        staging = staging_of(out, pid)
-        return staging.exists() and len(os.listdir(staging)) > 600
-
-    def once_manifest_is_written(pid: int) -> bool:
-        return (staging_of(out, pid) / MANIFEST).exists()
-
-    def once_swapped(pid: int) -> bool:
-        return (out / MANIFEST).exists() and read_manifest(out) == new_manifest
-
-    points: list[object] = [once_staging_exists, once_staging_has_files, once_manifest_is_written,
-                            once_swapped]
-    points += [fraction * duration for fraction in (0.1, 0.5, 0.9)]
-    outcomes = []
-    for point in points:
+    def restart() -> subprocess.Popen[bytes]:
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(saved_old, out)
-        process = start_build(content, config, out)
-        if callable(point):
-            wait_until(lambda p=point, pid=process.pid: p(pid), process)  # type: ignore[misc]
-        else:
-            time.sleep(point)  # type: ignore[arg-type]
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        listed = assert_matches_manifest(out)
-        assert listed in (old_manifest, new_manifest)
-        outcomes.append("old" if listed == old_manifest else "new")
-        if listed == old_manifest:
-            assert snapshot(out) == old
-    assert "old" in outcomes
+        return start_build(content, config, out)
+
+    def staging_exists(pid: int) -> bool:
+        return staging_of(out, pid).exists()
+
+    def staging_has_files(pid: int) -> bool:
+        staging = staging_of(out, pid)
+        return staging.exists() and len(os.listdir(staging)) > 600
+
+    def manifest_is_written(pid: int) -> bool:
+        return read_manifest(staging_of(out, pid)) == new_manifest
+
+    def swapped(pid: int) -> bool:
+        return read_manifest(out) == new_manifest
+
+    outcomes = {}
+    for point in (staging_exists, staging_has_files, manifest_is_written, swapped):
+        process = restart()
+        kill_when(functools.partial(point, process.pid), process, point.__name__)
+        outcomes[point.__name__] = outcome(out, old, old_manifest, new_manifest)
+    assert outcomes == {"staging_exists": "old", "staging_has_files": "old",
+                        "manifest_is_written": "old", "swapped": "new"}
+    used = rehearse(restart)
+    for fraction in TIMED_FRACTIONS:
+        kill_after_cpu(fraction * used, restart())
+        outcome(out, old, old_manifest, new_manifest)
     # a run after the kills cleans up every leftover and publishes the new site
     assert start_build(content, config, out).wait() == 0
     assert assert_matches_manifest(out) == new_manifest
@@ -362,6 +413,17 @@ def test_kill_9_at_any_moment_leaves_the_old_or_the_new_complete_site(tmp_path: 
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".public.new-")
                  or p.name.startswith(".public.old-")]
     assert leftovers == []
+
+
+def outcome(out: Path, old: dict[str, bytes], old_manifest: dict[str, str],
+            new_manifest: dict[str, str]) -> str:
+    """"old" or "new": which complete site a killed build left in `out` (never a mix)."""
+    listed = assert_matches_manifest(out)
+    assert listed in (old_manifest, new_manifest)
+    if listed == old_manifest:
+        assert snapshot(out) == old
+        return "old"
+    return "new"
 
 
 @pytest.mark.slow
@@ -388,34 +450,32 @@ def test_kill_9_while_the_previous_generation_is_updated_leaves_a_complete_site(
     reference = tmp_path / "reference"
     assert start_build(content, config, reference).wait() == 0
     new_manifest = assert_matches_manifest(reference)
-    outcomes = []
-    for point in ("renamed", "manifest-removed", "manifest-written", 0.3, 0.6, 0.9):
+
+    def restart() -> subprocess.Popen[bytes]:
         for folder in (out, spare):
             shutil.rmtree(folder, ignore_errors=True)
         shutil.copytree(saved_out, out)
         shutil.copytree(saved_spare, spare)
-        process = start_build(content, config, out)
+        return start_build(content, config, out)
 
-        def reached(pid: int = process.pid, point: object = point) -> bool:
-            staging = staging_of(out, pid)
-            if point == "renamed":
-                return staging.exists()
-            if point == "manifest-removed":
-                return staging.exists() and not (staging / MANIFEST).exists()
-            return (staging / MANIFEST).exists()
+    def renamed(pid: int) -> bool:  # the kept site is now the staging tree
+        return staging_of(out, pid).exists() and not spare.exists()
 
-        if isinstance(point, float):
-            time.sleep(point)
-        else:
-            wait_until(reached, process)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        listed = assert_matches_manifest(out)
-        assert listed in (old_manifest, new_manifest)
-        outcomes.append("old" if listed == old_manifest else "new")
-        if listed == old_manifest:
-            assert snapshot(out) == old
-    assert "old" in outcomes
+    def manifest_removed(pid: int) -> bool:  # its files are being updated
+        staging = staging_of(out, pid)
+        return staging.exists() and not (staging / MANIFEST).exists()
+
+    def manifest_is_written(pid: int) -> bool:  # updated, not yet swapped in
+        return read_manifest(staging_of(out, pid)) == new_manifest
+
+    for point in (renamed, manifest_removed, manifest_is_written):
+        process = restart()
+        kill_when(functools.partial(point, process.pid), process, point.__name__)
+        assert outcome(out, old, old_manifest, new_manifest) == "old", point.__name__
+    used = rehearse(restart)
+    for fraction in TIMED_FRACTIONS:
+        kill_after_cpu(fraction * used, restart())
+        outcome(out, old, old_manifest, new_manifest)
     assert start_build(content, config, out).wait() == 0
     assert snapshot(out) == snapshot(reference)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".public.new-")] == []

@@ -23,7 +23,8 @@ class FakeHub:
 
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
-        self.status, self.body, self.headers = 204, b"", {}
+        self.status, self.body = 204, b""
+        self.headers: dict[str, str] = {}
         hub = self
 
         class Handler(BaseHTTPRequestHandler):

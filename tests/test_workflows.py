@@ -1,6 +1,6 @@
-"""The GitHub workflows and the composite actions: linters (actionlint, zizmor, the schemas), their
-shape, the workflow `init` writes, and local runs of the build job (this repository's and a
-scaffolded site's) through action.yml, which show when it deploys."""
+"""The GitHub workflows and the composite actions: linters (actionlint, jactionlint, zizmor, the
+schemas), their shape, the workflow `init` writes, and local runs of the build job (this
+repository's and a scaffolded site's) through action.yml, which show when it deploys."""
 
 from __future__ import annotations
 
@@ -83,9 +83,28 @@ def test_there_are_the_two_workflows_and_the_two_actions() -> None:
     assert all(path.is_file() for path in ACTION_FILES)
 
 
+def actionlint_command() -> list[str]:
+    """actionlint with shellcheck for the `run:` scripts: named, since actionlint skips the
+    scripts without a word when it finds none (no step runs Python: no pyflakes)."""
+    return [require_tool("actionlint"), "-no-color", f"-shellcheck={require_tool('shellcheck')}",
+            "-pyflakes="]
+
+
+def jactionlint_command() -> list[str]:
+    """jactionlint (actionlint's stricter fork: its security and policy rules too), offline,
+    with shellcheck for the `run:` scripts and ruff for any Python ones; a tool given by path
+    must exist, or jactionlint exits 3."""
+    return [require_tool("jactionlint"), "--no-color", "--no-online",
+            f"--shellcheck={require_tool('shellcheck')}", f"--ruff={require_tool('ruff')}"]
+
+
 def test_actionlint_reports_nothing() -> None:
-    actionlint = require_tool("actionlint")
-    result = run_tool(actionlint, "-no-color", *map(str, WORKFLOW_FILES))
+    result = run_tool(*actionlint_command(), *map(str, WORKFLOW_FILES))
+    assert (result.returncode, result.stdout + result.stderr) == (0, "")
+
+
+def test_jactionlint_reports_nothing_on_the_workflows_and_the_actions() -> None:
+    result = run_tool(*jactionlint_command(), *map(str, [*WORKFLOW_FILES, *ACTION_FILES]))
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
 
@@ -117,8 +136,12 @@ def test_dependabot_config_matches_its_schema() -> None:
 
 
 def test_actionlint_reports_nothing_on_a_scaffolded_workflow(scaffolded: Path) -> None:
-    actionlint = require_tool("actionlint")
-    result = run_tool(actionlint, "-no-color", str(scaffolded))
+    result = run_tool(*actionlint_command(), str(scaffolded))
+    assert (result.returncode, result.stdout + result.stderr) == (0, "")
+
+
+def test_jactionlint_reports_nothing_on_a_scaffolded_workflow(scaffolded: Path) -> None:
+    result = run_tool(*jactionlint_command(), str(scaffolded))
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
 
