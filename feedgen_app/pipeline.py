@@ -28,9 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from feedgen_app.errors import ContentError, PublishError
-from feedgen_app.model import ArticleRecord, Site
-from feedgen_app.store import (
+from feedgen_app.cache.store import (
     BuildIndex,
     StoreError,
     describe_environment,
@@ -41,6 +39,8 @@ from feedgen_app.store import (
     set_aside,
     sign_site,
 )
+from feedgen_app.errors import ContentError, PublishError
+from feedgen_app.model import ArticleRecord, Site
 
 T = TypeVar("T")
 POOL_MIN_JOBS = 400
@@ -246,8 +246,8 @@ def scan_content(index: BuildIndex, content_dir: Path, static_dir: Path | None =
     """List the content folder (once, under its file-system rules: see
     `content.walk_content`) and the site's static and template folders, and hash what
     changed since the index last saw it."""
-    from feedgen_app.content import ARTICLE_SUFFIXES, walk_content
-    from feedgen_app.sitefolders import list_site_files
+    from feedgen_app.reading.content import ARTICLE_SUFFIXES, walk_content
+    from feedgen_app.reading.sitefolders import list_site_files
 
     if not content_dir.is_dir():
         raise ContentError(f"{content_dir}:1: content folder not found")
@@ -296,7 +296,7 @@ def find_unchanged_build(index: BuildIndex, inputs: str | None,
     stamp = request.now.timestamp()
     if not early["from"] <= stamp < early["until"]:
         return None
-    from feedgen_app.store import decode_value, read_published
+    from feedgen_app.cache.store import decode_value, read_published
 
     if not is_output_untouched(request.out, read_published(index)):
         return None
@@ -349,9 +349,9 @@ def read_content(index: BuildIndex, site: Site, request: BuildRequest, scan: Con
                  progress: BuildProgress) -> Reading:
     """Records of every article: stored ones whose file and site are unchanged, the others
     parsed (and stored); duplicate slugs and IDs are problems."""
-    from feedgen_app.content import refuse_duplicate_ids, refuse_duplicate_slugs
+    from feedgen_app.cache.store import forget_articles, read_article_keys, read_records
     from feedgen_app.model import sort_articles
-    from feedgen_app.store import forget_articles, read_article_keys, read_records
+    from feedgen_app.reading.content import refuse_duplicate_ids, refuse_duplicate_slugs
 
     signature = sign_site(site, request.content)
     stored = read_article_keys(index)
@@ -379,7 +379,7 @@ def parse_and_store(index: BuildIndex, site: Site, request: BuildRequest, paths:
                     scan: ContentScan, signature: str, progress: BuildProgress
                     ) -> tuple[dict[str, ArticleRecord], list[str]]:
     """Parse `paths` (in forked workers for many) and store each article in the index."""
-    from feedgen_app.store import decode_record, write_articles
+    from feedgen_app.cache.store import decode_record, write_articles
 
     records: dict[str, ArticleRecord] = {}
     problems: list[str] = []
@@ -432,9 +432,9 @@ def parse_chunk(job: tuple[list[Path], Site, Path]) -> list[ParseResult]:
 
 def parse_one(path: Path, site: Site, content_dir: Path) -> ParseResult:
     """Parse one article into its stored form; errors come back as their problem lines."""
-    from feedgen_app.content import read_article
+    from feedgen_app.cache.store import digest_blob, encode_article, encode_record
     from feedgen_app.model import make_record
-    from feedgen_app.store import digest_blob, encode_article, encode_record
+    from feedgen_app.reading.content import read_article
 
     try:
         article = read_article(path, site, content_dir)
@@ -467,7 +467,7 @@ def sign_outputs(theme: Sequence[tuple[str, str]] = ()) -> str:
     """What rendered output depends on besides its inputs: versions, the environment, the
     package's code, templates and static files, and the site's own templates (`theme`:
     (path in the folder, SHA-256) of each)."""
-    from feedgen_app.store import ENVIRONMENT_VARIABLES
+    from feedgen_app.cache.store import ENVIRONMENT_VARIABLES
 
     environment = [os.environ.get(name) for name in ENVIRONMENT_VARIABLES]
     text = json.dumps([describe_environment(), hash_package(), environment, list(theme)])
@@ -488,10 +488,10 @@ def publish_site(site: Site, request: BuildRequest, index: BuildIndex,
     """Render what changed into the staging tree, check it and swap it in; the site's
     content hash, how many files were rendered, each output's key and SHA-256, and every
     file published."""
-    from feedgen_app.build import plan_outputs
-    from feedgen_app.pages import check_theme
-    from feedgen_app.publish import Staging, hash_digests, read_manifest
-    from feedgen_app.store import ArticleLoader, read_outputs
+    from feedgen_app.cache.store import ArticleLoader, read_outputs
+    from feedgen_app.publishing.publish import Staging, hash_digests, read_manifest
+    from feedgen_app.rendering.pages import check_theme
+    from feedgen_app.rendering.plan import plan_outputs
 
     theme = request.templates if scan.templates else None
     theme_files = sign_theme(theme, scan)
@@ -534,7 +534,7 @@ def plan_media(content_dir: Path, scan: ContentScan,
     none at the top of the content folder may be a file for the site root (`CNAME`). Output
     paths are NFC-normalised (macOS writes NFD names); two names equal after that are an
     error."""
-    from feedgen_app.content import site_root_problem
+    from feedgen_app.reading.content import site_root_problem
 
     media: dict[str, tuple[Path, str]] = {}
     for path in scan.media:
@@ -566,7 +566,7 @@ def plan_static(static_dir: Path | None, scan: ContentScan, plan: dict[str, Any]
     SHA-256). A static file may replace a generated `robots.txt` (removed from `plan`);
     replacing any other generated file or a media file, or standing where either needs a
     folder (or the reverse), is an error naming both."""
-    from feedgen_app.discovery import ROBOTS
+    from feedgen_app.rendering.discovery import ROBOTS
 
     if static_dir is None or not scan.static:
         return {}
@@ -606,7 +606,7 @@ def _parents(name: str) -> list[str]:
 
 def copy_media(staging: Any, name: str, path: Path) -> str:
     """Write a media file into the staging tree; its SHA-256 (of the bytes written)."""
-    from feedgen_app.files import read_regular_file
+    from feedgen_app.reading.files import read_regular_file
 
     try:
         data = read_regular_file(path)
@@ -625,7 +625,7 @@ def render_outputs(todo: list[str], plan: Mapping[str, tuple[str, Any]], staging
                    ) -> tuple[dict[str, str], list[str]]:
     """Render `todo` into the staging tree (in forked workers for many), check each document
     as it is written, then the rules across documents; (path -> SHA-256, findings)."""
-    from feedgen_app.check import check_tree
+    from feedgen_app.checking.site import check_tree
 
     prefix = f"{request.out}/"
     jobs = batch_jobs(todo)
@@ -701,7 +701,7 @@ def _render_inherited(job: list[str]) -> list[RenderResult]:
 def render_job(job: Sequence[str], plan: Mapping[str, tuple[str, Any]], staging: Any,
                prefix: str) -> list[RenderResult]:
     """Render, check and write the files of one job."""
-    from feedgen_app.check import gate_document
+    from feedgen_app.checking.site import gate_document
 
     load_together([plan[name][1] for name in job])
     results = []
@@ -726,7 +726,7 @@ def render_job(job: Sequence[str], plan: Mapping[str, tuple[str, Any]], staging:
 def is_subscription_document(name: str) -> bool:
     """A document the build checks in full as `feedgen-app check` does: every XML and JSON
     output but the monthly archives and the sitemaps (checked for well-formedness only)."""
-    from feedgen_app.discovery import SITEMAPS
+    from feedgen_app.rendering.discovery import SITEMAPS
 
     return not name.startswith("archive/") and name not in SITEMAPS
 
@@ -762,7 +762,7 @@ def check_entry_pages(plan: Mapping[str, object], published: Sequence[ArticleRec
 
 def remember_files(index: BuildIndex, scan: ContentScan) -> None:
     """Keep what the scan hashed, so the next build does not hash it again."""
-    from feedgen_app.store import record_files
+    from feedgen_app.cache.store import record_files
 
     if scan.changed:
         record_files(index, scan.changed)
@@ -775,9 +775,9 @@ def remember_build(index: BuildIndex, scan: ContentScan, request: BuildRequest,
                    site_hash: str) -> None:
     """Record in one transaction: the files hashed, the output memo, and what an unchanged
     build needs to be recognised (none after problems, or when a file was unreadable)."""
-    from feedgen_app.discovery import news_expiry
-    from feedgen_app.publish import MANIFEST
-    from feedgen_app.store import encode_value, record_build
+    from feedgen_app.cache.store import encode_value, record_build
+    from feedgen_app.publishing.publish import MANIFEST
+    from feedgen_app.rendering.discovery import news_expiry
 
     last: dict[str, Any] = {}
     outputs: dict[str, list[int]] = {}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, FIXED_NOW
-from feedgen_app.check import (
+from feedgen_app.checking.site import (
     check_atom,
     check_feed,
     check_json,
@@ -20,7 +20,7 @@ from feedgen_app.check import (
     is_rfc822,
     is_rfc3339,
 )
-from feedgen_app.cli import main
+from feedgen_app.commands.cli import main
 
 SCENARIOS = sorted(p.name for p in CASES.iterdir() if (p / "content").is_dir())
 

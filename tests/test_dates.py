@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedgen_app.dates import (
+from feedgen_app.reading.dates import (
     MONTHS_DE,
     DateFormatError,
     format_date_de,

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from sitekit import make_site, write
 
 from conftest import FIXED_NOW, IN_CI
-from feedgen_app.check import check_site
-from feedgen_app.cli import main
+from feedgen_app.checking.site import check_site
+from feedgen_app.commands.cli import main
 
 TIME_BOUND = 60
 """Seconds one build may take before the test calls it a hang (a few small files build in

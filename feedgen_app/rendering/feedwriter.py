@@ -37,7 +37,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from feedgen_app.feeds import (
+from feedgen_app.model import Article, Author, Site
+from feedgen_app.rendering.feeds import (
     ATOM_NS,
     FH_NS,
     JSON_FEED_VERSION,
@@ -48,7 +49,6 @@ from feedgen_app.feeds import (
     feed_updated,
     media_url,
 )
-from feedgen_app.model import Article, Author, Site
 
 XML_DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>\n"
 DC_NS = "http://purl.org/dc/elements/1.1/"

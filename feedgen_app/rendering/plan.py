@@ -15,14 +15,14 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from feedgen_app.content import slugify
-from feedgen_app.discovery import plan_discovery
 from feedgen_app.errors import ContentError
-from feedgen_app.feeds import FeedPlace, build_atom, build_json, build_rss
-from feedgen_app.feedwriter import write_atom, write_json, write_rss
 from feedgen_app.model import TAGS_DIR, Article, ArticleRecord, Site, Tag, sort_articles
-from feedgen_app.pages import plan_pages, render_tag_index, render_tag_page
-from feedgen_app.render import Loader, Rendered, Renderer, simple
+from feedgen_app.reading.content import slugify
+from feedgen_app.rendering.discovery import plan_discovery
+from feedgen_app.rendering.feeds import FeedPlace, build_atom, build_json, build_rss
+from feedgen_app.rendering.feedwriter import write_atom, write_json, write_rss
+from feedgen_app.rendering.pages import plan_pages, render_tag_index, render_tag_page
+from feedgen_app.rendering.render import Loader, Rendered, Renderer, simple
 
 FeedBuilder = Callable[..., bytes]
 FEED_FORMATS: tuple[tuple[FeedBuilder, str, str], ...] = (

@@ -38,7 +38,7 @@ def list_site_files(folder: Path | None) -> list[Path]:
     link leaving the folder, no folder links)."""
     if folder is None or not folder.is_dir():
         return []
-    from feedgen_app.content import walk_content
+    from feedgen_app.reading.content import walk_content
 
     readme = folder / FOLDER_README
     found = [path for path in walk_content(folder) if path != readme]

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.parsers import expat
 
-from feedgen_app.files import read_regular_file
+from feedgen_app.reading.files import read_regular_file
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_NS = "http://www.w3.org/XML/1998/namespace"

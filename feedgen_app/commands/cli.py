@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import TextIO
 
 from feedgen_app import __version__
-from feedgen_app.authoring import (
+from feedgen_app.cache.store import CACHE_DIR
+from feedgen_app.checking.published_ids import compare_history
+from feedgen_app.checking.site import check_site
+from feedgen_app.commands.authoring import (
     STATUS_BROKEN,
     STATUS_DE,
     STATUS_DRAFT,
@@ -27,20 +30,7 @@ from feedgen_app.authoring import (
     parse_new_date,
     rows_to_json,
 )
-from feedgen_app.build import (
-    subscription_feeds,
-    summarize_build,
-)
-from feedgen_app.check import check_site
-from feedgen_app.config import DEMO_SEED, demo_warnings, load_site
-from feedgen_app.content import ContentReport, read_articles
-from feedgen_app.dates import DateFormatError, format_date_de, format_datetime_de, parse_date
-from feedgen_app.errors import ConfigError, ContentError, FeedAppError, ScaffoldError
-from feedgen_app.history import compare_history
-from feedgen_app.model import Site
-from feedgen_app.pipeline import BuildProgress, BuildRequest, read_site, run_build
-from feedgen_app.publish import write_summary
-from feedgen_app.scaffold import (
+from feedgen_app.commands.scaffold import (
     DEFAULT_TITLE,
     PLACEHOLDER_BASE_URL,
     SiteAnswers,
@@ -51,10 +41,8 @@ from feedgen_app.scaffold import (
     plan_site,
     write_site,
 )
-from feedgen_app.serve import BuildOutcome, PreviewOptions, PreviewServer, is_loopback
-from feedgen_app.sitefolders import site_folders
-from feedgen_app.store import CACHE_DIR
-from feedgen_app.trigger import (
+from feedgen_app.commands.serve import BuildOutcome, PreviewOptions, PreviewServer, is_loopback
+from feedgen_app.commands.trigger import (
     DEFAULT_API_URL,
     DEFAULT_EVENT,
     check_api_url,
@@ -64,7 +52,24 @@ from feedgen_app.trigger import (
     read_token,
     send_dispatch,
 )
-from feedgen_app.websub import TIMEOUT, ping_hubs
+from feedgen_app.commands.websub import TIMEOUT, ping_hubs
+from feedgen_app.errors import ConfigError, ContentError, FeedAppError, ScaffoldError
+from feedgen_app.model import Site
+from feedgen_app.pipeline import BuildProgress, BuildRequest, read_site, run_build
+from feedgen_app.publishing.publish import write_summary
+from feedgen_app.reading.config import DEMO_SEED, demo_warnings, load_site
+from feedgen_app.reading.content import ContentReport, read_articles
+from feedgen_app.reading.dates import (
+    DateFormatError,
+    format_date_de,
+    format_datetime_de,
+    parse_date,
+)
+from feedgen_app.reading.sitefolders import site_folders
+from feedgen_app.rendering.plan import (
+    subscription_feeds,
+    summarize_build,
+)
 
 EXAMPLES = {
     "new": "examples:\n  feedgen-app new \"Grüße aus München\"\n"

@@ -16,14 +16,14 @@ from urllib.parse import urlsplit
 
 from markupsafe import escape
 
-from feedgen_app.config import is_language_tag, parse_author
-from feedgen_app.dates import DateFormatError, parse_date, split_date
 from feedgen_app.errors import ContentError
-from feedgen_app.files import describe_mode, read_regular_file
-from feedgen_app.markup import render_body
 from feedgen_app.model import RESERVED_NAMES, A, Article, Site, sort_articles
-from feedgen_app.sanitize import first_paragraph_text, sanitize_html
-from feedgen_app.yamlkeys import YamlMapping, load_mapping
+from feedgen_app.reading.config import is_language_tag, parse_author
+from feedgen_app.reading.dates import DateFormatError, parse_date, split_date
+from feedgen_app.reading.files import describe_mode, read_regular_file
+from feedgen_app.reading.markup import render_body
+from feedgen_app.reading.sanitize import first_paragraph_text, sanitize_html
+from feedgen_app.reading.yamlkeys import YamlMapping, load_mapping
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 SITE_ROOT_FILES = ("robots.txt", "humans.txt", "security.txt", "ads.txt", "app-ads.txt",

@@ -14,7 +14,7 @@ from functools import partial
 from xml.sax.saxutils import escape
 
 from feedgen_app.model import TAGS_DIR, ArticleRecord, Site, Tag
-from feedgen_app.render import Renderer, simple
+from feedgen_app.rendering.render import Renderer, simple
 
 SITEMAP = "sitemap.xml"
 NEWS_SITEMAP = "news-sitemap.xml"

@@ -30,16 +30,16 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from feedgen_app.config import load_site
 from feedgen_app.errors import FeedAppError
 from feedgen_app.model import Site
-from feedgen_app.pages import forget_templates
 from feedgen_app.pipeline import BuildRequest, run_build
-from feedgen_app.sitefolders import site_folders
+from feedgen_app.reading.config import load_site
+from feedgen_app.reading.sitefolders import site_folders
+from feedgen_app.rendering.pages import forget_templates
 
 PREVIEW_PREFIX = "/__feedgen__/"
 DEBOUNCE_SECONDS = 0.15
-TEMPLATE_DIRS = tuple(Path(__file__).parent / name for name in ("templates", "static"))
+TEMPLATE_DIRS = tuple(Path(__file__).parent.parent / name for name in ("templates", "static"))
 _CHANGE_EVENTS = frozenset({"created", "modified", "deleted", "moved"})
 _FIRST_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import idna
 
 from feedgen_app.errors import ConfigError
-from feedgen_app.files import read_regular_file
 from feedgen_app.model import Author, Site
-from feedgen_app.yamlkeys import YamlMapping, load_mapping
+from feedgen_app.reading.files import read_regular_file
+from feedgen_app.reading.yamlkeys import YamlMapping, load_mapping
 
 REQUIRED = ("title", "base_url", "author", "id_authority")
 OPTIONAL = ("subtitle", "language", "timezone", "feed_limit", "hubs")

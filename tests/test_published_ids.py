@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sitekit import atom, atom_ids, build, entry_id, json_feed, json_ids, make_site, rss_ids, write
 
-from feedgen_app.cli import main
-from feedgen_app.history import PublishedEntry, compare_entries
+from feedgen_app.checking.published_ids import PublishedEntry, compare_entries
+from feedgen_app.commands.cli import main
 
 OLD_MD = "---\ntitle: Zinsen steigen\ndate: 2025-10-01T08:00\n---\nDie EZB erhöht.\n"
 OTHER = "date 2025-10-02 Anderes Thema\n\nEin Absatz.\n"

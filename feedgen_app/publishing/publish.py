@@ -33,7 +33,7 @@ import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
-from feedgen_app.check import check_files
+from feedgen_app.checking.site import check_files
 from feedgen_app.errors import PublishError
 
 MANIFEST = ".feedgen-manifest.json"

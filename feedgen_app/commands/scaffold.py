@@ -12,12 +12,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from feedgen_app import __version__
-from feedgen_app.authoring import format_file_date
-from feedgen_app.config import site_from_mapping
-from feedgen_app.content import parse_markdown
+from feedgen_app.commands.authoring import format_file_date
 from feedgen_app.errors import ConfigError, ScaffoldError
 from feedgen_app.model import Author, Site
-from feedgen_app.yamlkeys import load_mapping
+from feedgen_app.reading.config import site_from_mapping
+from feedgen_app.reading.content import parse_markdown
+from feedgen_app.reading.yamlkeys import load_mapping
 
 ACTION_REPOSITORY = "feedgen-app/feedgen-app"
 """Where the composite action lives: the scaffolded workflow `uses:` it at one ref."""

@@ -46,8 +46,8 @@ from zoneinfo import ZoneInfo
 from dateutil.tz import tzoffset, tzutc
 
 from feedgen_app import __version__, model
-from feedgen_app.files import read_regular_file
 from feedgen_app.model import Article, ArticleRecord, Site
+from feedgen_app.reading.files import read_regular_file
 
 CACHE_DIR = Path(".feedgen-cache")
 """The default cache folder, relative to the working folder."""
@@ -104,17 +104,19 @@ def describe_environment() -> dict[str, Any]:
 
 
 def hash_package() -> str:
-    """SHA-256 over the package's code, templates and static files: an edited module or
-    template is a change of every output."""
+    """SHA-256 over the package's code (the modules of every subpackage), templates and static
+    files: an edited module or template is a change of every output."""
     digest = hashlib.sha256()
-    root = package_files("feedgen_app")
-    folders = [("", root), *((name, root.joinpath(name)) for name in ("templates", "static"))]
-    for folder, base in folders:
-        if not base.is_dir():
-            continue
+    pending = [("", package_files("feedgen_app"))]
+    while pending:
+        folder, base = pending.pop()
         for item in sorted(base.iterdir(), key=lambda entry: entry.name):
-            if item.is_file() and (folder or item.name.endswith(".py")):
-                digest.update(f"{folder}/{item.name}\0".encode())
+            name = f"{folder}/{item.name}"
+            if item.is_dir():
+                if item.name != "__pycache__":
+                    pending.append((name, item))
+            elif item.name.endswith(".py") or name.split("/")[1] in ("templates", "static"):
+                digest.update(f"{name}\0".encode())
                 digest.update(hashlib.sha256(item.read_bytes()).digest())
     return digest.hexdigest()
 

@@ -13,8 +13,8 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
-from feedgen_app.links import absolutize_urls
 from feedgen_app.model import Article, Site
+from feedgen_app.rendering.links import absolutize_urls
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"

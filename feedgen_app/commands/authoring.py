@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from feedgen_app.content import (
+from feedgen_app.errors import ContentError
+from feedgen_app.model import Article, Site
+from feedgen_app.reading.content import (
     ContentReport,
     check_slug_limits,
     find_article_files,
@@ -19,9 +21,7 @@ from feedgen_app.content import (
     slug_from_path,
     slugify,
 )
-from feedgen_app.dates import parse_date
-from feedgen_app.errors import ContentError
-from feedgen_app.model import Article, Site
+from feedgen_app.reading.dates import parse_date
 
 FORMATS = ("txt", "md")
 NEW_SLUG_LENGTH = 80

@@ -18,9 +18,9 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from feedgen_app import __version__
-from feedgen_app.check import ATOM_NS, Node, XmlError, parse_json, parse_xml
+from feedgen_app.checking.site import ATOM_NS, Node, XmlError, parse_json, parse_xml
 from feedgen_app.errors import FeedAppError
-from feedgen_app.files import read_regular_file
+from feedgen_app.reading.files import read_regular_file
 
 MAX_DOCUMENTS = 5000
 """Feed documents read per site at most (a month per document: four centuries)."""
