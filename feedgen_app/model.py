@@ -1,9 +1,10 @@
 """The typed, frozen data the pipeline passes along: Site, Author, Article, the compact
-ArticleRecord and Tag. No I/O."""
+ArticleRecord and Tag, and the slugs that name them in URLs. No I/O."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -167,6 +168,18 @@ class Tag:
     def path(self) -> str:
         """The tag's folder below the site root, e.g. `tags/wirtschaft/`."""
         return f"{TAGS_DIR}{self.slug}/"
+
+
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
+                           "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"})
+
+
+def slugify(text: str) -> str:
+    """`Grüße aus München` -> `gruesse-aus-muenchen`: transliterate, fold to ASCII, hyphenate.
+    Article slugs (from file names) and tag slugs (`tags/<tag-slug>/`) are made this way."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).translate(_TRANSLIT))
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
 
 
 def sort_articles(articles: Iterable[A]) -> tuple[A, ...]:

@@ -30,7 +30,6 @@ from typing import Any, TypeVar
 
 from feedgen_app.cache.store import (
     BuildIndex,
-    StoreError,
     describe_environment,
     hash_files,
     hash_package,
@@ -39,10 +38,12 @@ from feedgen_app.cache.store import (
     set_aside,
     sign_site,
 )
-from feedgen_app.errors import ContentError, PublishError
+from feedgen_app.errors import ContentError, PublishError, StoreError
 from feedgen_app.model import ArticleRecord, Site
 
 T = TypeVar("T")
+CACHE_DIR = Path(".feedgen-cache")
+"""The default build cache folder (its index: `cache.store`), relative to the working folder."""
 POOL_MIN_JOBS = 400
 """Fewer articles to parse, or files to render, than this are done in this process."""
 PAGE_BATCH = 100
@@ -520,12 +521,32 @@ def publish_site(site: Site, request: BuildRequest, index: BuildIndex,
             digests[name] = sha
         rendered, findings = render_outputs(todo, plan, staging, request, published)
         digests.update(rendered)
-        if findings:
-            raise PublishError(*findings, f"{request.out}:1: the new site fails `feedgen-app "
-                               "check` (findings above); the old site stays as it was")
+        refuse_findings(findings, request.out)
         files = sorted(staging.commit(digests))
     memo = {name: (key, digests[name]) for name, (key, _) in plan.items()}
     return hash_digests(digests), len(todo), memo, files
+
+
+def refuse_findings(findings: Sequence[str], out_dir: Path) -> None:
+    """A new site with findings is never published: PublishError listing them."""
+    if findings:
+        raise PublishError(*findings, f"{out_dir}:1: the new site fails `feedgen-app check` "
+                           "(findings above); the old site stays as it was")
+
+
+def write_site(out_dir: Path, files: Mapping[str, bytes],
+               content_dir: Path | None = None) -> dict[str, str]:
+    """Publish a site held in memory (output path -> bytes) as a build does: every path inside
+    the output folder, the whole plan checked as `feedgen-app check` checks it (one with
+    findings is never written), then swapped in atomically; every published file's SHA-256.
+    For tests and small tools: `run_build` renders straight into the staging tree instead."""
+    from feedgen_app.checking.site import check_files
+    from feedgen_app.publishing.publish import check_relative_path, write_files
+
+    for name in files:
+        check_relative_path(name)
+    refuse_findings(check_files(files, prefix=f"{out_dir}/"), out_dir)
+    return write_files(out_dir, files, content_dir)
 
 
 def plan_media(content_dir: Path, scan: ContentScan,

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import REPO
 from feedgen_app.errors import ContentError
-from feedgen_app.model import Author, Site
-from feedgen_app.reading.content import is_subheading, read_article, read_articles, slugify
+from feedgen_app.model import Author, Site, slugify
+from feedgen_app.reading.content import is_subheading, read_article, read_articles
 
 SITE = Site(title="T", base_url="https://example.org/", author=Author("Redaktion"),
             id_authority="example.org,2025")

@@ -46,11 +46,10 @@ from zoneinfo import ZoneInfo
 from dateutil.tz import tzoffset, tzutc
 
 from feedgen_app import __version__, model
+from feedgen_app.errors import StoreError
 from feedgen_app.model import Article, ArticleRecord, Site
 from feedgen_app.reading.files import read_regular_file
 
-CACHE_DIR = Path(".feedgen-cache")
-"""The default cache folder, relative to the working folder."""
 INDEX = "index.sqlite"
 SCHEMA = 4
 RACY_SECONDS = 2.0
@@ -80,10 +79,6 @@ _TABLES = (
     "CREATE TABLE IF NOT EXISTS published (path TEXT PRIMARY KEY, size INTEGER NOT NULL, "
     "mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL)",
 )
-
-
-class StoreError(Exception):
-    """The index cannot be used (corrupt, foreign, unreadable): the build goes on without it."""
 
 
 def describe_environment() -> dict[str, Any]:

@@ -18,8 +18,9 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from feedgen_app import __version__
-from feedgen_app.checking.site import ATOM_NS, Node, XmlError, parse_json, parse_xml
-from feedgen_app.errors import FeedAppError
+from feedgen_app.checking.site import Node, parse_json, parse_xml
+from feedgen_app.errors import PreviousSiteError, XmlError
+from feedgen_app.formats import ATOM_NS
 from feedgen_app.reading.files import read_regular_file
 
 MAX_DOCUMENTS = 5000
@@ -28,10 +29,6 @@ TIMEOUT = 30.0
 MAX_FETCH_BYTES = 64 * 2**20
 """Largest feed document read from a live site (a hostile one could send without end)."""
 _A = ATOM_NS + " "
-
-
-class HistoryError(FeedAppError):
-    """The previous site cannot be read, or a published entry would change its ID."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +153,7 @@ def _follow(base: str, name: str, data: bytes, fetch: Fetch,
         seen.add(name)
         fetched = fetch(name)
         if fetched is None:
-            raise HistoryError(f"{name}:1: the archive document this site's feeds link to "
+            raise PreviousSiteError(f"{name}:1: the archive document this site's feeds link to "
                                "is missing; the published history is broken")
         data = fetched
 
@@ -169,10 +166,10 @@ def _locate(url: str, site_url: str | None, base: str, current: str) -> str:
     if is_url(base):
         target = urljoin(current, url)
         if urlsplit(target)[:2] != urlsplit(base)[:2]:
-            raise HistoryError(f"{current}:1: the feed links to {url!r} on another site; "
+            raise PreviousSiteError(f"{current}:1: the feed links to {url!r} on another site; "
                                "only the site's own archive documents are read")
         return target
-    raise HistoryError(f"{current}:1: the link {url!r} does not point into the site "
+    raise PreviousSiteError(f"{current}:1: the link {url!r} does not point into the site "
                        f"({site_url}); cannot find it in the folder {base}")
 
 
@@ -180,9 +177,9 @@ def _json_page(data: bytes, name: str) -> tuple[list[PublishedEntry], str | None
     try:
         document = parse_json(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise HistoryError(f"{name}:1: not a JSON Feed: {exc}") from None
+        raise PreviousSiteError(f"{name}:1: not a JSON Feed: {exc}") from None
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
-        raise HistoryError(f"{name}:1: not a JSON Feed (no items list)")
+        raise PreviousSiteError(f"{name}:1: not a JSON Feed (no items list)")
     entries = []
     for item in document["items"]:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
@@ -199,9 +196,9 @@ def _atom_page(data: bytes, name: str) -> tuple[list[PublishedEntry], str | None
     try:
         root = parse_xml(data)
     except XmlError as exc:
-        raise HistoryError(f"{name}:{exc.line}: not well-formed XML: {exc}") from None
+        raise PreviousSiteError(f"{name}:{exc.line}: not well-formed XML: {exc}") from None
     if root.tag != _A + "feed":
-        raise HistoryError(f"{name}:1: not an Atom feed")
+        raise PreviousSiteError(f"{name}:1: not an Atom feed")
     links = {link.attrs.get("rel", "alternate"): link.attrs.get("href", "")
              for link in root.findall(_A + "link")}
     entries = []
@@ -250,11 +247,11 @@ def read_local_file(path: str) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise HistoryError(f"{path}:1: cannot read the file: {exc.strerror}") from None
+        raise PreviousSiteError(f"{path}:1: cannot read the file: {exc.strerror}") from None
 
 
 def fetch_url(url: str) -> bytes | None:
-    """GET `url`; None on 404/410 (not published yet); HistoryError on any other failure."""
+    """GET `url`; None on 404/410 (not published yet); PreviousSiteError on any other failure."""
     request = urllib.request.Request(url, headers={"User-Agent": f"feedgen-app/{__version__}"})
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
@@ -262,12 +259,12 @@ def fetch_url(url: str) -> bytes | None:
     except urllib.error.HTTPError as exc:
         if exc.code in (404, 410):
             return None
-        raise HistoryError(f"{url}:1: the published site answered HTTP {exc.code} "
+        raise PreviousSiteError(f"{url}:1: the published site answered HTTP {exc.code} "
                            f"{exc.reason}; cannot compare with it") from None
     except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
-        raise HistoryError(f"{url}:1: cannot reach the published site: {reason}") from None
+        raise PreviousSiteError(f"{url}:1: cannot reach the published site: {reason}") from None
     if len(data) > MAX_FETCH_BYTES:
-        raise HistoryError(f"{url}:1: the published document is larger than "
+        raise PreviousSiteError(f"{url}:1: the published document is larger than "
                            f"{MAX_FETCH_BYTES // 2**20} MiB; a feed page never is")
     return data

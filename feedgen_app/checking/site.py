@@ -26,12 +26,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.parsers import expat
 
+from feedgen_app.errors import XmlError
+from feedgen_app.formats import ATOM_NS, JSON_FEED_VERSION, XHTML_NS, XML_NS, is_language_tag
 from feedgen_app.reading.files import read_regular_file
 
-ATOM_NS = "http://www.w3.org/2005/Atom"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-XHTML_NS = "http://www.w3.org/1999/xhtml"
-JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 _A = ATOM_NS + " "
 MAX_XML_DEPTH = 256
 """Deepest element nesting a checked XML document may have (feeds need about ten levels)."""
@@ -45,16 +43,6 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _RFC822 = re.compile(
     rf"(?:(?P<day>{'|'.join(_DAYS)}), )?\d{{1,2}} (?:{'|'.join(_MONTHS)}) \d{{4}} "
     r"\d{2}:\d{2}(?::\d{2})? (?:UT|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|[+-]\d{4})"
-)
-# RFC 5646 `Language-Tag`, well-formed, with a 2-3 letter primary language (the only kind the
-# IANA registry holds), or private use, or one of the irregular grandfathered tags.
-_LANGTAG = re.compile(
-    r"(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\d{3}))?"
-    r"(?:-(?:[a-z0-9]{5,8}|\d[a-z0-9]{3}))*(?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*"
-    r"(?:-x(?:-[a-z0-9]{1,8})+)?|x(?:-[a-z0-9]{1,8})+"
-    r"|en-gb-oed|i-(?:ami|bnn|default|enochian|hak|klingon|lux|mingo|navajo|pwn|tao|tay|tsu)"
-    r"|sgn-(?:be-fr|be-nl|ch-de))",
-    re.IGNORECASE,
 )
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 _HTTP_URL = re.compile(r"https?://[^\s/?#<>\"]+[^\s<>\"]*")
@@ -92,14 +80,6 @@ class FeedReport:
     @property
     def ok(self) -> bool:
         return not self.findings
-
-
-class XmlError(ValueError):
-    """A document is not well-formed XML (or declares a DTD); `line` says where."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
 
 
 @dataclass
@@ -177,11 +157,6 @@ def parse_json(data: bytes) -> Any:
         return json.loads(text)
     except RecursionError:
         raise json.JSONDecodeError("nested too deeply", text, 0) from None
-
-
-def is_language_tag(value: str) -> bool:
-    """True when `value` is a well-formed BCP 47 (RFC 5646) tag with a registrable language."""
-    return _LANGTAG.fullmatch(value) is not None
 
 
 def is_rfc3339(value: str) -> bool:

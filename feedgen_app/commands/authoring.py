@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from feedgen_app.errors import ContentError
-from feedgen_app.model import Article, Site
+from feedgen_app.model import Article, Site, slugify
 from feedgen_app.reading.content import (
     ContentReport,
     check_slug_limits,
@@ -19,7 +19,6 @@ from feedgen_app.reading.content import (
     parse_markdown,
     parse_plain_text,
     slug_from_path,
-    slugify,
 )
 from feedgen_app.reading.dates import parse_date
 

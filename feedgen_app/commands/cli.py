@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TextIO
 
 from feedgen_app import __version__
-from feedgen_app.cache.store import CACHE_DIR
 from feedgen_app.checking.published_ids import compare_history
 from feedgen_app.checking.site import check_site
 from feedgen_app.commands.authoring import (
@@ -53,14 +52,20 @@ from feedgen_app.commands.trigger import (
     send_dispatch,
 )
 from feedgen_app.commands.websub import TIMEOUT, ping_hubs
-from feedgen_app.errors import ConfigError, ContentError, FeedAppError, ScaffoldError
+from feedgen_app.errors import (
+    ConfigError,
+    ContentError,
+    DateFormatError,
+    FeedAppError,
+    ScaffoldError,
+    UsageError,
+)
 from feedgen_app.model import Site
-from feedgen_app.pipeline import BuildProgress, BuildRequest, read_site, run_build
+from feedgen_app.pipeline import CACHE_DIR, BuildProgress, BuildRequest, read_site, run_build
 from feedgen_app.publishing.publish import write_summary
 from feedgen_app.reading.config import DEMO_SEED, demo_warnings, load_site
 from feedgen_app.reading.content import ContentReport, read_articles
 from feedgen_app.reading.dates import (
-    DateFormatError,
     format_date_de,
     format_datetime_de,
     parse_date,
@@ -324,8 +329,6 @@ def current_time(raw: str | None, site: Site) -> datetime:
         raise UsageError(f"--now: {exc}") from None
 
 
-class UsageError(FeedAppError):
-    """A command-line value is wrong (exit 2)."""
 
 
 def check_build_paths(content: Path, out: Path, cache_dir: Path) -> None:

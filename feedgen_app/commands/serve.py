@@ -30,7 +30,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from feedgen_app.errors import FeedAppError
+from feedgen_app.errors import FeedAppError, ServeError
 from feedgen_app.model import Site
 from feedgen_app.pipeline import BuildRequest, run_build
 from feedgen_app.reading.config import load_site
@@ -101,10 +101,6 @@ RELOAD_JS = """\
   window.setTimeout(poll, 500);
 })();
 """
-
-
-class ServeError(FeedAppError):
-    """The preview server cannot start (address in use, folder missing)."""
 
 
 @dataclass(frozen=True)

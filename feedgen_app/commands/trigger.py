@@ -15,7 +15,7 @@ from typing import IO
 from urllib.parse import quote, urlsplit
 
 from feedgen_app import __version__
-from feedgen_app.errors import FeedAppError
+from feedgen_app.errors import TriggerError
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_EVENT = "rebuild"
@@ -27,10 +27,6 @@ _TOKEN = re.compile(r"[\x21-\x7e]+")
 _REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 _REMOTE = re.compile(r"github\.com[:/]([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$")
-
-
-class TriggerError(FeedAppError):
-    """GitHub did not accept the rebuild request (no token, refused, unreachable)."""
 
 
 @dataclass(frozen=True)

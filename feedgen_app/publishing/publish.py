@@ -1,7 +1,8 @@
 """Writes the output plan atomically into the output folder; the only module that writes.
 
 Guarantees (Linux, where renameat2(RENAME_EXCHANGE) swaps two folders in one step):
-- the plan is checked first (`check.check_files`); a plan with findings is never written;
+- the plan is checked first (by the pipeline, as `feedgen-app check` checks); a plan with
+  findings is never written;
 - the new site is written into `.<out>.new-<pid>` beside the output folder and swapped in with
   one atomic exchange, so a reader, a deploy or a `kill -9` at any moment sees either the old
   complete site or the new complete site;
@@ -22,8 +23,6 @@ sorted, listing every file of the site except the manifest itself. `read_manifes
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import fcntl
 import hashlib
 import json
@@ -33,8 +32,8 @@ import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
-from feedgen_app.checking.site import check_files
 from feedgen_app.errors import PublishError
+from feedgen_app.libc import exchange_paths
 
 MANIFEST = ".feedgen-manifest.json"
 """Marks a folder as written by feedgen-app and lists every file with its SHA-256."""
@@ -42,24 +41,18 @@ SITE_HASH = "site-hash.txt"
 """The site's content hash, published with the site; no leading dot: upload-pages-artifact
 skips dotfiles, and the scheduled workflow compares this file with the live one."""
 
-_RENAME_EXCHANGE = 2
 
-
-def write_site(out_dir: Path, files: Mapping[str, bytes],
-               content_dir: Path | None = None) -> dict[str, str]:
+def write_files(out_dir: Path, files: Mapping[str, bytes],
+                content_dir: Path | None = None) -> dict[str, str]:
     """Replace `out_dir` with exactly `files` plus `site-hash.txt` (see `hash_site`), atomically.
 
-    The plan is checked first (`check.check_files`): one with findings is never written. The
-    new site is written into a staging folder beside `out_dir` and swapped in with one rename,
-    so a reader sees either the old complete site or the new one, never a mix. Returns every
-    published file's SHA-256 (path -> hex), `site-hash.txt` included.
+    The new site is written into a staging folder beside `out_dir` and swapped in with one
+    rename, so a reader sees either the old complete site or the new one, never a mix. Returns
+    every published file's SHA-256 (path -> hex), `site-hash.txt` included. The caller checks
+    the files first (`pipeline.write_site`).
     """
     for name in files:
         check_relative_path(name)
-    findings = check_files(files, prefix=f"{out_dir}/")
-    if findings:
-        raise PublishError(*findings, f"{out_dir}:1: the new site fails `feedgen-app check` "
-                           "(findings above); the old site stays as it was")
     with Staging(out_dir, content_dir) as staging:
         staging.prepare(files)
         digests = {}
@@ -360,33 +353,17 @@ def swap_in(staging: Path, out_dir: Path) -> bool:
     if not out_dir.exists():
         os.rename(staging, out_dir)
         return False
-    if _exchange(staging, out_dir):
-        return True
+    try:
+        if exchange_paths(staging, out_dir):
+            return True
+    except OSError as exc:
+        raise PublishError(f"{out_dir}:1: cannot swap in the new site: {exc.strerror}") from None
     # No renameat2 (not Linux): two renames; the gap between them is as short as it gets.
     old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
     os.rename(out_dir, old)
     os.rename(staging, out_dir)
     os.rename(old, staging)
     return True
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically with Linux renameat2(RENAME_EXCHANGE); False if unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd = -100
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
-    if result == 0:
-        return True
-    errno = ctypes.get_errno()
-    if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: file system cannot exchange
-        return False
-    raise PublishError(f"{b}:1: cannot swap in the new site: {os.strerror(errno)}")
 
 
 def check_relative_path(name: str) -> None:

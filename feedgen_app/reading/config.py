@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import idna
 
 from feedgen_app.errors import ConfigError
+from feedgen_app.formats import is_language_tag
 from feedgen_app.model import Author, Site
 from feedgen_app.reading.files import read_regular_file
 from feedgen_app.reading.yamlkeys import YamlMapping, load_mapping
@@ -24,8 +25,6 @@ DEMO_ID_AUTHORITY = "feedgen-app.github.io,2025"
 DEMO_SEED = "2025-10-08-amazon-mischt-gesundheitswesen-auf.txt"
 """The bundled demo site (this repository's feed.yaml and content/): a content folder without
 its seed article is another site, which must not publish under the demo's address or IDs."""
-_BCP47 = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?"
-                    r"(?:-[A-Za-z0-9]{5,8})*")
 # RFC 4151: taggingEntity = authorityName "," date; authorityName a DNS name or e-mail address.
 _URL_SAFE = "/%:@!$&'()*+,;=-._~"
 _URL_PATH = re.compile(r"[A-Za-z0-9/%:@!$&'()*+,;=\-._~]*")
@@ -113,7 +112,7 @@ def _check_values(values: dict[str, Any], at: Any) -> list[str]:
                         f"address, a comma and a date, e.g. example.org,2025 "
                         f"(got {values['id_authority']!r})")
     language = values.get("language", "de-DE")
-    if not _BCP47.fullmatch(language):
+    if not is_language_tag(language):
         problems.append(f"{at('language')}: 'language' must be a BCP 47 tag such as de-DE "
                         f"(got {language!r})")
     zone = values.get("timezone", "Europe/Berlin")
@@ -192,11 +191,6 @@ def parse_author(value: Any, where: str) -> tuple[Author | None, str | None]:
             return Author(name=name.strip(), email=email), None
     return None, (f"{where}: 'author' must be a name or a mapping with 'name' and an optional "
                   f"'email' (got {value!r})")
-
-
-def is_language_tag(value: str) -> bool:
-    """True when `value` is a well-formed BCP 47 language tag (the subset feeds use)."""
-    return _BCP47.fullmatch(value) is not None
 
 
 def _kind(value: Any) -> str:

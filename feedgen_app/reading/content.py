@@ -16,10 +16,11 @@ from urllib.parse import urlsplit
 
 from markupsafe import escape
 
-from feedgen_app.errors import ContentError
-from feedgen_app.model import RESERVED_NAMES, A, Article, Site, sort_articles
-from feedgen_app.reading.config import is_language_tag, parse_author
-from feedgen_app.reading.dates import DateFormatError, parse_date, split_date
+from feedgen_app.errors import ContentError, DateFormatError
+from feedgen_app.formats import C1_CONTROL, XML_FORBIDDEN, is_language_tag
+from feedgen_app.model import RESERVED_NAMES, A, Article, Site, slugify, sort_articles
+from feedgen_app.reading.config import parse_author
+from feedgen_app.reading.dates import parse_date, split_date
 from feedgen_app.reading.files import describe_mode, read_regular_file
 from feedgen_app.reading.markup import render_body
 from feedgen_app.reading.sanitize import first_paragraph_text, sanitize_html
@@ -56,12 +57,6 @@ MAX_SLUG_LENGTH = 200
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'“”„«»‘’)\]]*$")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}-")
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_C1_CONTROL = re.compile("[\x80-\x9f]")
-"""XML 1.0 allows C1 controls but discourages them: in text they are Windows-1252 bytes read
-as Latin-1 (mojibake), and feed readers (feedparser) turn them into other characters."""
-_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
-                           "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"})
 
 
 @dataclass(frozen=True)
@@ -351,7 +346,7 @@ def decode_text(path: Path) -> str:
                            "save it as UTF-8 once more, or delete the invisible character at "
                            "the very start of the first line")
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    bad = _XML_FORBIDDEN.search(text)
+    bad = XML_FORBIDDEN.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
@@ -359,7 +354,7 @@ def decode_text(path: Path) -> str:
                 if bad.group() < "\x20" else "a non-character")
         raise ContentError(f"{path}:{line}: {kind}: U+{ord(bad.group()):04X} at column "
                            f"{column} cannot appear in a feed (XML 1.0 forbids it); remove it")
-    bad = _C1_CONTROL.search(text)
+    bad = C1_CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
@@ -678,13 +673,6 @@ def slug_from_path(path: Path) -> str:
     """The file name without extension and without a leading `YYYY-MM-DD-`, slugified (after
     NFC normalisation: an NFD name, as macOS writes them, gives the same slug)."""
     return slugify(_DATE_PREFIX.sub("", path.stem, count=1))
-
-
-def slugify(text: str) -> str:
-    """`Grüße aus München` -> `gruesse-aus-muenchen`: transliterate, fold to ASCII, hyphenate."""
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).translate(_TRANSLIT))
-    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
 
 
 def entry_id(site: Site, slug: str) -> str:

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil.parser import isoparse
 
+from feedgen_app.errors import DateFormatError
+
 MONTHS_DE = (
     "Januar", "Februar", "März", "April", "Mai", "Juni",
     "Juli", "August", "September", "Oktober", "November", "Dezember",
@@ -28,10 +30,6 @@ FIRST_YEAR = 1900
 LAST_YEAR = 9998
 """Supported years: feeds need four-digit years (RFC 822) and times that convert to UTC and
 back without leaving datetime's range (years 1 to 9999)."""
-
-
-class DateFormatError(ValueError):
-    """The text is not a date in any accepted form; the message says why."""
 
 
 def split_date(text: str) -> tuple[str, str]:

@@ -6,20 +6,12 @@ import os
 import stat
 from pathlib import Path
 
+from feedgen_app.errors import NotRegularFileError
+
 KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket",
          stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
          stat.S_IFDIR: "a folder", stat.S_IFLNK: "a symbolic link"}
 """What a non-regular file is, for messages."""
-
-
-class NotRegularFileError(OSError):
-    """The path names something other than a regular file (a FIFO, a device, a folder)."""
-
-    def __init__(self, path: Path, mode: int) -> None:
-        kind = describe_mode(mode)
-        super().__init__(f"{kind}, not a regular file")
-        self.strerror = f"it is {kind}, not a regular file; only regular files are read"
-        self.filename = str(path)
 
 
 def describe_mode(mode: int) -> str:
@@ -38,5 +30,5 @@ def read_regular_file(path: Path) -> bytes:
     with os.fdopen(fd, "rb") as handle:
         mode = os.fstat(handle.fileno()).st_mode
         if not stat.S_ISREG(mode):
-            raise NotRegularFileError(path, mode)
+            raise NotRegularFileError(path, describe_mode(mode))
         return handle.read()

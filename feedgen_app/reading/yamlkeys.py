@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ufffe\uffff\ud800-\udfff]")
-"""Characters XML 1.0 forbids (and the C1 controls it discourages, which readers garble);
-YAML escapes (`"\\x01"`) could smuggle them into a feed."""
+from feedgen_app.formats import UNFIT_FOR_FEEDS
 
 
 class _BadValueError(yaml.constructor.ConstructorError):
@@ -186,12 +183,13 @@ def refuse_duplicate_keys(node: yaml.Node | None, where: str, first_line: int) -
 
 
 def refuse_forbidden_characters(node: yaml.Node | None, where: str, first_line: int) -> None:
-    """Refuse scalars holding characters XML 1.0 forbids (they can only come from escapes)."""
+    """Refuse scalars holding characters XML 1.0 forbids, or the C1 controls it discourages
+    (readers garble them): YAML escapes (`"\\x01"`) could smuggle them into a feed."""
     stack = [node] if node is not None else []
     while stack:
         current = stack.pop()
         if isinstance(current, yaml.ScalarNode):
-            bad = _XML_FORBIDDEN.search(str(current.value))
+            bad = UNFIT_FOR_FEEDS.search(str(current.value))
             if bad:
                 line = first_line + current.start_mark.line
                 raise ValueError(f"{where}:{line}: the value contains U+{ord(bad.group()):04X} "

@@ -7,24 +7,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
+from feedgen_app.formats import ATOM_NS, FH_NS, JSON_FEED_VERSION, XML_NS
 from feedgen_app.model import Article, Site
-from feedgen_app.rendering.links import absolutize_urls
+from feedgen_app.rendering.links import SUBSCRIBE_PAGE, absolutize_urls, media_url
 
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-SUBSCRIBE_PAGE = "abonnieren.html"
-"""The HTML page the feeds point people to (Atom `link rel="related"`, RSS `<docs>`)."""
+XML_LANG = f"{{{XML_NS}}}lang"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 """The `updated` of a feed with no entries yet: fixed, so that empty builds are deterministic."""
-FH_NS = "http://purl.org/syndication/history/1.0"
-"""RFC 5005 Feed History: `fh:complete`, `fh:archive`."""
-ATOM_NS = "http://www.w3.org/2005/Atom"
 CORRECTION_LABEL = "Korrektur:"
 
 
@@ -194,11 +188,6 @@ def feed_content(site: Site, article: Article) -> str:
         body = (f"<p><strong>{CORRECTION_LABEL}</strong> {escape(article.correction)}</p>\n"
                 + body)
     return absolutize_urls(body, site.url(article.path))
-
-
-def media_url(site: Site, path: str) -> str:
-    """The absolute URL of a media file below the site root (names percent-encoded)."""
-    return site.url(quote(path))
 
 
 def _generator(site: Site, articles: Sequence[Article],

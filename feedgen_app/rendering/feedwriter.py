@@ -37,18 +37,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from feedgen_app.formats import ATOM_NS, FH_NS, JSON_FEED_VERSION
 from feedgen_app.model import Article, Author, Site
 from feedgen_app.rendering.feeds import (
-    ATOM_NS,
-    FH_NS,
-    JSON_FEED_VERSION,
     MAIN_FEED,
-    SUBSCRIBE_PAGE,
     FeedPlace,
     feed_content,
     feed_updated,
-    media_url,
 )
+from feedgen_app.rendering.links import SUBSCRIBE_PAGE, media_url
 
 XML_DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>\n"
 DC_NS = "http://purl.org/dc/elements/1.1/"

@@ -1,11 +1,17 @@
-"""Article HTML -> the same HTML with relative link and image URLs made absolute (for feeds)."""
+"""URLs in the output: the subscribe page's and media files' addresses, and article HTML with
+its relative link and image URLs made absolute (for feeds)."""
 
 from __future__ import annotations
 
 import html
 import re
 from html.parser import HTMLParser
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
+
+from feedgen_app.model import Site
+
+SUBSCRIBE_PAGE = "abonnieren.html"
+"""The HTML page the feeds point people to (Atom `link rel="related"`, RSS `<docs>`)."""
 
 URL_ATTRIBUTES = {
     "a": ("href",), "area": ("href",), "img": ("src", "srcset"), "source": ("src", "srcset"),
@@ -22,6 +28,11 @@ _URL_ATTRIBUTE_NAME = re.compile(
     re.IGNORECASE,
 )
 """Any URL attribute name followed by `=`: without one, `absolutize_urls` changes nothing."""
+
+
+def media_url(site: Site, path: str) -> str:
+    """The absolute URL of a media file below the site root (names percent-encoded)."""
+    return site.url(quote(path))
 
 
 def absolutize_urls(body: str, base_url: str) -> str:

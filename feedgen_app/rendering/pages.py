@@ -30,11 +30,10 @@ from jinja2 import (
 )
 
 from feedgen_app.errors import ContentError
-from feedgen_app.model import TAGS_DIR, Article, ArticleRecord, Site, Tag
-from feedgen_app.reading.content import slugify
+from feedgen_app.model import TAGS_DIR, Article, ArticleRecord, Site, Tag, slugify
 from feedgen_app.reading.dates import format_date_de, format_datetime_de
 from feedgen_app.reading.sitefolders import list_site_files
-from feedgen_app.rendering.feeds import SUBSCRIBE_PAGE, media_url
+from feedgen_app.rendering.links import SUBSCRIBE_PAGE, media_url
 from feedgen_app.rendering.render import Loader, Renderer, simple
 
 EMBED_PAGE = "embed.html"

@@ -16,8 +16,15 @@ from functools import partial
 from pathlib import Path
 
 from feedgen_app.errors import ContentError
-from feedgen_app.model import TAGS_DIR, Article, ArticleRecord, Site, Tag, sort_articles
-from feedgen_app.reading.content import slugify
+from feedgen_app.model import (
+    TAGS_DIR,
+    Article,
+    ArticleRecord,
+    Site,
+    Tag,
+    slugify,
+    sort_articles,
+)
 from feedgen_app.rendering.discovery import plan_discovery
 from feedgen_app.rendering.feeds import FeedPlace, build_atom, build_json, build_rss
 from feedgen_app.rendering.feedwriter import write_atom, write_json, write_rss
