@@ -42,7 +42,7 @@ class PublishedEntry:
 
 
 @dataclass(frozen=True)
-class HistoryReport:
+class ComparisonReport:
     """What comparing a new build with the published site found."""
 
     problems: tuple[str, ...]
@@ -57,8 +57,8 @@ Fetch = Callable[[str], bytes | None]
 """Reads one document by location; None when it does not exist."""
 
 
-def compare_history(new_site: Path, previous: str, sources: Mapping[str, str] | None = None,
-                    accepted: Iterable[str] = ()) -> HistoryReport:
+def compare_published(new_site: Path, previous: str, sources: Mapping[str, str] | None = None,
+                    accepted: Iterable[str] = ()) -> ComparisonReport:
     """Compare the built site in `new_site` with the published one (folder or http(s) URL).
 
     `sources` maps new entry IDs to their article files, for messages; `accepted` lists IDs
@@ -72,7 +72,7 @@ def compare_history(new_site: Path, previous: str, sources: Mapping[str, str] | 
 
 def compare_entries(old: Mapping[str, PublishedEntry], new: Mapping[str, PublishedEntry],
                     sources: Mapping[str, str], accepted: set[str],
-                    where: str) -> HistoryReport:
+                    where: str) -> ComparisonReport:
     """Vanished IDs whose title or publication date reappears under a new ID are problems."""
     appeared = [new[i] for i in sorted(new) if i not in old]
     claimed: set[str] = set()
@@ -85,7 +85,7 @@ def compare_entries(old: Mapping[str, PublishedEntry], new: Mapping[str, Publish
             continue
         claimed.add(match.id)
         problems.append(rename_advice(entry, match, sources.get(match.id), where))
-    return HistoryReport(tuple(problems), tuple(deleted), len(old))
+    return ComparisonReport(tuple(problems), tuple(deleted), len(old))
 
 
 def find_lookalike(entry: PublishedEntry, candidates: Iterable[PublishedEntry],

@@ -8,13 +8,13 @@ import shlex
 import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import TextIO
 
 from feedgen_app import __version__
-from feedgen_app.checking.published_ids import compare_history
+from feedgen_app.checking.published_ids import compare_published
 from feedgen_app.checking.site import check_site
 from feedgen_app.commands.authoring import (
     STATUS_BROKEN,
@@ -29,6 +29,7 @@ from feedgen_app.commands.authoring import (
     parse_new_date,
     rows_to_json,
 )
+from feedgen_app.commands.console import Output, ProgressBar, format_summary
 from feedgen_app.commands.scaffold import (
     DEFAULT_TITLE,
     PLACEHOLDER_BASE_URL,
@@ -45,7 +46,6 @@ from feedgen_app.commands.trigger import (
     DEFAULT_API_URL,
     DEFAULT_EVENT,
     check_api_url,
-    check_repo,
     find_repo,
     plan_dispatch,
     read_token,
@@ -57,11 +57,18 @@ from feedgen_app.errors import (
     ContentError,
     DateFormatError,
     FeedAppError,
-    ScaffoldError,
+    PublishError,
     UsageError,
 )
 from feedgen_app.model import Site
-from feedgen_app.pipeline import CACHE_DIR, BuildProgress, BuildRequest, read_site, run_build
+from feedgen_app.pipeline import (
+    CACHE_DIR,
+    BuildProgress,
+    BuildRequest,
+    BuildResult,
+    read_site,
+    run_build,
+)
 from feedgen_app.publishing.publish import write_summary
 from feedgen_app.reading.config import DEMO_SEED, demo_warnings, load_site
 from feedgen_app.reading.content import ContentReport, read_articles
@@ -98,8 +105,25 @@ EXAMPLES = {
 }
 
 
+NOT_DONE = {
+    "build": "nothing was published",
+    "check": "the site was not compared with the published one",
+    "trigger": "no rebuild was requested",
+    "new": "no article was written",
+    "list": "no article was listed",
+    "serve": "the preview did not start",
+    "ping": "no hub was notified",
+    "init": "nothing was written",
+}
+"""What each command did not do when it fails: the last words of its error line."""
+EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return its exit code (0 ok, 1 content/config/output error, 2 usage)."""
+    """Run one command; return its exit code: 0 done, 1 a FeedAppError (content, config,
+    output, a server's answer), 2 a usage error, 130 interrupted (Ctrl+C). This is the one
+    place that turns exceptions into messages; any other exception is a bug and keeps its
+    traceback."""
     parser = make_parser()
     try:
         args = parser.parse_args(argv)
@@ -108,10 +132,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except FeedAppError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"error: {len(exc.problems)} problem(s); nothing was published", file=sys.stderr)
-        return 1
+        return report_error(Output(args), args.command, exc)
+    except KeyboardInterrupt:
+        Output(args).failure(f"\nfeedgen-app {args.command}: interrupted")
+        return EXIT_INTERRUPTED
+
+
+def report_error(out: Output, command: str, exc: FeedAppError) -> int:
+    """A failed command's problems, one a line, then its error line; the exit code. A usage
+    error's last problem is the error line itself (the ones before it explain it)."""
+    *details, last = exc.problems or ("unknown error",)
+    if isinstance(exc, UsageError):
+        out.problems(details)
+        out.failure(f"feedgen-app {command}: error: {last}")
+        return EXIT_USAGE
+    out.problems(exc.problems)
+    out.failure(f"feedgen-app {command}: error: {len(exc.problems)} problem(s); "
+                f"{NOT_DONE[command]}")
+    return EXIT_FAILED
 
 
 def run() -> None:
@@ -363,51 +401,61 @@ def cmd_build(args: argparse.Namespace) -> int:
     started = time.monotonic()  # the build duration: the one use of a monotonic clock
     out = Output(args)
     site = load_site(args.config)
-    try:
-        check_build_paths(args.content, args.out, args.cache_dir)
-        now = current_time(args.now, site)
-    except UsageError as exc:
-        print(f"feedgen-app build: error: {exc}", file=sys.stderr)
-        return 2
-    for warning in demo_warnings(site, str(args.config), (args.content / DEMO_SEED).is_file()):
-        print(warning, file=sys.stderr)
+    check_build_paths(args.content, args.out, args.cache_dir)
+    request = make_build_request(args, current_time(args.now, site))
+    out.problems(demo_warnings(site, str(args.config), (args.content / DEMO_SEED).is_file()))
     bar = ProgressBar(sys.stderr, sys.stderr.isatty() and not out.quiet, started)
+    result = run_build(site, request, BuildProgress(
+        articles_read=bar.update, stage=bar.show, done=bar.finish))
+    out.problems(result.warnings)
+    out.problems(result.problems)  # --keep-going: report the bad, publish the good
+    if args.summary is not None and not write_build_summary(out, args, site, result,
+                                                            request.now):
+        return EXIT_FAILED
+    out.info(format_summary(site, result.published_count, len(result.scheduled),
+                            result.next_due, len(result.problems), time.monotonic() - started))
+    report_build(out, args.out, site, result)
+    if result.problems:
+        out.failure(f"feedgen-app build: error: {len(result.problems)} problem(s); the other "
+                    "articles were published (--keep-going)")
+        return EXIT_FAILED
+    return 0
+
+
+def make_build_request(args: argparse.Namespace, now: datetime) -> BuildRequest:
+    """What `build` asks the pipeline for."""
     folders = site_folders(args.config)
-    request = BuildRequest(
+    return BuildRequest(
         content=args.content, out=args.out, cache_dir=args.cache_dir, now=now,
         options=build_options(args), keep_going=args.keep_going,
         full=bool(args.verbose or args.summary or args.keep_going), workers=max(0, args.jobs),
         templates=folders.templates, static=folders.static,
     )
-    result = run_build(site, request, BuildProgress(
-        articles_read=bar.update, stage=bar.show, done=bar.finish))
-    for warning in result.warnings:
-        print(warning, file=sys.stderr)
-    for problem in result.problems:  # --keep-going: report the bad, publish the good
-        print(problem, file=sys.stderr)
-    if args.summary is not None:
-        summary = summarize_build(site, result.published_count, result.scheduled_articles,
-                                  now, result.site_hash)
-        try:
-            write_summary(args.summary, {**summary, "out": str(args.out)})
-        except FeedAppError as exc:
-            for problem in exc.problems:
-                print(problem, file=sys.stderr)
-            print(f"error: the site was published to {args.out}, but the build summary could "
-                  "not be written", file=sys.stderr)
-            return 1
-    out.info(format_summary(site, result.published_count, len(result.scheduled),
-                            result.next_due, len(result.problems), time.monotonic() - started))
-    out.detail(f"→ {args.out}")
+
+
+def write_build_summary(out: Output, args: argparse.Namespace, site: Site,
+                        result: BuildResult, now: datetime) -> bool:
+    """`build --summary FILE`; False (told) when it cannot be written: the site is published
+    all the same, so this is no failure of the build the funnel could describe."""
+    summary = summarize_build(site, result.published_count, result.scheduled_articles,
+                              now, result.site_hash)
+    try:
+        write_summary(args.summary, {**summary, "out": str(args.out)})
+    except PublishError as exc:
+        out.problems(exc.problems)
+        out.failure(f"feedgen-app build: error: the site was published to {args.out}, but the "
+                    "build summary could not be written")
+        return False
+    return True
+
+
+def report_build(out: Output, out_dir: Path, site: Site, result: BuildResult) -> None:
+    """With --verbose: where the site went, every article published and every one waiting."""
+    out.detail(f"→ {out_dir}")
     for article in result.published:
         out.detail(f"  veröffentlicht  {article.slug}  {article.title}")
     for slug, title, due in result.scheduled:
         out.detail(f"  geplant für {format_datetime_de(due.astimezone(site.tz))}  {slug}  {title}")
-    if result.problems:
-        print(f"error: {len(result.problems)} problem(s); the other articles were published "
-              "(--keep-going)", file=sys.stderr)
-        return 1
-    return 0
 
 
 def build_options(args: argparse.Namespace) -> dict[str, object]:
@@ -419,21 +467,25 @@ def build_options(args: argparse.Namespace) -> dict[str, object]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     findings = check_site(args.dir)
-    if args.against:
-        findings += check_history(args)
     for finding in findings:
         print(finding)
+    if args.against:
+        compared = check_against(args)
+        for finding in compared:
+            print(finding)
+        findings += compared
     if findings:
-        print(f"error: {len(findings)} finding(s) in {args.dir}", file=sys.stderr)
-        return 1
+        Output(args).failure(f"feedgen-app check: error: {len(findings)} finding(s) in "
+                             f"{args.dir}")
+        return EXIT_FAILED
     print(f"{args.dir}: no findings")
     return 0
 
 
-def check_history(args: argparse.Namespace) -> list[str]:
+def check_against(args: argparse.Namespace) -> list[str]:
     """`check --against`: a published ID that would change is a finding; deletions are told."""
     sources = read_entry_sources(args.content, args.config)
-    report = compare_history(args.dir, args.against, sources, args.deleted)
+    report = compare_published(args.dir, args.against, sources, args.deleted)
     if report.previous == 0:
         print(f"{args.against}: no published feed found; nothing to compare with")
     for entry in report.deleted:
@@ -456,11 +508,7 @@ def read_entry_sources(content: Path, config: Path) -> dict[str, str]:
 
 def cmd_ping(args: argparse.Namespace) -> int:
     site = load_site(args.config)
-    try:
-        now = current_time(args.now, site)
-    except UsageError as exc:
-        print(f"feedgen-app ping: error: {exc}", file=sys.stderr)
-        return 2
+    now = current_time(args.now, site)
     if not site.hubs:
         print(f"{args.config}: no `hubs:` configured; nothing to ping")
         return 0
@@ -473,28 +521,24 @@ def cmd_ping(args: argparse.Namespace) -> int:
     for result in results:
         if result.ok:
             print(f"{result.hub}: accepted {result.feed} (HTTP {result.status})")
-    for result in failed:
-        print(f"{args.config}:1: hub {result.hub} for {result.feed}: {result.error}",
-              file=sys.stderr)
+    out = Output(args)
+    out.problems(f"{args.config}:1: hub {result.hub} for {result.feed}: {result.error}"
+                 for result in failed)
     if failed:
-        print(f"error: {len(failed)} of {len(results)} hub notification(s) failed; the site "
-              "itself is published", file=sys.stderr)
-        return 1
+        out.failure(f"feedgen-app ping: error: {len(failed)} of {len(results)} hub "
+                    "notification(s) failed; the site itself is published")
+        return EXIT_FAILED
     print(f"{len(results)} hub notification(s) sent")
     return 0
 
 
 def cmd_trigger(args: argparse.Namespace) -> int:
     repo = args.repo or find_repo(os.environ)
-    try:
-        if repo is None:
-            raise ValueError("no repository: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY)")
-        request = plan_dispatch(check_repo(repo), event=args.event, workflow=args.workflow,
-                                ref=args.ref, force=args.force)
-        check_api_url(args.api_url)
-    except ValueError as exc:
-        print(f"feedgen-app trigger: error: {exc}", file=sys.stderr)
-        return 2
+    if repo is None:
+        raise UsageError("no repository: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY)")
+    request = plan_dispatch(repo, event=args.event, workflow=args.workflow, ref=args.ref,
+                            force=args.force)
+    check_api_url(args.api_url)
     send_dispatch(request, read_token(os.environ), api_url=args.api_url)
     what = f"workflow {args.workflow} on {args.ref}" if args.workflow else f"event {args.event!r}"
     forced = " (force)" if args.force else ""
@@ -504,32 +548,15 @@ def cmd_trigger(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     out = Output(args)
-    try:
-        action = find_action_ref(args.action_ref)
-        answers = ask_site_answers(args, sys.stdin.isatty())
-        now = current_time(args.now, draft_site(answers))
-    except (UsageError, ValueError) as exc:
-        print(f"feedgen-app init: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("\nAbgebrochen: nichts geschrieben.", file=sys.stderr)
-        return 1
+    action = find_action_ref(args.action_ref)
+    answers = ask_site_answers(args, sys.stdin.isatty())
+    now = current_time(args.now, draft_site(answers))
     try:
         plan = plan_site(answers, now, action, args.dir)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            out.problem(problem)
-        print("feedgen-app init: error: --title, --base-url or --author do not make a valid "
-              "feed.yaml; nothing was written", file=sys.stderr)
-        return 2
-    try:
-        written = write_site(args.dir, plan)
-    except ScaffoldError as exc:
-        for problem in exc.problems:
-            out.problem(problem)
-        print(f"feedgen-app init: error: {len(exc.problems)} problem(s); nothing was written",
-              file=sys.stderr)
-        return 1
+    except ConfigError as exc:  # the options' values, not a file the user wrote
+        raise UsageError(*exc.problems, "--title, --base-url or --author do not make a valid "
+                         "feed.yaml; nothing was written") from None
+    written = write_site(args.dir, plan)
     for path in written:
         out.result(str(path))
     if not out.quiet:
@@ -570,11 +597,6 @@ def init_hints(target: Path, site: Site, ref: str, pinned: bool) -> list[str]:
     return hints
 
 
-# --- output for people: --quiet / --verbose, colour, progress, the build summary ---------------
-
-_ANSI = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}
-
-
 def add_output_options(parser: argparse.ArgumentParser) -> None:
     """--quiet and --verbose (mutually exclusive)."""
     group = parser.add_mutually_exclusive_group()
@@ -584,127 +606,23 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
                        help="print more: every article, the output folder, requests")
 
 
-def use_colour(stream: TextIO) -> bool:
-    """Colour only on a terminal, never with NO_COLOR set (https://no-color.org) or TERM=dumb."""
-    if os.environ.get("NO_COLOR", "") != "" or os.environ.get("TERM") == "dumb":
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-class Output:
-    """Where a command's human output goes, honouring --quiet, --verbose and NO_COLOR."""
-
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.quiet = bool(getattr(args, "quiet", False))
-        self.verbose = bool(getattr(args, "verbose", False))
-        self.out, self.err = sys.stdout, sys.stderr
-
-    def paint(self, text: str, colour: str, stream: TextIO | None = None) -> str:
-        if not use_colour(stream or self.out):
-            return text
-        return f"\033[{_ANSI[colour]}m{text}\033[0m"
-
-    def result(self, text: str) -> None:
-        """What the command produces (printed even with --quiet)."""
-        print(text, file=self.out, flush=True)
-
-    def info(self, text: str) -> None:
-        if not self.quiet:
-            print(text, file=self.out, flush=True)
-
-    def detail(self, text: str) -> None:
-        if self.verbose:
-            print(text, file=self.out, flush=True)
-
-    def problem(self, text: str) -> None:
-        print(self.paint(text, "red", self.err), file=self.err, flush=True)
-
-
-class ProgressBar:
-    """A one-line bar on stderr: only on a terminal, only once the build has run over a second."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: TextIO, enabled: bool, started: float,
-                 clock: Callable[[], float] = time.monotonic, delay: float = 1.0) -> None:
-        self.stream, self.enabled, self.started = stream, enabled, started
-        self.clock, self.delay = clock, delay
-        self.shown = 0
-
-    def update(self, done: int, total: int, label: str = "Artikel gelesen") -> None:
-        if not self.enabled or self.clock() - self.started < self.delay:
-            return
-        filled = self.WIDTH * done // total if total else self.WIDTH
-        line = f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total} {label}"
-        self.show(line)
-
-    def show(self, line: str) -> None:
-        """Replace the bar's line with `line` (once the build has run over a second)."""
-        if not self.enabled or self.clock() - self.started < self.delay:
-            return
-        self.stream.write("\r" + line.ljust(self.shown))
-        self.stream.flush()
-        self.shown = max(self.shown, len(line))
-
-    def finish(self) -> None:
-        """Clear the bar's line, so the summary starts on a clean line."""
-        if self.shown:
-            self.stream.write("\r" + " " * self.shown + "\r")
-            self.stream.flush()
-            self.shown = 0
-
-
-def format_seconds(seconds: float) -> str:
-    """`0,4 s`: one decimal, German decimal comma."""
-    return f"{seconds:.1f}".replace(".", ",") + " s"
-
-
-def format_summary(site: Site, published: int, scheduled: int, next_due: datetime | None,
-                   errors: int, seconds: float, drafts: int = 0) -> str:
-    """`12 Artikel veröffentlicht, 1 geplant für 9. Dezember 2025, 06:00 Uhr, 0 Fehler, 0,4 s`;
-    with `drafts` (the preview shows them), `12 Artikel veröffentlicht, 2 Entwürfe, …`."""
-    planned = f"{scheduled} geplant"
-    if drafts:
-        planned = f"{drafts} {'Entwurf' if drafts == 1 else 'Entwürfe'}, {planned}"
-    if next_due is not None:
-        due = format_datetime_de(next_due.astimezone(site.tz))
-        planned += f" für {due}" if scheduled == 1 else f", der nächste für {due}"
-    return (f"{published} Artikel veröffentlicht, {planned}, {errors} Fehler, "
-            f"{format_seconds(seconds)}")
-
-
-def report_failure(out: Output, command: str, exc: FeedAppError) -> int:
-    """Print a FeedAppError's problems for a command that publishes nothing; exit code 1."""
-    for problem in exc.problems:
-        out.problem(problem)
-    print(f"feedgen-app {command}: error: {len(exc.problems)} problem(s)", file=sys.stderr)
-    return 1
-
-
 # --- new, list, serve ----------------------------------------------------------------------------
 
 
 def cmd_new(args: argparse.Namespace) -> int:
     out = Output(args)
+    site = load_site(args.config)
+    today = current_time(None, site)
     try:
-        site = load_site(args.config)
-        today = current_time(None, site)
-        try:
-            published, has_time = parse_new_date(args.date, today, site)
-        except DateFormatError as exc:
-            raise UsageError(f"--date: {exc}") from None
-        tags = tuple(t.strip() for t in (args.tags or "").split(",") if t.strip())
-        new = NewArticle(title=args.title, published=published, has_time=has_time,
-                         format=args.format, tags=tags, slug=args.slug, draft=not args.ready)
-        report = read_articles(args.content, site) if args.content.is_dir() else None
-        path = create_article(args.content, site, new,
-                              report or ContentReport(articles=(), problems=()))
-    except UsageError as exc:
-        print(f"feedgen-app new: error: {exc}", file=sys.stderr)
-        return 2
-    except FeedAppError as exc:
-        return report_failure(out, "new", exc)
+        published, has_time = parse_new_date(args.date, today, site)
+    except DateFormatError as exc:
+        raise UsageError(f"--date: {exc}") from None
+    tags = tuple(t.strip() for t in (args.tags or "").split(",") if t.strip())
+    new = NewArticle(title=args.title, published=published, has_time=has_time,
+                     format=args.format, tags=tags, slug=args.slug, draft=not args.ready)
+    report = read_articles(args.content, site) if args.content.is_dir() else None
+    path = create_article(args.content, site, new,
+                          report or ContentReport(articles=(), problems=()))
     out.result(str(path))
     when = format_datetime_de(published) if has_time else format_date_de(published)
     status = "geplant für" if published > today else "datiert auf"
@@ -721,15 +639,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     out = Output(args)
-    try:
-        site = load_site(args.config)
-        now = current_time(args.now, site)
-        report = read_articles(args.content, site)
-    except UsageError as exc:
-        print(f"feedgen-app list: error: {exc}", file=sys.stderr)
-        return 2
-    except FeedAppError as exc:
-        return report_failure(out, "list", exc)
+    site = load_site(args.config)
+    now = current_time(args.now, site)
+    report = read_articles(args.content, site)
     rows = list_articles(report, args.content, now)
     if args.json:
         out.result(rows_to_json(rows, now).rstrip("\n"))
@@ -797,32 +709,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     def clock(site: Site) -> datetime:
         return current_time(args.now, site)
 
-    def on_build(outcome: BuildOutcome) -> None:
-        if outcome.ok and outcome.site is not None:
-            out.info(format_summary(outcome.site, outcome.published - outcome.drafts,
-                                    outcome.scheduled,
-                                    outcome.next_due,
-                                    0, outcome.seconds, drafts=outcome.drafts))
-            return
-        for problem in outcome.problems:
-            out.problem(problem)
-        out.problem(f"Build fehlgeschlagen: {len(outcome.problems)} Fehler; die Vorschau zeigt "
-                    "weiter den letzten fehlerfreien Stand und die Fehler auf jeder Seite.")
-
-    try:
-        if args.now is not None:
-            current_time(args.now, load_site(args.config))  # a bad --now is a usage error
-    except UsageError as exc:
-        print(f"feedgen-app serve: error: {exc}", file=sys.stderr)
-        return 2
-    except FeedAppError:
-        pass  # a broken config is shown by the first build and fixed while serving
+    check_preview_now(args)
     options = PreviewOptions(content_dir=args.content, config=args.config, clock=clock,
                              live_clock=args.now is None, host=args.host, port=args.port)
-    try:
-        server = PreviewServer(options, on_build, on_log=out.detail if out.verbose else None)
-    except FeedAppError as exc:
-        return report_failure(out, "serve", exc)
+    server = PreviewServer(options, partial(report_preview_build, out),
+                           on_log=out.detail if out.verbose else None)
     if not is_loopback(args.host):
         out.problem(f"Achtung: --host {args.host} macht die Vorschau im Netzwerk erreichbar.")
 
@@ -838,6 +729,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def check_preview_now(args: argparse.Namespace) -> None:
+    """A bad `serve --now` is a usage error; a broken config is not (the first build shows it,
+    and it is fixed while serving)."""
+    if args.now is None:
+        return
+    try:
+        site = load_site(args.config)
+    except ConfigError:
+        return
+    current_time(args.now, site)
+
+
+def report_preview_build(out: Output, outcome: BuildOutcome) -> None:
+    """The summary line of a preview build, or its problems."""
+    if outcome.ok and outcome.site is not None:
+        out.info(format_summary(outcome.site, outcome.published - outcome.drafts,
+                                outcome.scheduled, outcome.next_due, 0, outcome.seconds,
+                                drafts=outcome.drafts))
+        return
+    out.problems(outcome.problems)
+    out.problem(f"Build fehlgeschlagen: {len(outcome.problems)} Fehler; die Vorschau zeigt "
+                "weiter den letzten fehlerfreien Stand und die Fehler auf jeder Seite.")
 
 
 def port_number(raw: str) -> int:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from feedgen_app import __version__
 from feedgen_app.commands.authoring import format_file_date
-from feedgen_app.errors import ConfigError, ScaffoldError
+from feedgen_app.errors import ConfigError, ScaffoldError, UsageError
 from feedgen_app.model import Author, Site
 from feedgen_app.reading.config import site_from_mapping
 from feedgen_app.reading.content import parse_markdown
@@ -91,10 +91,10 @@ def derive_id_authority(base_url: str, now: datetime) -> str:
 def find_action_ref(explicit: str | None) -> ActionRef:
     """The action's ref: `explicit` if given; else the commit the running package was installed
     from (pip records it for `pip install git+https://...@SHA`, PEP 610); else `v<version>`.
-    Raises ValueError for an explicit ref that is no commit SHA, tag or branch name."""
+    Raises UsageError for an explicit ref that is no commit SHA, tag or branch name."""
     if explicit is not None:
         if not _REF.fullmatch(explicit) or ".." in explicit:
-            raise ValueError(f"--action-ref: {explicit!r} is not a commit SHA, tag or branch")
+            raise UsageError(f"--action-ref: {explicit!r} is not a commit SHA, tag or branch")
         return ActionRef(explicit)
     commit = installed_commit()
     if commit is not None:

@@ -15,7 +15,7 @@ from typing import IO
 from urllib.parse import quote, urlsplit
 
 from feedgen_app import __version__
-from feedgen_app.errors import TriggerError
+from feedgen_app.errors import TriggerError, UsageError
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_EVENT = "rebuild"
@@ -57,9 +57,9 @@ def read_token(environ: Mapping[str, str]) -> str:
 
 
 def check_repo(repo: str) -> str:
-    """`OWNER/NAME`, or a ValueError saying what is wrong."""
+    """`OWNER/NAME`, or a UsageError saying what is wrong."""
     if not _REPO.fullmatch(repo) or any(part in (".", "..") for part in repo.split("/")):
-        raise ValueError(f"--repo {repo!r} is not OWNER/NAME, e.g. octo-org/nachrichten")
+        raise UsageError(f"--repo {repo!r} is not OWNER/NAME, e.g. octo-org/nachrichten")
     return repo
 
 
@@ -91,7 +91,7 @@ def plan_dispatch(repo: str, event: str = DEFAULT_EVENT, workflow: str | None = 
 
 def check_api_url(api_url: str) -> str:
     """`--api-url`: an absolute http(s) URL without credentials, query or fragment; else a
-    ValueError saying what is wrong."""
+    UsageError saying what is wrong."""
     parts = urlsplit(api_url)
     try:
         port_ok = parts.port is None or parts.port > 0
@@ -100,7 +100,7 @@ def check_api_url(api_url: str) -> str:
     if (parts.scheme not in ("http", "https") or not parts.hostname or not port_ok
             or parts.username is not None or parts.query or parts.fragment
             or not _URL_CHARACTERS.fullmatch(api_url)):
-        raise ValueError(f"--api-url {api_url!r} is not an absolute http(s) URL, e.g. "
+        raise UsageError(f"--api-url {api_url!r} is not an absolute http(s) URL, e.g. "
                          "https://github.example.com/api/v3")
     return api_url
 
