@@ -18,9 +18,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from feedgen_app import __version__
-from feedgen_app.checking.site import Node, parse_json, parse_xml
+from feedgen_app.checking.xmltree import ATOM, Node, parse_json, parse_xml
 from feedgen_app.errors import PreviousSiteError, XmlError
-from feedgen_app.formats import ATOM_NS
 from feedgen_app.reading.files import read_regular_file
 
 MAX_DOCUMENTS = 5000
@@ -28,7 +27,6 @@ MAX_DOCUMENTS = 5000
 TIMEOUT = 30.0
 MAX_FETCH_BYTES = 64 * 2**20
 """Largest feed document read from a live site (a hostile one could send without end)."""
-_A = ATOM_NS + " "
 
 
 @dataclass(frozen=True)
@@ -197,14 +195,14 @@ def _atom_page(data: bytes, name: str) -> tuple[list[PublishedEntry], str | None
         root = parse_xml(data)
     except XmlError as exc:
         raise PreviousSiteError(f"{name}:{exc.line}: not well-formed XML: {exc}") from None
-    if root.tag != _A + "feed":
+    if root.tag != ATOM + "feed":
         raise PreviousSiteError(f"{name}:1: not an Atom feed")
     links = {link.attrs.get("rel", "alternate"): link.attrs.get("href", "")
-             for link in root.findall(_A + "link")}
+             for link in root.findall(ATOM + "link")}
     entries = []
-    for node in root.findall(_A + "entry"):
+    for node in root.findall(ATOM + "entry"):
         entry_links = {link.attrs.get("rel", "alternate"): link.attrs.get("href", "")
-                       for link in node.findall(_A + "link")}
+                       for link in node.findall(ATOM + "link")}
         entries.append(PublishedEntry(
             id=_text(node, "id"), title=_text(node, "title"),
             published=_parse_date(_text(node, "published") or None),
@@ -214,7 +212,7 @@ def _atom_page(data: bytes, name: str) -> tuple[list[PublishedEntry], str | None
 
 
 def _text(node: Node, local: str) -> str:
-    child = node.find(_A + local)
+    child = node.find(ATOM + local)
     return child.text.strip() if child is not None else ""
 
 
