@@ -24,7 +24,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -147,6 +147,31 @@ class Reading:
 
 # ---------------------------------------------------------------------------------------------
 # The build
+
+
+def build_site(config: Path, content: Path, out: Path, now: datetime | None = None, *,
+               cache_dir: Path = CACHE_DIR, keep_going: bool = False,
+               workers: int = 0) -> BuildResult:
+    """Build the site of `config` (feed.yaml) from the articles in `content` into `out`, as
+    `feedgen-app build` does (the library interface, docs/library.md): the site's templates/
+    and static/ beside the config are used, and `out` is replaced in one atomic step.
+
+    `now` (default: the current time; without a timezone: the site's) decides what is
+    published. ConfigError, ContentError or PublishError say what is wrong; nothing is
+    published then (with `keep_going`, broken articles are left out and listed in the
+    result's `problems` instead)."""
+    from feedgen_app.reading.config import load_site
+    from feedgen_app.reading.dates import localize
+    from feedgen_app.reading.sitefolders import site_folders
+
+    site = load_site(config)
+    folders = site_folders(config)
+    when = datetime.now(UTC) if now is None else localize(now, site.tz)
+    request = BuildRequest(content=content, out=out, cache_dir=cache_dir,
+                           now=when.astimezone(site.tz), options={"keep_going": keep_going},
+                           keep_going=keep_going, workers=workers,
+                           templates=folders.templates, static=folders.static)
+    return run_build(site, request)
 
 
 def run_build(site: Site, request: BuildRequest,
