@@ -131,8 +131,6 @@ class Reading:
     records: tuple[ArticleRecord, ...]
     """Newest first."""
     problems: tuple[str, ...]
-    parsed: int = 0
-    reused: int = 0
 
     def published(self, now: datetime, drafts: bool = False) -> tuple[ArticleRecord, ...]:
         """The articles a build at `now` publishes: nothing dated after `now`, and no drafts
@@ -397,8 +395,7 @@ def read_content(index: BuildIndex, site: Site, request: BuildRequest, scan: Con
     unique, duplicate_slugs = refuse_duplicate_slugs(records.values())
     unique, duplicate_ids = refuse_duplicate_ids(unique)
     return Reading(records=sort_articles(unique),
-                   problems=tuple(problems + duplicate_slugs + duplicate_ids),
-                   parsed=len(parsed), reused=len(records) - len(parsed))
+                   problems=tuple(problems + duplicate_slugs + duplicate_ids))
 
 
 def parse_and_store(index: BuildIndex, site: Site, request: BuildRequest, paths: list[Path],

@@ -295,11 +295,6 @@ class BuildIndex:
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
 
-    def sql(self) -> sqlite3.Connection:
-        if self.connection is None:
-            raise StoreError("the index is closed")
-        return self.connection
-
 
 def open_index(directory: Path) -> BuildIndex:
     """The index in `directory`, created if missing; an untrusted one is set aside (renamed
@@ -398,7 +393,7 @@ class _Transaction:
         self.connection.execute("BEGIN IMMEDIATE")
         return self.connection
 
-    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+    def __exit__(self, kind: object, _value: object, _traceback: object) -> None:
         self.connection.execute("COMMIT" if kind is None else "ROLLBACK")
 
 

@@ -17,6 +17,7 @@ from feedgen_app import __version__
 from feedgen_app.checking.published_ids import compare_published
 from feedgen_app.checking.site import check_site
 from feedgen_app.commands.authoring import (
+    FORMATS,
     STATUS_BROKEN,
     STATUS_DE,
     STATUS_DRAFT,
@@ -251,7 +252,7 @@ def make_parser() -> argparse.ArgumentParser:
                      help="publication date, e.g. 2025-12-09, 9.12.2025 06:00 or "
                           "'9. Dezember 2025, 06:00 Uhr' (default: today); a later date "
                           "schedules the article")
-    new.add_argument("--format", choices=("txt", "md"), default="txt",
+    new.add_argument("--format", choices=FORMATS, default="txt",
                      help="txt: plain text, one paragraph a line (default); md: Markdown with "
                           "front matter")
     new.add_argument("--tags", metavar="TAGS", help="comma-separated tags, e.g. 'Wirtschaft, KI'")
@@ -766,6 +767,6 @@ def port_number(raw: str) -> int:
     return value
 
 
-def stop_on_sigterm(signum: int, frame: object) -> None:
+def stop_on_sigterm(_signum: int, _frame: object) -> None:
     """`kill PID` stops `serve` as cleanly as Ctrl+C does."""
     raise KeyboardInterrupt

@@ -19,8 +19,6 @@ from feedgen_app.reading.config import site_from_mapping
 from feedgen_app.reading.content import parse_markdown
 from feedgen_app.reading.yamlkeys import load_mapping
 
-ACTION_REPOSITORY = "feedgen-app/feedgen-app"
-"""Where the composite action lives: the scaffolded workflow `uses:` it at one ref."""
 DEFAULT_TITLE = "Meine Nachrichten"
 PLACEHOLDER_BASE_URL = "https://example.org/"
 """base_url when none is given: a reserved domain, so nobody mistakes it for a real address."""

@@ -108,8 +108,8 @@ def check_api_url(api_url: str) -> str:
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """Refuses every redirect: the token must go only to the API URL that was given."""
 
-    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int,
-                         msg: str, headers: Message, newurl: str) -> None:
+    def redirect_request(self, _req: urllib.request.Request, _fp: IO[bytes], _code: int,
+                         _msg: str, _headers: Message, _newurl: str) -> None:
         return None
 
 

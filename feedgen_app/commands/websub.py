@@ -84,7 +84,7 @@ def _read_error_body(exc: urllib.error.HTTPError) -> bytes:
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """A redirected POST would lose its body: report the redirect instead of following it."""
 
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
+    def redirect_request(self, *_args: object, **_kwargs: object) -> None:
         return None
 
 

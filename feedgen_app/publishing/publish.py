@@ -107,7 +107,7 @@ class Staging:
             raise
         return self
 
-    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+    def __exit__(self, _kind: object, _value: object, _traceback: object) -> None:
         try:
             if not self.committed and os.path.lexists(self.top):
                 shutil.rmtree(self.top)

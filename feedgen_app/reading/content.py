@@ -195,34 +195,6 @@ def check_content_entry(path: Path, root: Path) -> str | None:
     return None
 
 
-def find_media_files(content_dir: Path) -> list[Path]:
-    """Media files below `content_dir`: every non-hidden file that is not an article."""
-    return sorted(path for path in walk_content(content_dir)
-                  if path.suffix not in ARTICLE_SUFFIXES)
-
-
-def read_media(content_dir: Path, paths: Iterable[Path] | None = None) -> dict[str, bytes]:
-    """The media files (`paths`, else all found) as output paths below `content_dir` -> bytes.
-
-    Output paths are NFC-normalised (macOS writes NFD file names), so an article's `image`
-    reference and the published URL do not depend on the system that wrote the file.
-    """
-    media: dict[str, bytes] = {}
-    owners: dict[str, Path] = {}
-    for path in find_media_files(content_dir) if paths is None else paths:
-        name = unicodedata.normalize("NFC", path.relative_to(content_dir).as_posix())
-        if name in owners:
-            raise ContentError(f"{path}:1: the same name as {owners[name]} once Unicode is "
-                               "normalised (NFC); both would be published as "
-                               f"{name!r}: rename one")
-        owners[name] = path
-        try:
-            media[name] = read_regular_file(path)
-        except OSError as exc:
-            raise ContentError(f"{path}:1: cannot read the file: {exc.strerror}") from None
-    return media
-
-
 def find_article_files(content_dir: Path) -> list[Path]:
     """Article files (.txt, .md) below `content_dir`, hidden ones skipped, in a stable order."""
     found = [path for path in walk_content(content_dir) if path.suffix in ARTICLE_SUFFIXES]

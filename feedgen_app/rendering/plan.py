@@ -42,7 +42,6 @@ DIRECT_WRITERS: dict[FeedBuilder, FeedBuilder] = {
     build_atom: write_atom, build_rss: write_rss, build_json: write_json}
 """The same bytes without feedgen's element trees (feedwriter), for the archive and tag
 documents, which hold most entries; the subscription feeds stay with feedgen."""
-ARCHIVE_DIR = "archive/"
 
 Outputs = dict[str, tuple[str, Renderer]]
 """Output path -> (key: SHA-256 hex over everything its bytes depend on, how to render it)."""
