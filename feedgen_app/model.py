@@ -44,8 +44,28 @@ class Site:
         return self.base_url + path.lstrip("/")
 
 
+class _Dated:
+    """What an Article and its ArticleRecord both derive from their fields: where the article's
+    page is, and when the entry last changed."""
+
+    __slots__ = ()
+    slug: str
+    published: datetime
+    updated: datetime | None
+
+    @property
+    def path(self) -> str:
+        """The article page's path below the site root, e.g. `amazon/`."""
+        return f"{self.slug}/"
+
+    @property
+    def modified(self) -> datetime:
+        """When the entry last changed: `updated` if given, else `published`."""
+        return self.updated or self.published
+
+
 @dataclass(frozen=True)
-class Article:
+class Article(_Dated):
     """One dated article, read and validated; the unit every builder consumes."""
 
     source: str
@@ -73,16 +93,6 @@ class Article:
     the article is read again on every build, since they may have moved or changed."""
 
     @property
-    def path(self) -> str:
-        """The article page's path below the site root, e.g. `amazon/`."""
-        return f"{self.slug}/"
-
-    @property
-    def modified(self) -> datetime:
-        """When the entry last changed: `updated` if given, else `published`."""
-        return self.updated or self.published
-
-    @property
     def minutes(self) -> int:
         """Minutes to read the article (the "3 Min. Lesezeit" note)."""
         return reading_minutes(self.content_html)
@@ -99,7 +109,7 @@ def reading_minutes(html: str) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class ArticleRecord:
+class ArticleRecord(_Dated):
     """What the site-wide outputs need of one article, without its body: a few hundred bytes.
 
     The index, the tag pages, the neighbour links, the embed kit, the output keys and the
@@ -120,16 +130,6 @@ class ArticleRecord:
     draft: bool
     minutes: int
     digest: str
-
-    @property
-    def path(self) -> str:
-        """The article page's path below the site root, e.g. `amazon/`."""
-        return f"{self.slug}/"
-
-    @property
-    def modified(self) -> datetime:
-        """When the entry last changed: `updated` if given, else `published`."""
-        return self.updated or self.published
 
 
 def make_record(article: Article, digest: str) -> ArticleRecord:

@@ -375,7 +375,7 @@ def read_content(index: BuildIndex, site: Site, request: BuildRequest, scan: Con
     parsed (and stored); duplicate slugs and IDs are problems."""
     from feedgen_app.cache.store import forget_articles, read_article_keys, read_records
     from feedgen_app.model import sort_articles
-    from feedgen_app.reading.content import refuse_duplicate_ids, refuse_duplicate_slugs
+    from feedgen_app.reading.content import refuse_duplicates
 
     signature = sign_site(site, request.content)
     stored = read_article_keys(index)
@@ -392,8 +392,8 @@ def read_content(index: BuildIndex, site: Site, request: BuildRequest, scan: Con
     stale = [s for s in stored if s not in present]
     if stale:
         forget_articles(index, stale)
-    unique, duplicate_slugs = refuse_duplicate_slugs(records.values())
-    unique, duplicate_ids = refuse_duplicate_ids(unique)
+    unique, duplicate_slugs = refuse_duplicates(records.values(), "slug")
+    unique, duplicate_ids = refuse_duplicates(unique, "entry_id")
     return Reading(records=sort_articles(unique),
                    problems=tuple(problems + duplicate_slugs + duplicate_ids))
 

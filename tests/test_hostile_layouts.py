@@ -116,6 +116,6 @@ def test_any_layout_publishes_a_valid_site_or_fails_with_file_and_line(
             assert not any(root.glob("public/**/geheim*"))
         else:
             assert code == 1, err.getvalue()
-            assert lines and lines[-1].startswith("error: ")
+            assert lines and lines[-1].startswith("feedgen-app build: error: ")
             assert all(_PROBLEM.match(line) for line in lines[:-1]), err.getvalue()
             assert snapshot(root / "public") == before

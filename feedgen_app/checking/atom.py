@@ -80,23 +80,30 @@ def _check_atom_common(node: Node, name: str, what: str, required: Sequence[str]
             findings.append(f"{where(name, node)}: <{what}> must not have more than one "
                             f"<{local}>")
     for child in node.children:
-        local = child.tag.removeprefix(ATOM)
-        if local in ("updated", "published") and not is_rfc3339(child.text.strip()):
-            findings.append(f"{where(name, child)}: <{local}> {child.text.strip()!r} is not an "
-                            "RFC 3339 date-time; expected e.g. 2025-10-08T06:30:00+02:00")
-        elif local in ("id", "icon", "logo") and not ABSOLUTE_IRI.fullmatch(child.text.strip()):
-            findings.append(f"{where(name, child)}: <{local}> {child.text.strip()!r} is not an "
-                            "absolute IRI; expected e.g. tag:example.org,2025:slug")
-        elif local in ("title", "subtitle", "summary", "rights"):
-            findings += _check_text_construct(child, name, local)
-        elif local in ("author", "contributor"):
-            findings += _check_person(child, name, local)
-        elif local == "category" and not child.attrs.get("term"):
-            findings.append(f"{where(name, child)}: <category> has no term attribute")
-        elif local == "content":
-            findings += _check_content(child, name)
+        findings += _check_atom_child(child, name)
     findings += _check_atom_links(node, name, what)
     return findings
+
+
+def _check_atom_child(child: Node, name: str) -> list[str]:
+    """The rules for one child of <feed> or <entry>, by its element."""
+    local = child.tag.removeprefix(ATOM)
+    value = child.text.strip()
+    if local in ("updated", "published") and not is_rfc3339(value):
+        return [f"{where(name, child)}: <{local}> {value!r} is not an RFC 3339 date-time; "
+                "expected e.g. 2025-10-08T06:30:00+02:00"]
+    if local in ("id", "icon", "logo") and not ABSOLUTE_IRI.fullmatch(value):
+        return [f"{where(name, child)}: <{local}> {value!r} is not an absolute IRI; expected "
+                "e.g. tag:example.org,2025:slug"]
+    if local in ("title", "subtitle", "summary", "rights"):
+        return _check_text_construct(child, name, local)
+    if local in ("author", "contributor"):
+        return _check_person(child, name, local)
+    if local == "category" and not child.attrs.get("term"):
+        return [f"{where(name, child)}: <category> has no term attribute"]
+    if local == "content":
+        return _check_content(child, name)
+    return []
 
 
 def _check_atom_links(node: Node, name: str, what: str) -> list[str]:

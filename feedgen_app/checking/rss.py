@@ -98,6 +98,19 @@ def _check_rss_item(item: Node, name: str, guids: dict[str, int]) -> list[str]:
         findings.append(f"{where(name, item)}: <item> has no <guid>; expected the entry's "
                         "permanent ID")
         return findings
+    findings += _check_guid(guid, item, name, guids)
+    for enclosure in item.findall("enclosure"):
+        missing = [a for a in ("url", "length", "type") if not enclosure.attrs.get(a)]
+        if missing:
+            findings.append(f"{where(name, enclosure)}: <enclosure> lacks "
+                            f"{', '.join(missing)}")
+    return findings
+
+
+def _check_guid(guid: Node, item: Node, name: str, guids: dict[str, int]) -> list[str]:
+    """An item's guid: not empty, unique in the feed (`guids`: guid -> line), and an http(s)
+    URL unless isPermaLink="false"."""
+    findings = []
     value = guid.text.strip()
     if not value:
         findings.append(f"{where(name, guid)}: <guid> is empty")
@@ -111,9 +124,4 @@ def _check_rss_item(item: Node, name: str, guids: dict[str, int]) -> list[str]:
     elif permalink == "true" and value and not HTTP_URL.fullmatch(value):
         findings.append(f"{where(name, guid)}: guid {value!r} is a permalink but not an "
                         "http(s) URL; set isPermaLink=\"false\"")
-    for enclosure in item.findall("enclosure"):
-        missing = [a for a in ("url", "length", "type") if not enclosure.attrs.get(a)]
-        if missing:
-            findings.append(f"{where(name, enclosure)}: <enclosure> lacks "
-                            f"{', '.join(missing)}")
     return findings

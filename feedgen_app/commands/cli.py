@@ -8,10 +8,11 @@ import shlex
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import TypeAlias
 
 from feedgen_app import __version__
 from feedgen_app.checking.published_ids import compare_published
@@ -158,28 +159,55 @@ def run() -> None:
     sys.exit(main())
 
 
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Handler: TypeAlias = Callable[[argparse.Namespace], int]
+
+
+def add_command(commands: Commands, name: str, handler: Handler, *, help: str,
+                description: str, site: bool = True) -> argparse.ArgumentParser:
+    """A subcommand's parser: its `help` and `description`, its EXAMPLES after the options,
+    the function that runs it, and (with `site`) the options that name the site first."""
+    parser = commands.add_parser(name, help=help, description=description,
+                                 epilog=EXAMPLES[name],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(handler=handler)
+    if site:
+        add_site_options(parser)
+    return parser
+
+
 def make_parser() -> argparse.ArgumentParser:
+    """The command line: one subcommand per job, each with its options and examples."""
     parser = argparse.ArgumentParser(
         prog="feedgen-app",
         description="Publish dated German articles as Atom, RSS and JSON Feed plus HTML pages.",
     )
     parser.add_argument("--version", action="version", version=f"feedgen-app {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    build = commands.add_parser(
-        "build", help="read content/, write the feeds and pages into public/",
+    add_build_parser(commands)
+    add_check_parser(commands)
+    add_trigger_parser(commands)
+    add_new_parser(commands)
+    add_list_parser(commands)
+    add_serve_parser(commands)
+    add_ping_parser(commands)
+    add_init_parser(commands)
+    return parser
+
+
+def add_build_parser(commands: Commands) -> None:
+    build = add_command(
+        commands, "build", cmd_build, help="read content/, write the feeds and pages into public/",
         description="Read the articles, build Atom, RSS, JSON Feed, the HTML pages, the "
                     "sitemaps and robots.txt, and replace the output folder atomically. The "
                     "site's own templates/ and static/ folders beside the config file are "
                     "used when they exist (docs/themes.md).",
-        epilog=EXAMPLES["build"], formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add_site_options(build)
     add_output_options(build)
     build.add_argument("--out", type=Path, default=Path("public"),
                        help="output folder (default: public)")
-    build.add_argument("--now", metavar="DATETIME",
-                       help="build as if it were this time (default: the current time); "
-                            "articles dated later are left out")
+    add_now_option(build, "build as if it were this time (default: the current time); "
+                          "articles dated later are left out")
     build.add_argument("--summary", type=Path, metavar="FILE",
                        help="also write a JSON summary (published count, scheduled articles with "
                             "their due times, next_due, site_hash) to FILE, e.g. for CI")
@@ -193,14 +221,17 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--keep-going", action="store_true",
                        help="publish the good articles even if some are broken; the broken "
                             "ones are reported on stderr and the exit code is still 1")
-    build.set_defaults(handler=cmd_build)
-    check = commands.add_parser(
-        "check", help="validate a built site's feeds and links without rebuilding it",
+
+
+def add_check_parser(commands: Commands) -> None:
+    check = add_command(
+        commands,
+        "check", cmd_check, help="validate a built site's feeds and links without rebuilding it",
         description="Check every feed in a built site: well-formed XML/JSON, Atom (RFC 4287), "
                     "RSS 2.0 and JSON Feed 1.1 rules, the same entries in alternate feeds, and "
                     "entry links that reach pages in the site. Prints one `FILE: message` line "
                     "per finding; exit 0 when clean, 1 with findings.",
-        epilog=EXAMPLES["check"], formatter_class=argparse.RawDescriptionHelpFormatter,
+        site=False,
     )
     check.add_argument("dir", nargs="?", type=Path, default=Path("public"), metavar="DIR",
                        help="the built site (default: public)")
@@ -213,12 +244,15 @@ def make_parser() -> argparse.ArgumentParser:
                        help="with --against: this published entry ID was deleted on purpose "
                             "(repeatable)")
     add_site_options(check)
-    check.set_defaults(handler=cmd_check)
-    trigger = commands.add_parser(
-        "trigger", help="ask GitHub Actions to rebuild and republish the site",
+
+
+def add_trigger_parser(commands: Commands) -> None:
+    trigger = add_command(
+        commands,
+        "trigger", cmd_trigger, help="ask GitHub Actions to rebuild and republish the site",
         description="Start the publish workflow on GitHub: a repository_dispatch event (default) "
                     "or, with --workflow, a workflow_dispatch run.",
-        epilog=EXAMPLES["trigger"], formatter_class=argparse.RawDescriptionHelpFormatter,
+        site=False,
     )
     trigger.add_argument("--repo", metavar="OWNER/NAME",
                          help="repository (default: $GITHUB_REPOSITORY, else the git remote "
@@ -235,16 +269,20 @@ def make_parser() -> argparse.ArgumentParser:
     trigger.add_argument("--api-url", default=DEFAULT_API_URL, metavar="URL",
                          help="GitHub API root, for GitHub Enterprise "
                               f"(default: {DEFAULT_API_URL})")
-    trigger.set_defaults(handler=cmd_trigger)
-    new = commands.add_parser(
-        "new", help="create a new draft article with today's date and a slug from the title",
+
+
+def add_new_parser(commands: Commands) -> None:
+    new = add_command(
+        commands,
+        "new", cmd_new,
+        help="create a new draft article with today's date and a slug from the title",
         description="Write a new article into the content folder: the file name is the date and "
                     "a slug derived from the title (Grüße aus München -> "
                     "gruesse-aus-muenchen), the text a skeleton to fill in. It is a draft "
                     "(`draft: true`, or a `draft` line in plain text): `serve` shows it, no "
                     "build publishes it until you delete that line, or write it with --ready. "
                     "Never overwrites a file and never reuses a slug. Prints the new file's path.",
-        epilog=EXAMPLES["new"], formatter_class=argparse.RawDescriptionHelpFormatter,
+        site=False,
     )
     new.add_argument("title", help="the article's title, in quotes")
     add_site_options(new)
@@ -261,67 +299,62 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--ready", action="store_true",
                      help="write a publishable article, not a draft")
     add_output_options(new)
-    new.set_defaults(handler=cmd_new)
-    listing = commands.add_parser(
-        "list", help="show every article with its date and status, newest first",
+
+
+def add_list_parser(commands: Commands) -> None:
+    listing = add_command(
+        commands,
+        "list", cmd_list, help="show every article with its date and status, newest first",
         description="A table of the articles: date, status (veröffentlicht, geplant für ..., "
                     "Entwurf, fehlerhaft with the error), slug and title, newest first. Without "
                     "--all it shows every unpublished article and the 20 newest published ones.",
-        epilog=EXAMPLES["list"], formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add_site_options(listing)
     listing.add_argument("--all", action="store_true",
                          help="show every published article, not only the 20 newest")
     listing.add_argument("--json", action="store_true",
                          help="print JSON for scripts (always every article)")
-    listing.add_argument("--now", metavar="DATETIME",
-                         help="the status as of this time (default: the current time)")
+    add_now_option(listing, "the status as of this time (default: the current time)")
     add_output_options(listing)
-    listing.set_defaults(handler=cmd_list)
-    serve = commands.add_parser(
-        "serve", help="preview the site in a browser; rebuilds and reloads on every change",
+
+
+def add_serve_parser(commands: Commands) -> None:
+    serve = add_command(
+        commands,
+        "serve", cmd_serve,
+        help="preview the site in a browser; rebuilds and reloads on every change",
         description="Build the site into a temporary folder and serve it on "
                     "http://127.0.0.1:8000/ as GitHub Pages would (media types, ETag, "
                     "304, CORS on feeds). Saving an article, feed.yaml or a template rebuilds "
                     "it and reloads the browser; a broken article shows its error in the "
                     "terminal and on the page while the last good site stays online. "
                     "public/ is not touched. Stop with Ctrl+C.",
-        epilog=EXAMPLES["serve"], formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add_site_options(serve)
     serve.add_argument("--port", type=port_number, default=8000,
                        help="port (default: 8000; 0 picks a free one)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this computer only)")
-    serve.add_argument("--now", metavar="DATETIME",
-                       help="preview as if it were this time, e.g. to see a scheduled article")
+    add_now_option(serve, "preview as if it were this time, e.g. to see a scheduled article")
     add_output_options(serve)
-    serve.set_defaults(handler=cmd_serve)
-    add_ping_parser(commands)
-    add_init_parser(commands)
-    return parser
 
 
-def add_ping_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    ping = commands.add_parser(
-        "ping", help="tell the WebSub hubs in feed.yaml that the feeds changed",
+def add_ping_parser(commands: Commands) -> None:
+    ping = add_command(
+        commands, "ping", cmd_ping, help="tell the WebSub hubs in feed.yaml that the feeds changed",
         description="Send each hub in `hubs:` a WebSub publish request (hub.mode=publish, "
                     "hub.url=FEED) for every subscription feed: the main Atom, RSS and JSON "
                     "feeds and every tag's feeds. Exit 0 when every hub accepted, 1 when one "
                     "failed (each failure on stderr); run it after the deploy.",
-        epilog=EXAMPLES["ping"], formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add_site_options(ping)
-    ping.add_argument("--now", metavar="DATETIME",
-                      help="the feeds as a build at this time has them (default: now)")
+    add_now_option(ping, "the feeds as a build at this time has them (default: now)")
     ping.add_argument("--timeout", type=float, default=TIMEOUT, metavar="SECONDS",
                       help=f"seconds to wait for each hub (default: {TIMEOUT:g})")
-    ping.set_defaults(handler=cmd_ping)
 
 
-def add_init_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    init = commands.add_parser(
-        "init", help="start a site of your own: feed.yaml, a first article, the publish workflow",
+def add_init_parser(commands: Commands) -> None:
+    init = add_command(
+        commands,
+        "init", cmd_init,
+        help="start a site of your own: feed.yaml, a first article, the publish workflow",
         description="Write a new site into DIR: feed.yaml (title, address, author and an "
                     "id_authority from the address's host and the current year), content/ with "
                     "a first article, templates/ and static/ with a README each, .gitignore, and "
@@ -329,7 +362,7 @@ def add_init_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
                     "action and deploys it to GitHub Pages. On a terminal it asks for the values "
                     "not given; otherwise it takes the defaults. It never overwrites: if one of "
                     "these files exists, nothing is written (exit 1).",
-        epilog=EXAMPLES["init"], formatter_class=argparse.RawDescriptionHelpFormatter,
+        site=False,
     )
     init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR",
                       help="the new site's folder, created if need be (default: the current one)")
@@ -339,15 +372,18 @@ def add_init_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
                            f"(default: the placeholder {PLACEHOLDER_BASE_URL})")
     init.add_argument("--author", metavar="NAME",
                       help="the site's author (default: 'Redaktion' and the title)")
-    init.add_argument("--now", metavar="DATETIME",
-                      help="the first article's date and id_authority's year (default: the "
-                           "current time)")
+    add_now_option(init, "the first article's date and id_authority's year (default: the "
+                         "current time)")
     init.add_argument("--action-ref", metavar="REF",
                       help="the commit SHA (or tag) of feedgen-app's action that the workflow "
                            "uses (default: the commit this feedgen-app was installed from, if pip "
                            "recorded one, else the tag v<version>)")
     add_output_options(init)
-    init.set_defaults(handler=cmd_init)
+
+
+def add_now_option(parser: argparse.ArgumentParser, help: str) -> None:
+    """`--now`: the time the command acts as of (any accepted date form; `current_time`)."""
+    parser.add_argument("--now", metavar="DATETIME", help=help)
 
 
 def add_site_options(parser: argparse.ArgumentParser) -> None:

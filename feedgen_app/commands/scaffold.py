@@ -25,8 +25,6 @@ PLACEHOLDER_BASE_URL = "https://example.org/"
 WELCOME_SLUG = "willkommen"
 
 _SHA = re.compile(r"[0-9a-f]{40}")
-_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
-_PLACEHOLDER = re.compile(r"__[A-Z_]+__")
 
 
 @dataclass(frozen=True)
@@ -84,6 +82,10 @@ def derive_id_authority(base_url: str, now: datetime) -> str:
     """`example.org,2026`: the base_url's host and the year of `now` (RFC 4151)."""
     host = urlsplit(base_url).hostname or ""
     return f"{host},{now.year}"
+
+
+_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
+"""A tag or branch name as `--action-ref` may give it."""
 
 
 def find_action_ref(explicit: str | None) -> ActionRef:
@@ -168,6 +170,10 @@ def write_site(target: Path, plan: SitePlan) -> list[Path]:
 def read_template(name: str) -> str:
     return resources.files("feedgen_app").joinpath("scaffold_files", name).read_text(
         encoding="utf-8")
+
+
+_PLACEHOLDER = re.compile(r"__[A-Z_]+__")
+"""A `__NAME__` in a scaffold file, which `fill` replaces."""
 
 
 def fill(template: str, **values: str) -> str:

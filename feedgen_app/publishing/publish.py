@@ -305,21 +305,14 @@ def scan_tree(root: Path, manifest: Mapping[str, str],
     `manifest`, not a regular file or newer than `written`, or a listed file is missing."""
     present: dict[str, tuple[str, int]] = {}
     folders = {str(root)}
-    pending = [(str(root), "")]
-    while pending:
-        folder, prefix = pending.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.add(entry.path)
-                    pending.append((entry.path, f"{prefix}{entry.name}/"))
-                    continue
-                key = prefix + entry.name
-                info = entry.stat(follow_symlinks=False)
-                if (key not in manifest or not stat.S_ISREG(info.st_mode)
-                        or info.st_mtime_ns > written):
-                    return None
-                present[key] = (manifest[key], info.st_ino)
+    for key, entry in walk_tree(root):
+        if key.endswith("/"):
+            folders.add(entry.path)
+            continue
+        info = entry.stat(follow_symlinks=False)
+        if key not in manifest or not stat.S_ISREG(info.st_mode) or info.st_mtime_ns > written:
+            return None
+        present[key] = (manifest[key], info.st_ino)
     if len(present) != len(manifest):
         return None
     return present, folders
@@ -411,17 +404,23 @@ def check_output_dir(out_dir: Path, content_dir: Path | None, list_all: bool = T
 def list_files(root: Path) -> list[str]:
     """Every non-folder below `root`, as relative POSIX paths; a symbolic link to a folder is
     listed, not followed."""
-    found = []
+    return [key for key, _ in walk_tree(root) if not key.endswith("/")]
+
+
+def walk_tree(root: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every entry below `root` with its path relative to it (a folder's ends in `/`), each
+    folder before what it holds; a symbolic link to a folder is not followed."""
     pending = [(str(root), "")]
     while pending:
         folder, prefix = pending.pop()
         with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, f"{prefix}{entry.name}/"))
-                else:
-                    found.append(prefix + entry.name)
-    return found
+            listed = list(entries)
+        for entry in listed:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, f"{prefix}{entry.name}/"))
+                yield f"{prefix}{entry.name}/", entry
+            else:
+                yield prefix + entry.name, entry
 
 
 def write_summary(path: Path, summary: Mapping[str, object]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -57,21 +58,12 @@ def load_site(path: Path) -> Site:
 
 def site_from_mapping(mapping: YamlMapping, where: str) -> Site:
     """Validate a parsed config mapping into a Site."""
-    values, problems = mapping.values, []
+    values = mapping.values
 
     def at(key: str) -> str:
         return f"{where}:{mapping.lines.get(key, 1)}"
 
-    for key in values:
-        if key not in REQUIRED + OPTIONAL:
-            problems.append(f"{at(key)}: unknown key {key!r} (known keys: "
-                            f"{', '.join(REQUIRED + OPTIONAL)})")
-    for key in REQUIRED:
-        if key not in values:
-            problems.append(f"{where}:1: required key {key!r} is missing")
-    for key in ("title", "subtitle", "base_url", "language", "timezone", "id_authority"):
-        if key in values and not isinstance(values[key], str):
-            problems.append(f"{at(key)}: {key!r} must be text, not {_kind(values[key])}")
+    problems = _check_keys(values, at, where)
     if problems:
         raise ConfigError(*problems)
     author, problem = parse_author(values["author"], f"{at('author')}")
@@ -92,6 +84,19 @@ def site_from_mapping(mapping: YamlMapping, where: str) -> Site:
         feed_limit=values.get("feed_limit", 50),
         hubs=tuple(values.get("hubs") or ()),
     )
+
+
+def _check_keys(values: dict[str, Any], at: Callable[[str], str], where: str) -> list[str]:
+    """Every key known, every required one there, the text ones text."""
+    problems = [f"{at(key)}: unknown key {key!r} (known keys: {', '.join(REQUIRED + OPTIONAL)})"
+                for key in values if key not in REQUIRED + OPTIONAL]
+    problems += [f"{where}:1: required key {key!r} is missing"
+                 for key in REQUIRED if key not in values]
+    problems += [f"{at(key)}: {key!r} must be text, not {_kind(values[key])}"
+                 for key in ("title", "subtitle", "base_url", "language", "timezone",
+                             "id_authority")
+                 if key in values and not isinstance(values[key], str)]
+    return problems
 
 
 def _check_values(values: dict[str, Any], at: Any) -> list[str]:

@@ -18,7 +18,7 @@ from markupsafe import escape
 
 from feedgen_app.errors import ContentError, DateFormatError
 from feedgen_app.formats import C1_CONTROL, XML_FORBIDDEN, is_language_tag
-from feedgen_app.model import RESERVED_NAMES, A, Article, Site, slugify, sort_articles
+from feedgen_app.model import RESERVED_NAMES, A, Article, Author, Site, slugify, sort_articles
 from feedgen_app.reading.config import parse_author
 from feedgen_app.reading.dates import parse_date, split_date
 from feedgen_app.reading.files import describe_mode, read_regular_file
@@ -99,21 +99,31 @@ def read_articles(content_dir: Path, site: Site,
             problems.extend(exc.problems)
         if progress is not None:
             progress(done, len(paths))
-    unique, duplicates = refuse_duplicate_slugs(articles)
-    unique, duplicate_ids = refuse_duplicate_ids(unique)
+    unique, duplicates = refuse_duplicates(articles, "slug")
+    unique, duplicate_ids = refuse_duplicates(unique, "entry_id")
     return ContentReport(articles=sort_articles(unique),
                          problems=tuple(problems + duplicates + duplicate_ids))
 
 
-def refuse_duplicate_ids(articles: Iterable[A]) -> tuple[list[A], list[str]]:
-    """Entry IDs are unique: keep the first article of each ID (by file path); report others."""
+_DUPLICATE = {
+    "slug": "{source}:1: slug {value!r} is already used by {first}; give one of them another "
+            "file name or `slug:`",
+    "entry_id": "{source}:1: entry ID {value!r} is already used by {first}; an `id:` must name "
+                "only one article",
+}
+
+
+def refuse_duplicates(articles: Iterable[A], key: str) -> tuple[list[A], list[str]]:
+    """Slugs and entry IDs are unique: keep the first article (or record) of each value of
+    `key` (`slug` or `entry_id`), by file path; one problem line for each other one."""
     seen: dict[str, A] = {}
     problems = []
     for article in sorted(articles, key=lambda a: a.source):
-        first = seen.setdefault(article.entry_id, article)
+        value = getattr(article, key)
+        first = seen.setdefault(value, article)
         if first is not article:
-            problems.append(f"{article.source}:1: entry ID {article.entry_id!r} is already "
-                            f"used by {first.source}; an `id:` must name only one article")
+            problems.append(_DUPLICATE[key].format(source=article.source, value=value,
+                                                   first=first.source))
     return list(seen.values()), problems
 
 
@@ -199,18 +209,6 @@ def find_article_files(content_dir: Path) -> list[Path]:
     """Article files (.txt, .md) below `content_dir`, hidden ones skipped, in a stable order."""
     found = [path for path in walk_content(content_dir) if path.suffix in ARTICLE_SUFFIXES]
     return sorted(found, key=lambda path: path.parts)
-
-
-def refuse_duplicate_slugs(articles: Iterable[A]) -> tuple[list[A], list[str]]:
-    """Keep the first article (or record) of each slug (by file path); report the others."""
-    seen: dict[str, A] = {}
-    problems = []
-    for article in sorted(articles, key=lambda a: a.source):
-        first = seen.setdefault(article.slug, article)
-        if first is not article:
-            problems.append(f"{article.source}:1: slug {article.slug!r} is already used by "
-                            f"{first.source}; give one of them another file name or `slug:`")
-    return list(seen.values()), problems
 
 
 def read_article(path: Path, site: Site, content_dir: Path | None = None) -> Article:
@@ -392,7 +390,19 @@ def read_plain_headers(lines: list[str], start: int,
 
 def _plain_header_fields(headers: dict[str, tuple[int, str]], path: Path,
                          site: Site) -> dict[str, Any]:
+    """The Article fields a plain-text article's header lines give; ContentError listing every
+    problem of them."""
     fields: dict[str, Any] = {}
+    problems = _plain_values(headers, path, site, fields)
+    problems += _plain_marks(headers, path, fields)
+    if problems:
+        raise ContentError(*problems)
+    return fields
+
+
+def _plain_values(headers: dict[str, tuple[int, str]], path: Path, site: Site,
+                  fields: dict[str, Any]) -> list[str]:
+    """`updated`, `id`, `tags` and `image` into `fields`; the problems of their values."""
     problems: list[str] = []
     if "updated" in headers:
         line, raw = headers["updated"]
@@ -410,6 +420,14 @@ def _plain_header_fields(headers: dict[str, tuple[int, str]], path: Path,
         problems += check_tags(fields["tags"], f"{path}:{line}")
     if "image" in headers:
         fields["image"] = headers["image"][1]
+    return problems
+
+
+def _plain_marks(headers: dict[str, tuple[int, str]], path: Path,
+                 fields: dict[str, Any]) -> list[str]:
+    """`image_alt`, `draft` and `correction` into `fields`; a problem for each that lacks the
+    line it depends on (or, for `draft`, has a value)."""
+    problems: list[str] = []
     if "image_alt" in headers:
         line, fields["image_alt"] = headers["image_alt"]
         if "image" not in headers:
@@ -426,9 +444,7 @@ def _plain_header_fields(headers: dict[str, tuple[int, str]], path: Path,
         if "updated" not in headers:
             problems.append(f"{path}:{line}: a correction needs an `updated <DATE>` line "
                             "(when it was corrected), so readers see the entry changed")
-    if problems:
-        raise ContentError(*problems)
-    return fields
+    return problems
 
 
 def check_entry_id(value: str, where: str) -> list[str]:
@@ -524,57 +540,27 @@ def article_page(file: Path) -> str | None:
 
 def _front_matter_fields(values: dict[str, Any], lines: dict[str, int],
                          scalars: dict[str, str], path: Path, site: Site) -> dict[str, Any]:
-    problems: list[str] = []
+    """The Article fields the front matter gives; ContentError listing every problem of it."""
 
     def at(key: str) -> str:
         return f"{path}:{lines.get(key, 1)}"
 
     def text_value(key: str) -> str | None:
-        value = values.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            problems.append(f"{at(key)}: {key!r} must be non-empty text (got {value!r})")
-            return None
-        return value.strip()
+        return _text_value(values, key, at, problems)
 
-    for key in values:
-        if key not in FRONT_MATTER_KEYS:
-            problems.append(f"{at(key)}: unknown front matter key {key!r} (known keys: "
-                            f"{', '.join(FRONT_MATTER_KEYS)})")
-    for key in ("title", "date"):
-        if key not in values:
-            problems.append(f"{path}:1: required front matter key {key!r} is missing")
-        elif values[key] is None:
-            problems.append(f"{at(key)}: {key!r} is empty; expected "
-                            + ("the article's title" if key == "title" else "a date such as "
-                               "2025-10-08T06:30"))
+    problems = _check_front_matter_keys(values, at, path)
     title = text_value("title")
     published = _date_value("date", values, scalars, at, site, problems)
     updated = _date_value("updated", values, scalars, at, site, problems)
-    author = site.author
-    if "author" in values:
-        parsed, problem = parse_author(values["author"], at("author"))
-        author = parsed or author
-        problems += [problem] if problem else []
-    tags = values.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
-        problems.append(f"{at('tags')}: 'tags' must be a list of names, e.g. [Wirtschaft, KI]")
-        tags = []
+    author = _author_value(values, at, site, problems)
+    tags = _tags_value(values, at, problems)
     draft = values.get("draft", False)
     if not isinstance(draft, bool):
         problems.append(f"{at('draft')}: 'draft' must be true or false (got {draft!r})")
     lang = text_value("lang")
     if lang is not None and not is_language_tag(lang):
         problems.append(f"{at('lang')}: 'lang' must be a BCP 47 tag such as en or de-AT")
-    slug = text_value("slug")
-    if slug is not None and ("/" in slug or "\\" in slug or slug.startswith(".")):
-        problems.append(f"{at('slug')}: slug {slug!r} would put the page outside its own "
-                        "folder of the site; expected one path segment of lowercase letters "
-                        "a-z, digits and single hyphens, e.g. amazon-mischt-auf")
-    elif slug is not None and not _SLUG.fullmatch(slug):
-        problems.append(f"{at('slug')}: slug {slug!r} must be lowercase letters a-z, digits "
-                        "and single hyphens, e.g. amazon-mischt-auf")
+    slug = _slug_value(text_value("slug"), at, problems)
     summary = text_value("summary")
     image, image_alt = _image_values(values, at, problems)
     given_id, correction = text_value("id"), text_value("correction")
@@ -593,6 +579,65 @@ def _front_matter_fields(values: dict[str, Any], lines: dict[str, int],
                 image_alt=image_alt,
                 summary=summary, entry_id=given_id or entry_id(site, slug),
                 correction=correction)
+
+
+def _check_front_matter_keys(values: dict[str, Any], at: Callable[[str], str],
+                             path: Path) -> list[str]:
+    """Every key known; `title` and `date` there and not empty."""
+    problems = [f"{at(key)}: unknown front matter key {key!r} (known keys: "
+                f"{', '.join(FRONT_MATTER_KEYS)})"
+                for key in values if key not in FRONT_MATTER_KEYS]
+    for key, expected in (("title", "the article's title"),
+                          ("date", "a date such as 2025-10-08T06:30")):
+        if key not in values:
+            problems.append(f"{path}:1: required front matter key {key!r} is missing")
+        elif values[key] is None:
+            problems.append(f"{at(key)}: {key!r} is empty; expected {expected}")
+    return problems
+
+
+def _text_value(values: dict[str, Any], key: str, at: Callable[[str], str],
+                problems: list[str]) -> str | None:
+    """A key's text, stripped; None when it is absent, or (a problem) not non-empty text."""
+    value = values.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"{at(key)}: {key!r} must be non-empty text (got {value!r})")
+        return None
+    return value.strip()
+
+
+def _author_value(values: dict[str, Any], at: Callable[[str], str], site: Site,
+                  problems: list[str]) -> Author:
+    """`author:` (a name, or name and email), else the site's author."""
+    if "author" not in values:
+        return site.author
+    parsed, problem = parse_author(values["author"], at("author"))
+    problems += [problem] if problem else []
+    return parsed or site.author
+
+
+def _tags_value(values: dict[str, Any], at: Callable[[str], str],
+                problems: list[str]) -> list[str]:
+    """`tags:`, a list of names ([] and a problem for anything else)."""
+    tags = values.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
+        problems.append(f"{at('tags')}: 'tags' must be a list of names, e.g. [Wirtschaft, KI]")
+        return []
+    return tags
+
+
+def _slug_value(slug: str | None, at: Callable[[str], str], problems: list[str]) -> str | None:
+    """A `slug:` given: one path segment of a-z, digits and single hyphens."""
+    if slug is not None and ("/" in slug or "\\" in slug or slug.startswith(".")):
+        problems.append(f"{at('slug')}: slug {slug!r} would put the page outside its own "
+                        "folder of the site; expected one path segment of lowercase letters "
+                        "a-z, digits and single hyphens, e.g. amazon-mischt-auf")
+    elif slug is not None and not _SLUG.fullmatch(slug):
+        problems.append(f"{at('slug')}: slug {slug!r} must be lowercase letters a-z, digits "
+                        "and single hyphens, e.g. amazon-mischt-auf")
+    return slug
 
 
 def _image_values(values: dict[str, Any], at: Callable[[str], str],

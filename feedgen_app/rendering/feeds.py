@@ -231,6 +231,14 @@ def build_json(site: Site, articles: Sequence[Article], self_path: str = "feed.j
     JSON Feed has no archives: `next_url` pages through the older archive documents (RFC
     5005's `prev-archive`); each page's `feed_url` is its own URL, like Atom's `self` link.
     """
+    document = json_feed_document(site, articles, self_path, place)
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def json_feed_document(site: Site, articles: Sequence[Article], self_path: str,
+                       place: FeedPlace) -> dict[str, Any]:
+    """The JSON Feed document as data, keys in their published order (`build_json` and
+    `feedwriter.write_json` serialise it)."""
     feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
         "title": place.title or site.title,
@@ -246,7 +254,7 @@ def build_json(site: Site, articles: Sequence[Article], self_path: str = "feed.j
     if site.hubs and not place.archive:
         feed["hubs"] = [{"type": "WebSub", "url": hub} for hub in site.hubs]
     feed["items"] = [_json_item(site, a) for a in articles]
-    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return feed
 
 
 def _json_item(site: Site, article: Article) -> dict[str, Any]:

@@ -37,13 +37,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from feedgen_app.formats import ATOM_NS, FH_NS, JSON_FEED_VERSION
+from feedgen_app.formats import ATOM_NS, FH_NS
 from feedgen_app.model import Article, Author, Site
 from feedgen_app.rendering.feeds import (
     MAIN_FEED,
     FeedPlace,
     feed_content,
     feed_updated,
+    json_feed_document,
 )
 from feedgen_app.rendering.links import SUBSCRIBE_PAGE, media_url
 
@@ -303,46 +304,10 @@ def _rfc822(moment: datetime) -> str:
 def write_json(site: Site, articles: Sequence[Article], self_path: str = "feed.json",
                place: FeedPlace = MAIN_FEED) -> bytes:
     """The bytes of `feeds.build_json(site, articles, self_path, place)`."""
-    feed: dict[str, Any] = {
-        "version": JSON_FEED_VERSION,
-        "title": place.title or site.title,
-        "home_page_url": site.url(place.home_path),
-        "feed_url": site.url(self_path),
-    }
-    if place.prev_archive:
-        feed["next_url"] = site.url(place.prev_archive)
-    if site.subtitle:
-        feed["description"] = site.subtitle
-    feed["language"] = site.language
-    feed["authors"] = [{"name": site.author.name}]
-    if site.hubs and not place.archive:
-        feed["hubs"] = [{"type": "WebSub", "url": hub} for hub in site.hubs]
-    feed["items"] = [_json_item(site, a) for a in articles]
     out: list[str] = []
-    _dump_json(feed, "\n", out)
+    _dump_json(json_feed_document(site, articles, self_path, place), "\n", out)
     out.append("\n")
     return "".join(out).encode("utf-8")
-
-
-def _json_item(site: Site, article: Article) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "id": article.entry_id,
-        "url": site.url(article.path),
-        "title": article.title,
-        "summary": article.summary,
-        "content_html": feed_content(site, article),
-    }
-    if article.image:
-        item["image"] = media_url(site, article.image)
-    item["date_published"] = article.published.isoformat()
-    if article.updated:
-        item["date_modified"] = article.updated.isoformat()
-    item["authors"] = [{"name": article.author.name}]
-    if article.tags:
-        item["tags"] = list(article.tags)
-    if article.lang and article.lang != site.language:
-        item["language"] = article.lang
-    return item
 
 
 def _dump_json(value: Any, newline: str, out: list[str]) -> None:
@@ -352,36 +317,44 @@ def _dump_json(value: Any, newline: str, out: list[str]) -> None:
     if isinstance(value, str):
         out.append(_encode_string(value))
     elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = newline + "  "
-        separator = "{" + inner
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError(f"keys must be str, not {type(key).__name__}")
-            if type(item) is str:
-                out += (separator, _encode_string(key), ": ", _encode_string(item))
-            else:
-                out += (separator, _encode_string(key), ": ")
-                _dump_json(item, inner, out)
-            separator = "," + inner
-        out += (newline, "}")
+        _dump_object(value, newline, out)
     elif isinstance(value, list | tuple):
-        if not value:
-            out.append("[]")
-            return
-        inner = newline + "  "
-        separator = "[" + inner
-        for item in value:
-            if type(item) is str:
-                out += (separator, _encode_string(item))
-            else:
-                out.append(separator)
-                _dump_json(item, inner, out)
-            separator = "," + inner
-        out += (newline, "]")
+        _dump_array(value, newline, out)
     elif value is None or isinstance(value, bool | int | float):
         out.append(json.dumps(value))
     else:
         raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _dump_object(value: dict[Any, Any], newline: str, out: list[str]) -> None:
+    if not value:
+        out.append("{}")
+        return
+    inner = newline + "  "
+    separator = "{" + inner
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise TypeError(f"keys must be str, not {type(key).__name__}")
+        if type(item) is str:
+            out += (separator, _encode_string(key), ": ", _encode_string(item))
+        else:
+            out += (separator, _encode_string(key), ": ")
+            _dump_json(item, inner, out)
+        separator = "," + inner
+    out += (newline, "}")
+
+
+def _dump_array(value: list[Any] | tuple[Any, ...], newline: str, out: list[str]) -> None:
+    if not value:
+        out.append("[]")
+        return
+    inner = newline + "  "
+    separator = "[" + inner
+    for item in value:
+        if type(item) is str:
+            out += (separator, _encode_string(item))
+        else:
+            out.append(separator)
+            _dump_json(item, inner, out)
+        separator = "," + inner
+    out += (newline, "]")
