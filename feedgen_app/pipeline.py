@@ -512,7 +512,8 @@ def publish_site(site: Site, request: BuildRequest, index: BuildIndex,
     content hash, how many files were rendered, each output's key and SHA-256, and every
     file published."""
     from feedgen_app.cache.store import ArticleLoader, read_outputs
-    from feedgen_app.publishing.publish import Staging, hash_digests, read_manifest
+    from feedgen_app.publishing.manifest import hash_digests, read_manifest
+    from feedgen_app.publishing.publish import Staging
     from feedgen_app.rendering.pages import check_theme
     from feedgen_app.rendering.plan import plan_outputs
 
@@ -819,7 +820,7 @@ def remember_build(index: BuildIndex, scan: ContentScan, request: BuildRequest,
     """Record in one transaction: the files hashed, the output memo, and what an unchanged
     build needs to be recognised (none after problems, or when a file was unreadable)."""
     from feedgen_app.cache.store import encode_value, record_build
-    from feedgen_app.publishing.publish import MANIFEST
+    from feedgen_app.publishing.manifest import MANIFEST
     from feedgen_app.rendering.discovery import news_expiry
 
     last: dict[str, Any] = {}

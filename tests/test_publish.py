@@ -18,12 +18,8 @@ from conftest import CASES, FIXED_NOW
 from feedgen_app.commands.cli import main
 from feedgen_app.errors import PublishError
 from feedgen_app.pipeline import write_site
-from feedgen_app.publishing.publish import (
-    MANIFEST,
-    check_output_dir,
-    read_manifest,
-    remove_stale_staging,
-)
+from feedgen_app.publishing.manifest import MANIFEST, read_manifest
+from feedgen_app.publishing.publish import check_output_dir, remove_stale_staging
 from feedgen_app.rendering.plan import Outputs, join_rendered
 from feedgen_app.rendering.render import simple
 

@@ -15,9 +15,7 @@ Guarantees (Linux, where renameat2(RENAME_EXCHANGE) swaps two folders in one ste
 - a folder is only replaced when it is empty or was written by feedgen-app: it carries the
   manifest and holds no file the manifest does not list.
 
-The manifest `.feedgen-manifest.json` (in the output folder) is UTF-8 JSON, indent 1:
-`{"generator": "feedgen-app", "files": {"<relative/posix/path>": "<sha-256 hex>", ...}}`, paths
-sorted, listing every file of the site except the manifest itself. `read_manifest` reads it.
+The manifest and the site hash are written as `manifest` describes them.
 """
 
 from __future__ import annotations
@@ -34,17 +32,19 @@ from pathlib import Path, PurePosixPath
 
 from feedgen_app.errors import PublishError
 from feedgen_app.libc import exchange_paths
-
-MANIFEST = ".feedgen-manifest.json"
-"""Marks a folder as written by feedgen-app and lists every file with its SHA-256."""
-SITE_HASH = "site-hash.txt"
-"""The site's content hash, published with the site; no leading dot: upload-pages-artifact
-skips dotfiles, and the scheduled workflow compares this file with the live one."""
+from feedgen_app.publishing.manifest import (
+    MANIFEST,
+    SITE_HASH,
+    hash_digests,
+    read_manifest,
+    write_manifest,
+)
 
 
 def write_files(out_dir: Path, files: Mapping[str, bytes],
                 content_dir: Path | None = None) -> dict[str, str]:
-    """Replace `out_dir` with exactly `files` plus `site-hash.txt` (see `hash_site`), atomically.
+    """Replace `out_dir` with exactly `files` plus `site-hash.txt` (`manifest.hash_site`),
+    atomically.
 
     The new site is written into a staging folder beside `out_dir` and swapped in with one
     rename, so a reader sees either the old complete site or the new one, never a mix. Returns
@@ -187,9 +187,7 @@ class Staging:
         site_hash = (hash_digests(digests) + "\n").encode("ascii")
         digests = {**digests, SITE_HASH: hashlib.sha256(site_hash).hexdigest()}
         self.write(SITE_HASH, site_hash)
-        manifest = {name: digests[name] for name in sorted(digests)}
-        text = json.dumps({"generator": "feedgen-app", "files": manifest}, indent=1) + "\n"
-        (self.root / MANIFEST).write_text(text, encoding="utf-8")
+        write_manifest(self.root, digests)
         swapped = swap_in(self.root, self.out_dir)
         self.committed = True
         if swapped:  # keep the old generation as the next build's staging tree
@@ -232,38 +230,6 @@ def remove_stale_staging(out_dir: Path) -> None:
                      *out_dir.parent.glob(f".{out_dir.name}.old-*")]:
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover)
-
-
-def read_manifest(out_dir: Path) -> dict[str, str] | None:
-    """The manifest's `files` (path -> SHA-256 hex), or None when it is missing or not ours."""
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("generator") != "feedgen-app":
-        return None
-    files = data.get("files")
-    if not isinstance(files, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in files.items()
-    ):
-        return None
-    return files
-
-
-def hash_site(files: Mapping[str, bytes]) -> str:
-    """The site's content hash: SHA-256 of the `sha256sum` listing of every file but the hash.
-
-    Each line is `<sha256>  <path>`, sorted by path; the same content always gives the same
-    hash, so a scheduled build can tell whether the live site needs a new deploy.
-    """
-    return hash_digests({name: hashlib.sha256(data).hexdigest() for name, data in files.items()})
-
-
-def hash_digests(digests: Mapping[str, str]) -> str:
-    """`hash_site` from the files' SHA-256 hex digests."""
-    listing = "".join(f"{digests[name]}  {name}\n" for name in sorted(digests)
-                      if name != SITE_HASH)
-    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
 
 
 def make_parent(target: str, top: str, folders: set[str]) -> None:

@@ -140,7 +140,7 @@ def render_robots(site: Site) -> bytes:
 def plan_discovery(site: Site, ordered: Sequence[ArticleRecord], tags: Sequence[Tag],
                    now: datetime | None,
                    key: Callable[..., str]) -> dict[str, tuple[str, Renderer]]:
-    """The sitemaps and robots.txt, unrendered and keyed (`key`: `build.OutputKeys.key`).
+    """The sitemaps and robots.txt, unrendered and keyed (`key`: `plan.OutputKeys.key`).
     The news sitemap's key holds the entries that `now` selects: it changes as they age."""
     entries = news_entries(ordered, now)
     pages = [(path, None if modified is None else w3c(modified))

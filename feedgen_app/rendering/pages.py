@@ -57,7 +57,7 @@ FEED_READERS = (
 )
 """Web feed readers that subscribe from a link; `{url}` is the percent-encoded feed URL."""
 KeyFunction = Callable[..., str]
-"""Makes an output's key from its inputs (`build.OutputKeys.key`)."""
+"""Makes an output's key from its inputs (`plan.OutputKeys.key`)."""
 PlannedPages = dict[str, tuple[str, Renderer]]
 STREAM_PIECES = 2000
 """A streamed page is written in pieces of this many template fragments."""
@@ -369,7 +369,7 @@ def read_static_files() -> dict[str, bytes]:
 def plan_pages(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
                key: KeyFunction = lambda *_, **__: "", theme: Path | None = None,
                has_tags: bool = False) -> PlannedPages:
-    """The site around the feeds, unrendered and keyed (see `build.plan_outputs`): index,
+    """The site around the feeds, unrendered and keyed (see `plan.plan_outputs`): index,
     article pages, subscribe page, embed kit, 404 page, assets. `theme` is the site's
     template folder (its content is in the keys' salt)."""
     static = read_static_files()
