@@ -1,4 +1,4 @@
-"""Measure the direct feed writer (feedgen_app.feedwriter) against the feedgen builders.
+"""Measure the direct feed writer (feedgen_app.rendering.feedwriter) against the feedgen builders.
 
 One month of synthetic articles (bench/run.py's corpus, about 3 KB each), read as a build reads
 them, written as that month's archive documents in Atom, RSS and JSON Feed by `feeds.build_*`
@@ -23,10 +23,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from feedgen_app.content import read_article
-from feedgen_app.feeds import FeedPlace, build_atom, build_json, build_rss, feed_content
-from feedgen_app.feedwriter import write_atom, write_json, write_rss
 from feedgen_app.model import Article, Author, Site, sort_articles
+from feedgen_app.reading.content import read_article
+from feedgen_app.rendering.feeds import FeedPlace, build_atom, build_json, build_rss, feed_content
+from feedgen_app.rendering.feedwriter import write_atom, write_json, write_rss
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,9 +1,10 @@
 """The typed, frozen data the pipeline passes along: Site, Author, Article, the compact
-ArticleRecord and Tag. No I/O."""
+ArticleRecord and Tag, and the slugs that name them in URLs. No I/O."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,8 +44,28 @@ class Site:
         return self.base_url + path.lstrip("/")
 
 
+class _Dated:
+    """What an Article and its ArticleRecord both derive from their fields: where the article's
+    page is, and when the entry last changed."""
+
+    __slots__ = ()
+    slug: str
+    published: datetime
+    updated: datetime | None
+
+    @property
+    def path(self) -> str:
+        """The article page's path below the site root, e.g. `amazon/`."""
+        return f"{self.slug}/"
+
+    @property
+    def modified(self) -> datetime:
+        """When the entry last changed: `updated` if given, else `published`."""
+        return self.updated or self.published
+
+
 @dataclass(frozen=True)
-class Article:
+class Article(_Dated):
     """One dated article, read and validated; the unit every builder consumes."""
 
     source: str
@@ -72,16 +93,6 @@ class Article:
     the article is read again on every build, since they may have moved or changed."""
 
     @property
-    def path(self) -> str:
-        """The article page's path below the site root, e.g. `amazon/`."""
-        return f"{self.slug}/"
-
-    @property
-    def modified(self) -> datetime:
-        """When the entry last changed: `updated` if given, else `published`."""
-        return self.updated or self.published
-
-    @property
     def minutes(self) -> int:
         """Minutes to read the article (the "3 Min. Lesezeit" note)."""
         return reading_minutes(self.content_html)
@@ -98,7 +109,7 @@ def reading_minutes(html: str) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class ArticleRecord:
+class ArticleRecord(_Dated):
     """What the site-wide outputs need of one article, without its body: a few hundred bytes.
 
     The index, the tag pages, the neighbour links, the embed kit, the output keys and the
@@ -119,16 +130,6 @@ class ArticleRecord:
     draft: bool
     minutes: int
     digest: str
-
-    @property
-    def path(self) -> str:
-        """The article page's path below the site root, e.g. `amazon/`."""
-        return f"{self.slug}/"
-
-    @property
-    def modified(self) -> datetime:
-        """When the entry last changed: `updated` if given, else `published`."""
-        return self.updated or self.published
 
 
 def make_record(article: Article, digest: str) -> ArticleRecord:
@@ -167,6 +168,18 @@ class Tag:
     def path(self) -> str:
         """The tag's folder below the site root, e.g. `tags/wirtschaft/`."""
         return f"{TAGS_DIR}{self.slug}/"
+
+
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
+                           "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"})
+
+
+def slugify(text: str) -> str:
+    """`Grüße aus München` -> `gruesse-aus-muenchen`: transliterate, fold to ASCII, hyphenate.
+    Article slugs (from file names) and tag slugs (`tags/<tag-slug>/`) are made this way."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).translate(_TRANSLIT))
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
 
 
 def sort_articles(articles: Iterable[A]) -> tuple[A, ...]:

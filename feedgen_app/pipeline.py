@@ -24,15 +24,12 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from feedgen_app.errors import ContentError, PublishError
-from feedgen_app.model import ArticleRecord, Site
-from feedgen_app.store import (
+from feedgen_app.cache.store import (
     BuildIndex,
-    StoreError,
     describe_environment,
     hash_files,
     hash_package,
@@ -41,8 +38,12 @@ from feedgen_app.store import (
     set_aside,
     sign_site,
 )
+from feedgen_app.errors import ContentError, PublishError, StoreError
+from feedgen_app.model import ArticleRecord, Site
 
 T = TypeVar("T")
+CACHE_DIR = Path(".feedgen-cache")
+"""The default build cache folder (its index: `cache.store`), relative to the working folder."""
 POOL_MIN_JOBS = 400
 """Fewer articles to parse, or files to render, than this are done in this process."""
 PAGE_BATCH = 100
@@ -130,8 +131,6 @@ class Reading:
     records: tuple[ArticleRecord, ...]
     """Newest first."""
     problems: tuple[str, ...]
-    parsed: int = 0
-    reused: int = 0
 
     def published(self, now: datetime, drafts: bool = False) -> tuple[ArticleRecord, ...]:
         """The articles a build at `now` publishes: nothing dated after `now`, and no drafts
@@ -146,6 +145,31 @@ class Reading:
 
 # ---------------------------------------------------------------------------------------------
 # The build
+
+
+def build_site(config: Path, content: Path, out: Path, now: datetime | None = None, *,
+               cache_dir: Path = CACHE_DIR, keep_going: bool = False,
+               workers: int = 0) -> BuildResult:
+    """Build the site of `config` (feed.yaml) from the articles in `content` into `out`, as
+    `feedgen-app build` does (the library interface, docs/library.md): the site's templates/
+    and static/ beside the config are used, and `out` is replaced in one atomic step.
+
+    `now` (default: the current time; without a timezone: the site's) decides what is
+    published. ConfigError, ContentError or PublishError say what is wrong; nothing is
+    published then (with `keep_going`, broken articles are left out and listed in the
+    result's `problems` instead)."""
+    from feedgen_app.reading.config import load_site
+    from feedgen_app.reading.dates import localize
+    from feedgen_app.reading.sitefolders import site_folders
+
+    site = load_site(config)
+    folders = site_folders(config)
+    when = datetime.now(UTC) if now is None else localize(now, site.tz)
+    request = BuildRequest(content=content, out=out, cache_dir=cache_dir,
+                           now=when.astimezone(site.tz), options={"keep_going": keep_going},
+                           keep_going=keep_going, workers=workers,
+                           templates=folders.templates, static=folders.static)
+    return run_build(site, request)
 
 
 def run_build(site: Site, request: BuildRequest,
@@ -246,8 +270,8 @@ def scan_content(index: BuildIndex, content_dir: Path, static_dir: Path | None =
     """List the content folder (once, under its file-system rules: see
     `content.walk_content`) and the site's static and template folders, and hash what
     changed since the index last saw it."""
-    from feedgen_app.content import ARTICLE_SUFFIXES, walk_content
-    from feedgen_app.sitefolders import list_site_files
+    from feedgen_app.reading.content import ARTICLE_SUFFIXES, walk_content
+    from feedgen_app.reading.sitefolders import list_site_files
 
     if not content_dir.is_dir():
         raise ContentError(f"{content_dir}:1: content folder not found")
@@ -296,7 +320,7 @@ def find_unchanged_build(index: BuildIndex, inputs: str | None,
     stamp = request.now.timestamp()
     if not early["from"] <= stamp < early["until"]:
         return None
-    from feedgen_app.store import decode_value, read_published
+    from feedgen_app.cache.store import decode_value, read_published
 
     if not is_output_untouched(request.out, read_published(index)):
         return None
@@ -349,9 +373,9 @@ def read_content(index: BuildIndex, site: Site, request: BuildRequest, scan: Con
                  progress: BuildProgress) -> Reading:
     """Records of every article: stored ones whose file and site are unchanged, the others
     parsed (and stored); duplicate slugs and IDs are problems."""
-    from feedgen_app.content import refuse_duplicate_ids, refuse_duplicate_slugs
+    from feedgen_app.cache.store import forget_articles, read_article_keys, read_records
     from feedgen_app.model import sort_articles
-    from feedgen_app.store import forget_articles, read_article_keys, read_records
+    from feedgen_app.reading.content import refuse_duplicates
 
     signature = sign_site(site, request.content)
     stored = read_article_keys(index)
@@ -368,18 +392,17 @@ def read_content(index: BuildIndex, site: Site, request: BuildRequest, scan: Con
     stale = [s for s in stored if s not in present]
     if stale:
         forget_articles(index, stale)
-    unique, duplicate_slugs = refuse_duplicate_slugs(records.values())
-    unique, duplicate_ids = refuse_duplicate_ids(unique)
+    unique, duplicate_slugs = refuse_duplicates(records.values(), "slug")
+    unique, duplicate_ids = refuse_duplicates(unique, "entry_id")
     return Reading(records=sort_articles(unique),
-                   problems=tuple(problems + duplicate_slugs + duplicate_ids),
-                   parsed=len(parsed), reused=len(records) - len(parsed))
+                   problems=tuple(problems + duplicate_slugs + duplicate_ids))
 
 
 def parse_and_store(index: BuildIndex, site: Site, request: BuildRequest, paths: list[Path],
                     scan: ContentScan, signature: str, progress: BuildProgress
                     ) -> tuple[dict[str, ArticleRecord], list[str]]:
     """Parse `paths` (in forked workers for many) and store each article in the index."""
-    from feedgen_app.store import decode_record, write_articles
+    from feedgen_app.cache.store import decode_record, write_articles
 
     records: dict[str, ArticleRecord] = {}
     problems: list[str] = []
@@ -432,9 +455,9 @@ def parse_chunk(job: tuple[list[Path], Site, Path]) -> list[ParseResult]:
 
 def parse_one(path: Path, site: Site, content_dir: Path) -> ParseResult:
     """Parse one article into its stored form; errors come back as their problem lines."""
-    from feedgen_app.content import read_article
+    from feedgen_app.cache.store import digest_blob, encode_article, encode_record
     from feedgen_app.model import make_record
-    from feedgen_app.store import digest_blob, encode_article, encode_record
+    from feedgen_app.reading.content import read_article
 
     try:
         article = read_article(path, site, content_dir)
@@ -467,7 +490,7 @@ def sign_outputs(theme: Sequence[tuple[str, str]] = ()) -> str:
     """What rendered output depends on besides its inputs: versions, the environment, the
     package's code, templates and static files, and the site's own templates (`theme`:
     (path in the folder, SHA-256) of each)."""
-    from feedgen_app.store import ENVIRONMENT_VARIABLES
+    from feedgen_app.cache.store import ENVIRONMENT_VARIABLES
 
     environment = [os.environ.get(name) for name in ENVIRONMENT_VARIABLES]
     text = json.dumps([describe_environment(), hash_package(), environment, list(theme)])
@@ -488,10 +511,11 @@ def publish_site(site: Site, request: BuildRequest, index: BuildIndex,
     """Render what changed into the staging tree, check it and swap it in; the site's
     content hash, how many files were rendered, each output's key and SHA-256, and every
     file published."""
-    from feedgen_app.build import plan_outputs
-    from feedgen_app.pages import check_theme
-    from feedgen_app.publish import Staging, hash_digests, read_manifest
-    from feedgen_app.store import ArticleLoader, read_outputs
+    from feedgen_app.cache.store import ArticleLoader, read_outputs
+    from feedgen_app.publishing.manifest import hash_digests, read_manifest
+    from feedgen_app.publishing.publish import Staging
+    from feedgen_app.rendering.pages import check_theme
+    from feedgen_app.rendering.plan import plan_outputs
 
     theme = request.templates if scan.templates else None
     theme_files = sign_theme(theme, scan)
@@ -520,12 +544,32 @@ def publish_site(site: Site, request: BuildRequest, index: BuildIndex,
             digests[name] = sha
         rendered, findings = render_outputs(todo, plan, staging, request, published)
         digests.update(rendered)
-        if findings:
-            raise PublishError(*findings, f"{request.out}:1: the new site fails `feedgen-app "
-                               "check` (findings above); the old site stays as it was")
+        refuse_findings(findings, request.out)
         files = sorted(staging.commit(digests))
     memo = {name: (key, digests[name]) for name, (key, _) in plan.items()}
     return hash_digests(digests), len(todo), memo, files
+
+
+def refuse_findings(findings: Sequence[str], out_dir: Path) -> None:
+    """A new site with findings is never published: PublishError listing them."""
+    if findings:
+        raise PublishError(*findings, f"{out_dir}:1: the new site fails `feedgen-app check` "
+                           "(findings above); the old site stays as it was")
+
+
+def write_site(out_dir: Path, files: Mapping[str, bytes],
+               content_dir: Path | None = None) -> dict[str, str]:
+    """Publish a site held in memory (output path -> bytes) as a build does: every path inside
+    the output folder, the whole plan checked as `feedgen-app check` checks it (one with
+    findings is never written), then swapped in atomically; every published file's SHA-256.
+    For tests and small tools: `run_build` renders straight into the staging tree instead."""
+    from feedgen_app.checking.site import check_files
+    from feedgen_app.publishing.publish import check_relative_path, write_files
+
+    for name in files:
+        check_relative_path(name)
+    refuse_findings(check_files(files, prefix=f"{out_dir}/"), out_dir)
+    return write_files(out_dir, files, content_dir)
 
 
 def plan_media(content_dir: Path, scan: ContentScan,
@@ -534,7 +578,7 @@ def plan_media(content_dir: Path, scan: ContentScan,
     none at the top of the content folder may be a file for the site root (`CNAME`). Output
     paths are NFC-normalised (macOS writes NFD names); two names equal after that are an
     error."""
-    from feedgen_app.content import site_root_problem
+    from feedgen_app.reading.content import site_root_problem
 
     media: dict[str, tuple[Path, str]] = {}
     for path in scan.media:
@@ -566,7 +610,7 @@ def plan_static(static_dir: Path | None, scan: ContentScan, plan: dict[str, Any]
     SHA-256). A static file may replace a generated `robots.txt` (removed from `plan`);
     replacing any other generated file or a media file, or standing where either needs a
     folder (or the reverse), is an error naming both."""
-    from feedgen_app.discovery import ROBOTS
+    from feedgen_app.rendering.discovery import ROBOTS
 
     if static_dir is None or not scan.static:
         return {}
@@ -606,7 +650,7 @@ def _parents(name: str) -> list[str]:
 
 def copy_media(staging: Any, name: str, path: Path) -> str:
     """Write a media file into the staging tree; its SHA-256 (of the bytes written)."""
-    from feedgen_app.files import read_regular_file
+    from feedgen_app.reading.files import read_regular_file
 
     try:
         data = read_regular_file(path)
@@ -625,7 +669,7 @@ def render_outputs(todo: list[str], plan: Mapping[str, tuple[str, Any]], staging
                    ) -> tuple[dict[str, str], list[str]]:
     """Render `todo` into the staging tree (in forked workers for many), check each document
     as it is written, then the rules across documents; (path -> SHA-256, findings)."""
-    from feedgen_app.check import check_tree
+    from feedgen_app.checking.site import check_tree
 
     prefix = f"{request.out}/"
     jobs = batch_jobs(todo)
@@ -701,7 +745,7 @@ def _render_inherited(job: list[str]) -> list[RenderResult]:
 def render_job(job: Sequence[str], plan: Mapping[str, tuple[str, Any]], staging: Any,
                prefix: str) -> list[RenderResult]:
     """Render, check and write the files of one job."""
-    from feedgen_app.check import gate_document
+    from feedgen_app.checking.site import gate_document
 
     load_together([plan[name][1] for name in job])
     results = []
@@ -726,7 +770,7 @@ def render_job(job: Sequence[str], plan: Mapping[str, tuple[str, Any]], staging:
 def is_subscription_document(name: str) -> bool:
     """A document the build checks in full as `feedgen-app check` does: every XML and JSON
     output but the monthly archives and the sitemaps (checked for well-formedness only)."""
-    from feedgen_app.discovery import SITEMAPS
+    from feedgen_app.rendering.discovery import SITEMAPS
 
     return not name.startswith("archive/") and name not in SITEMAPS
 
@@ -762,7 +806,7 @@ def check_entry_pages(plan: Mapping[str, object], published: Sequence[ArticleRec
 
 def remember_files(index: BuildIndex, scan: ContentScan) -> None:
     """Keep what the scan hashed, so the next build does not hash it again."""
-    from feedgen_app.store import record_files
+    from feedgen_app.cache.store import record_files
 
     if scan.changed:
         record_files(index, scan.changed)
@@ -775,9 +819,9 @@ def remember_build(index: BuildIndex, scan: ContentScan, request: BuildRequest,
                    site_hash: str) -> None:
     """Record in one transaction: the files hashed, the output memo, and what an unchanged
     build needs to be recognised (none after problems, or when a file was unreadable)."""
-    from feedgen_app.discovery import news_expiry
-    from feedgen_app.publish import MANIFEST
-    from feedgen_app.store import encode_value, record_build
+    from feedgen_app.cache.store import encode_value, record_build
+    from feedgen_app.publishing.manifest import MANIFEST
+    from feedgen_app.rendering.discovery import news_expiry
 
     last: dict[str, Any] = {}
     outputs: dict[str, list[int]] = {}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import multiprocessing
 import os
 import signal
@@ -12,7 +10,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
-_PR_SET_PDEATHSIG = 1
+from feedgen_app.libc import die_with_parent
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -30,10 +29,7 @@ def fork_pool(workers: int) -> ProcessPoolExecutor:
 
 def _die_with_parent(parent: int) -> None:
     """Ask Linux to SIGKILL this worker when its parent exits (prctl PR_SET_PDEATHSIG)."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name:
-        libc = ctypes.CDLL(libc_name, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    die_with_parent(signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
 

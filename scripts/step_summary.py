@@ -15,7 +15,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from feedgen_app.dates import format_datetime_de
+from feedgen_app.reading.dates import format_datetime_de
 
 
 def render_summary(summary: dict[str, object] | None, changed: str, reason: str) -> str:

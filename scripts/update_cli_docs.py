@@ -16,7 +16,7 @@ import re
 import sys
 from pathlib import Path
 
-from feedgen_app.cli import main, make_parser
+from feedgen_app.commands.cli import main, make_parser
 
 CLI_DOCS = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 BLOCK = re.compile(r"<!-- help: ?(?P<command>[a-z-]*) -->\n.*?<!-- /help -->\n", re.DOTALL)

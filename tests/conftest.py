@@ -85,6 +85,6 @@ def isolated_build_cache(tmp_path_factory: pytest.TempPathFactory,
                          monkeypatch: pytest.MonkeyPatch) -> None:
     """In-process builds use a fresh build cache per test, not ./.feedgen-cache (shared by
     every test and every pytest run in the working folder)."""
-    import feedgen_app.cli
+    from feedgen_app.commands import cli
 
-    monkeypatch.setattr(feedgen_app.cli, "CACHE_DIR", tmp_path_factory.mktemp("build-cache"))
+    monkeypatch.setattr(cli, "CACHE_DIR", tmp_path_factory.mktemp("build-cache"))

@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 
 from conftest import FIXED_NOW
-from feedgen_app.cli import main
+from feedgen_app.commands.cli import main
 
 BASE_URL = "https://example.org/news/"
 AUTHORITY = "example.org,2025"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sitekit import ATOM, BASE_URL, atom, build, json_feed, make_site, write
 
-from feedgen_app.links import absolutize_urls
+from feedgen_app.rendering.links import absolutize_urls
 
 ARTICLE = """---
 title: Links

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, FIXED_NOW
-from feedgen_app.cli import current_time, main
-from feedgen_app.config import load_site
-from feedgen_app.content import read_article
-from feedgen_app.dates import parse_date
+from feedgen_app.commands.cli import current_time, main
+from feedgen_app.reading.config import load_site
+from feedgen_app.reading.content import read_article
+from feedgen_app.reading.dates import parse_date
 
 CONFIG = CASES / "markdown" / "feed.yaml"
 

@@ -9,18 +9,13 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, FIXED_NOW
-from feedgen_app.check import (
-    check_atom,
-    check_feed,
-    check_json,
-    check_rss,
-    check_site,
-    group_alternates,
-    is_language_tag,
-    is_rfc822,
-    is_rfc3339,
-)
-from feedgen_app.cli import main
+from feedgen_app.checking.atom import check_atom
+from feedgen_app.checking.jsonfeed import check_json
+from feedgen_app.checking.report import is_rfc822, is_rfc3339
+from feedgen_app.checking.rss import check_rss
+from feedgen_app.checking.site import check_feed, check_site, group_alternates
+from feedgen_app.commands.cli import main
+from feedgen_app.formats import is_language_tag
 
 SCENARIOS = sorted(p.name for p in CASES.iterdir() if (p / "content").is_dir())
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, FIXED_NOW
-from feedgen_app.cli import main
+from feedgen_app.commands.cli import main
 
 
 @pytest.fixture

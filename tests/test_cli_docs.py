@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from feedgen_app.cli import main, make_parser
+from feedgen_app.commands.cli import main, make_parser
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"

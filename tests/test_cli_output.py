@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, FIXED_NOW
-from feedgen_app.cli import Output, ProgressBar, format_summary, main, use_colour
-from feedgen_app.config import load_site
-from feedgen_app.content import read_articles
-from feedgen_app.dates import parse_date
+from feedgen_app.commands.cli import main
+from feedgen_app.commands.console import Output, ProgressBar, format_summary, use_colour
+from feedgen_app.reading.config import load_site
+from feedgen_app.reading.content import read_articles
+from feedgen_app.reading.dates import parse_date
 
 SITE = load_site(CASES / "markdown" / "feed.yaml")
 

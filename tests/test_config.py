@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from feedgen_app.config import load_site
 from feedgen_app.errors import ConfigError
 from feedgen_app.model import Author
+from feedgen_app.reading.config import load_site
 
 MINIMAL = (
     "title: Nachrichten\nbase_url: https://example.org/news/\nauthor: Redaktion\n"

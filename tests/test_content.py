@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from feedgen_app.content import is_subheading, read_article, read_articles, slugify
 from feedgen_app.errors import ContentError
-from feedgen_app.model import Author, Site
+from feedgen_app.model import Author, Site, slugify
+from feedgen_app.reading.content import is_subheading, read_article, read_articles
 
 SITE = Site(title="T", base_url="https://example.org/", author=Author("Redaktion"),
             id_authority="example.org,2025")
@@ -163,7 +163,7 @@ def test_the_quick_linkify_check_finds_every_link_the_full_one_finds(parts: list
     as with the full search on every text."""
     from linkify_it import LinkifyIt
 
-    from feedgen_app import markup
+    from feedgen_app.reading import markup
 
     text = "".join(parts)
     full = markup.make_markdown()

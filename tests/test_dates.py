@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedgen_app.dates import (
+from feedgen_app.errors import DateFormatError
+from feedgen_app.reading.dates import (
     MONTHS_DE,
-    DateFormatError,
     format_date_de,
     format_datetime_de,
     parse_date,

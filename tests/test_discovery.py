@@ -11,8 +11,8 @@ from lxml import etree, html
 from sitekit import BASE_URL, build, make_site, write
 
 from conftest import VALIDATORS
-from feedgen_app.check import check_feed, check_site
-from feedgen_app.cli import main
+from feedgen_app.checking.site import check_feed, check_site
+from feedgen_app.commands.cli import main
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"

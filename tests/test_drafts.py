@@ -9,11 +9,11 @@ import pytest
 from sitekit import build, make_site, write
 
 from conftest import FIXED_NOW
-from feedgen_app.config import load_site
-from feedgen_app.content import read_article
-from feedgen_app.dates import parse_date
+from feedgen_app.commands.serve import PreviewOptions, build_preview
 from feedgen_app.errors import ContentError
-from feedgen_app.serve import PreviewOptions, build_preview
+from feedgen_app.reading.config import load_site
+from feedgen_app.reading.content import read_article
+from feedgen_app.reading.dates import parse_date
 
 DRAFT_NOTE = '<p class="draft-note" role="note">Entwurf – nicht veröffentlicht</p>'
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(32))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, FIXED_NOW
-from feedgen_app.cli import main
+from feedgen_app.commands.cli import main
 
 GOOD = "date 2025-10-08 Titel\n\nEin Absatz.\n"
 FRONT = "---\ntitle: Titel\ndate: 2025-10-08\n"

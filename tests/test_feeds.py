@@ -12,10 +12,10 @@ import pytest
 from lxml import etree
 
 from conftest import CASES, validate_atom, validate_json_feed
-from feedgen_app.config import load_site
-from feedgen_app.content import read_articles
-from feedgen_app.feeds import build_atom, feed_content
 from feedgen_app.model import Article, Site, sort_articles
+from feedgen_app.reading.config import load_site
+from feedgen_app.reading.content import read_articles
+from feedgen_app.rendering.feeds import build_atom, feed_content
 
 SCENARIOS = sorted(p.name for p in CASES.iterdir() if (p / "expected" / "atom.xml").is_file())
 HOSTILE_TITLE = "Preise & Löhne: „Die Inflation <sinkt>“ – ß, Ä und 🎉"
@@ -26,7 +26,7 @@ def expected_articles(name: str) -> tuple[Site, tuple[Article, ...]]:
     site = load_site(case / "feed.yaml")
     report = read_articles(case / "content", site)
     from conftest import FIXED_NOW
-    from feedgen_app.dates import parse_date
+    from feedgen_app.reading.dates import parse_date
 
     published = report.published(parse_date(FIXED_NOW, site.tz))
     return site, sort_articles(published)[: site.feed_limit]

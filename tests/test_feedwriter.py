@@ -17,13 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CASES, FIXED_NOW, REPO
-from feedgen_app import build
-from feedgen_app.config import load_site
-from feedgen_app.content import IMAGE_TYPES, read_article, read_articles
-from feedgen_app.dates import parse_date
-from feedgen_app.feeds import MAIN_FEED, FeedPlace, build_atom, build_json, build_rss
-from feedgen_app.feedwriter import write_atom, write_json, write_rss
 from feedgen_app.model import Article, Author, Site, sort_articles
+from feedgen_app.reading.config import load_site
+from feedgen_app.reading.content import IMAGE_TYPES, read_article, read_articles
+from feedgen_app.reading.dates import parse_date
+from feedgen_app.rendering import plan as build
+from feedgen_app.rendering.feeds import MAIN_FEED, FeedPlace, build_atom, build_json, build_rss
+from feedgen_app.rendering.feedwriter import write_atom, write_json, write_rss
 
 Writer = Callable[..., bytes]
 PAIRS: tuple[tuple[str, Writer, Writer, str], ...] = (

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, FIXED_NOW, REPO
-from feedgen_app.cli import main
+from feedgen_app.commands.cli import main
 
 SCENARIOS = sorted(p.name for p in CASES.iterdir() if (p / "content").is_dir())
 PACKAGE_STATIC = REPO / "feedgen_app" / "static"

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from sitekit import BASE_URL, atom, atom_ids, build, make_site, write
 
-from feedgen_app.check import check_site
-from feedgen_app.cli import main
+from feedgen_app.checking.site import check_site
+from feedgen_app.commands.cli import main
 
 GOOD = "date 2025-10-08 Titel der Meldung\nDer Vorspann der Meldung.\n"
 

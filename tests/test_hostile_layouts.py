@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from sitekit import make_site, write
 
 from conftest import FIXED_NOW, IN_CI
-from feedgen_app.check import check_site
-from feedgen_app.cli import main
+from feedgen_app.checking.site import check_site
+from feedgen_app.commands.cli import main
 
 TIME_BOUND = 60
 """Seconds one build may take before the test calls it a hang (a few small files build in
@@ -116,6 +116,6 @@ def test_any_layout_publishes_a_valid_site_or_fails_with_file_and_line(
             assert not any(root.glob("public/**/geheim*"))
         else:
             assert code == 1, err.getvalue()
-            assert lines and lines[-1].startswith("error: ")
+            assert lines and lines[-1].startswith("feedgen-app build: error: ")
             assert all(_PROBLEM.match(line) for line in lines[:-1]), err.getvalue()
             assert snapshot(root / "public") == before

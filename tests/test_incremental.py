@@ -20,14 +20,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import CASES, FIXED_NOW
-from feedgen_app import pipeline, store
-from feedgen_app.cli import main
-from feedgen_app.config import load_site
-from feedgen_app.content import find_article_files, read_article
-from feedgen_app.dates import parse_date
-from feedgen_app.model import Article, make_record
-from feedgen_app.pipeline import BuildProgress, BuildRequest, parse_articles, run_build
-from feedgen_app.store import (
+from feedgen_app import pipeline
+from feedgen_app.cache import store
+from feedgen_app.cache.store import (
     INDEX,
     decode_article,
     decode_record,
@@ -37,6 +32,12 @@ from feedgen_app.store import (
     open_index,
     read_article_keys,
 )
+from feedgen_app.commands.cli import main
+from feedgen_app.model import Article, make_record
+from feedgen_app.pipeline import BuildProgress, BuildRequest, parse_articles, run_build
+from feedgen_app.reading.config import load_site
+from feedgen_app.reading.content import find_article_files, read_article
+from feedgen_app.reading.dates import parse_date
 
 LATER_NOW = "2030-06-01T00:00:00+02:00"
 T = TypeVar("T")
@@ -442,8 +443,8 @@ def test_the_process_pool_parses_like_the_serial_path(tmp_path: Path) -> None:
         "import pickle, sys\n"
         "from pathlib import Path\n"
         "from feedgen_app.pipeline import parse_articles\n"
-        "from feedgen_app.config import load_site\n"
-        "from feedgen_app.content import find_article_files\n"
+        "from feedgen_app.reading.config import load_site\n"
+        "from feedgen_app.reading.content import find_article_files\n"
         "root = Path(sys.argv[1])\n"
         "paths = find_article_files(root / 'content')\n"
         "site = load_site(root / 'feed.yaml')\n"
@@ -514,7 +515,8 @@ def count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str, para
 
 def test_an_edit_renders_and_checks_only_the_outputs_it_changes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from feedgen_app import check, pages
+    from feedgen_app.checking import site as check
+    from feedgen_app.rendering import pages
 
     root = make_corpus(tmp_path / "site")
     out, cache_dir = tmp_path / "public", tmp_path / "cache"

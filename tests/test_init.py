@@ -16,18 +16,19 @@ import pytest
 import yaml
 
 from conftest import REPO
-from feedgen_app import __version__, scaffold
-from feedgen_app.check import check_site
-from feedgen_app.cli import current_time, main
-from feedgen_app.config import (
+from feedgen_app import __version__
+from feedgen_app.checking.site import check_site
+from feedgen_app.commands import scaffold
+from feedgen_app.commands.cli import current_time, main
+from feedgen_app.model import Author, Site
+from feedgen_app.reading.config import (
     DEMO_BASE_URL,
     DEMO_ID_AUTHORITY,
     DEMO_SEED,
     demo_warnings,
     load_site,
 )
-from feedgen_app.content import read_article
-from feedgen_app.model import Author, Site
+from feedgen_app.reading.content import read_article
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 NOW = "2026-03-02T09:30"

@@ -9,9 +9,9 @@ from urllib.parse import urljoin
 import pytest
 from sitekit import ATOM, BASE_URL, atom, build, json_feed, make_site, write
 
-from feedgen_app.content import read_article
 from feedgen_app.errors import ContentError
 from feedgen_app.model import Author, Site
+from feedgen_app.reading.content import read_article
 
 SITE = Site(title="T", base_url="https://example.org/news/", author=Author("Redaktion"),
             id_authority="example.org,2025")

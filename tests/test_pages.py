@@ -14,9 +14,10 @@ import pytest
 from lxml import etree, html
 
 from conftest import FIXED_NOW, validate_atom
-from feedgen_app.cli import main
+from feedgen_app.commands.cli import main
 from feedgen_app.model import Article, Author, Site, make_record
-from feedgen_app.pages import (
+from feedgen_app.reading.sanitize import sanitize_html
+from feedgen_app.rendering.pages import (
     EMBED_LIMIT,
     content_security_policy,
     format_when_de,
@@ -24,7 +25,6 @@ from feedgen_app.pages import (
     render_article,
     render_embed,
 )
-from feedgen_app.sanitize import sanitize_html
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SITE = Site(title="Wirtschaft kompakt", base_url="https://example.org/nachrichten/",

@@ -13,11 +13,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feedgen_app.build import plan_site
-from feedgen_app.check import ATOM_NS, check_files, parse_xml
-from feedgen_app.content import FRONT_MATTER_KEYS, read_article
+from feedgen_app.checking.site import check_files
+from feedgen_app.checking.xmltree import parse_xml
 from feedgen_app.errors import ContentError
+from feedgen_app.formats import ATOM_NS
 from feedgen_app.model import Article, Author, Site
+from feedgen_app.reading.content import FRONT_MATTER_KEYS, read_article
+from feedgen_app.rendering.plan import plan_site
 
 SITE = Site(title="Wirtschaft kompakt", base_url="https://example.org/news/",
             author=Author("Redaktion"), id_authority="example.org,2025")

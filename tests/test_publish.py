@@ -17,17 +17,13 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, FIXED_NOW
-from feedgen_app.build import Outputs, join_rendered
-from feedgen_app.cli import main
+from feedgen_app.commands.cli import main
 from feedgen_app.errors import PublishError
-from feedgen_app.publish import (
-    MANIFEST,
-    check_output_dir,
-    read_manifest,
-    remove_stale_staging,
-    write_site,
-)
-from feedgen_app.render import simple
+from feedgen_app.pipeline import write_site
+from feedgen_app.publishing.manifest import MANIFEST, read_manifest
+from feedgen_app.publishing.publish import check_output_dir, remove_stale_staging
+from feedgen_app.rendering.plan import Outputs, join_rendered
+from feedgen_app.rendering.render import simple
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = "date {date} {title}\n\nEin Absatz über {title}.\nZwischentitel\nNoch ein Absatz.\n"
@@ -135,7 +131,7 @@ def test_the_build_refuses_to_publish_a_site_that_fails_check(
     out = tmp_path / "public"
     assert build(*seed, out) == 0
     before = snapshot(out)
-    import feedgen_app.build as planner
+    import feedgen_app.rendering.plan as planner
 
     real_plan = planner.plan_outputs
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from feedgen_app.cli import main
+from feedgen_app.commands.cli import main
 
 FEED_YAML = """\
 title: "Wirtschaft kompakt"

@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import CASES, FIXED_NOW
-from feedgen_app.cli import main
-from feedgen_app.serve import (
+from feedgen_app.commands.cli import main
+from feedgen_app.commands.serve import (
     inject_preview,
     is_not_modified,
     media_type,
@@ -604,6 +604,6 @@ def test_a_path_segment_too_long_for_a_file_name_is_404(preview: Preview, path: 
 
 
 def test_the_listen_backlog_takes_a_burst_of_connections() -> None:
-    from feedgen_app.serve import PreviewHTTPServer
+    from feedgen_app.commands.serve import PreviewHTTPServer
 
     assert PreviewHTTPServer.request_queue_size >= 128

@@ -11,7 +11,7 @@ import pytest
 from sitekit import build, make_site, write
 
 from conftest import FIXED_NOW
-from feedgen_app.cli import main
+from feedgen_app.commands.cli import main
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "feedgen_app" / "templates"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from feedgen_app import __version__
-from feedgen_app.cli import main
-from feedgen_app.trigger import find_repo
+from feedgen_app.commands.cli import main
+from feedgen_app.commands.trigger import find_repo
 
 TOKEN = "ghp_SECRETtoken1234567890"
 

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from sitekit import ATOM, BASE_URL, atom, atom_link, build, json_feed, make_site, write
 
-from feedgen_app.cli import main
-from feedgen_app.config import load_site
+from feedgen_app.commands.cli import main
+from feedgen_app.commands.websub import ping_hubs, publish_body
 from feedgen_app.errors import ConfigError
-from feedgen_app.websub import ping_hubs, publish_body
+from feedgen_app.reading.config import load_site
 
 
 class FakeHub:

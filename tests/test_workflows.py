@@ -25,8 +25,8 @@ import yaml
 
 from conftest import REPO, require_tool
 from feedgen_app import __version__
-from feedgen_app.publish import hash_site
-from feedgen_app.scaffold import ActionRef, SiteAnswers, plan_site, write_site
+from feedgen_app.commands.scaffold import ActionRef, SiteAnswers, plan_site, write_site
+from feedgen_app.publishing.manifest import hash_site
 
 WORKFLOWS = REPO / ".github" / "workflows"
 PUBLISH = WORKFLOWS / "publish.yml"

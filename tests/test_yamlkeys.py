@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feedgen_app import yamlkeys
-from feedgen_app.yamlkeys import YamlMapping, load_mapping
+from feedgen_app.reading import yamlkeys
+from feedgen_app.reading.yamlkeys import YamlMapping, load_mapping
 
 SAMPLES = [
     "title: Grüße aus München\ndate: 2025-10-08T06:30\ntags: [Wirtschaft, KI]\n",

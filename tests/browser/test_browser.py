@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from conftest import CASES, FIXED_NOW, missing_tool, require_tool
-from feedgen_app.cli import main
+from feedgen_app.commands.cli import main
 
 pytestmark = pytest.mark.browser
 
@@ -492,8 +492,8 @@ Mehr dazu[^1].
 @pytest.fixture(scope="module")
 def preview_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterator[str]:
     """`serve`'s preview server (in a thread) over the site's content plus a draft."""
-    from feedgen_app.dates import parse_date
-    from feedgen_app.serve import PreviewOptions, PreviewServer
+    from feedgen_app.commands.serve import PreviewOptions, PreviewServer
+    from feedgen_app.reading.dates import parse_date
 
     work = tmp_path_factory.mktemp("preview")
     write_content(work / "content")

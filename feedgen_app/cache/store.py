@@ -1,0 +1,643 @@
+"""The build index in `.feedgen-cache/index.sqlite`: what was built from what, by content hash.
+
+One SQLite database (the standard library's `sqlite3`; every update is one transaction, so a
+killed build leaves the index as it was before or after, never half-written):
+
+- `meta`: the versions the index was written by (a mismatch empties it), when it was written,
+  and the last build (its inputs key, what it published, the stat of every file it wrote);
+- `files`: per content file its size, mtime and inode and the SHA-256 of its bytes, so that an
+  unchanged file is never read again (a file changed less than `RACY_SECONDS` before the index
+  was written is hashed again: mtime granularity);
+- `articles`: per article file the parsed article, keyed by the file's SHA-256 and the site
+  signature: its compact record (what the index, tag pages, neighbour links and output keys
+  need) and, apart, the whole article (loaded only to render its own page and its feeds);
+- `outputs`: per output file the key of everything its bytes depend on and their SHA-256, so
+  that a rebuild renders only the files whose inputs changed;
+- `published`: the size, mtime and inode of every file and folder the last build left in the
+  output folder, so that an unchanged build is recognised without reading a page.
+
+Nothing in it is trusted blindly: values are plain data (`marshal`, version 2, of strings,
+numbers, lists and dicts; never pickle, so loading cannot run code), every record carries a
+CRC-32 and every article blob is checked against the SHA-256 in its record; a database that is
+unreadable, foreign or corrupt is set aside with a warning and the build runs without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import marshal
+import os
+import shutil
+import sqlite3
+import sys
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from importlib.metadata import PackageNotFoundError, version
+from importlib.resources import files as package_files
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from dateutil.tz import tzoffset, tzutc
+
+from feedgen_app import __version__, model
+from feedgen_app.errors import StoreError
+from feedgen_app.model import Article, ArticleRecord, Site
+from feedgen_app.reading.files import read_regular_file
+
+INDEX = "index.sqlite"
+SCHEMA = 4
+RACY_SECONDS = 2.0
+"""A file modified this close to the index's own write time is hashed again."""
+CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+                "# This folder is feedgen-app's build cache; deleting it is safe.\n")
+MARSHAL_VERSION = 2
+"""No back-references (version 3 adds them depending on reference counts): equal values
+always give equal bytes, so a blob's SHA-256 is the article's identity."""
+ENVIRONMENT_VARIABLES = ("TZ", "LANG", "LC_ALL", "LC_CTYPE", "LC_TIME", "PYTHONHASHSEED")
+"""The output must not depend on these; they are part of the keys anyway, so that a build
+under another TZ or locale really parses again (and a determinism test cannot pass from the
+index)."""
+
+T = TypeVar("T")
+Stat = tuple[int, int, int]
+"""(size, mtime_ns, inode) of a file."""
+
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, "
+    "mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, sha256 TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS articles (source TEXT PRIMARY KEY, sha256 TEXT NOT NULL, "
+    "signature TEXT NOT NULL, record BLOB NOT NULL, article BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT NOT NULL, "
+    "sha256 TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS published (path TEXT PRIMARY KEY, size INTEGER NOT NULL, "
+    "mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL)",
+)
+
+
+def describe_environment() -> dict[str, Any]:
+    """What an index must have been written by to be trusted."""
+    try:
+        feedgen_version = version("feedgen")
+    except PackageNotFoundError:  # pragma: no cover - feedgen is a hard dependency
+        feedgen_version = "unknown"
+    return {
+        "schema": SCHEMA,
+        "package": __version__,
+        "feedgen": feedgen_version,
+        "python": list(sys.version_info[:2]),
+        "marshal": MARSHAL_VERSION,
+        "article_fields": [f.name for f in dataclasses.fields(Article)],
+        "record_fields": [f.name for f in dataclasses.fields(ArticleRecord)],
+    }
+
+
+def hash_package() -> str:
+    """SHA-256 over the package's code (the modules of every subpackage), templates and static
+    files: an edited module or template is a change of every output."""
+    digest = hashlib.sha256()
+    pending = [("", package_files("feedgen_app"))]
+    while pending:
+        folder, base = pending.pop()
+        for item in sorted(base.iterdir(), key=lambda entry: entry.name):
+            name = f"{folder}/{item.name}"
+            if item.is_dir():
+                if item.name != "__pycache__":
+                    pending.append((name, item))
+            elif item.name.endswith(".py") or name.split("/")[1] in ("templates", "static"):
+                digest.update(f"{name}\0".encode())
+                digest.update(hashlib.sha256(item.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def sign_site(site: Site, content_dir: Path) -> str:
+    """Everything besides an article file itself that its parse depends on."""
+    environment = [os.environ.get(name) for name in ENVIRONMENT_VARIABLES]
+    text = json.dumps([describe_environment(), repr(site), str(content_dir), hash_package(),
+                       environment])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Articles and records <-> plain data
+
+
+def encode_value(value: Any) -> Any:
+    """A model value as marshal-safe plain data; TypeError for anything else."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, tuple):
+        return ["t", [encode_value(v) for v in value]]
+    if isinstance(value, datetime):
+        return _encode_datetime(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__name__
+        if getattr(model, name, None) is not type(value):
+            raise TypeError(f"cannot store {name}: not a model class")
+        return ["c", name, {f.name: encode_value(getattr(value, f.name))
+                            for f in dataclasses.fields(value)}]
+    raise TypeError(f"cannot store a {type(value).__name__}")
+
+
+def _encode_datetime(value: datetime) -> list[Any]:
+    if isinstance(value.tzinfo, ZoneInfo):
+        return ["z", value.replace(tzinfo=None).isoformat(), value.tzinfo.key, value.fold]
+    if value.tzinfo is not None and type(value.tzinfo) is timezone:
+        return ["o", value.isoformat()]
+    naive = value.replace(tzinfo=None).isoformat()
+    if isinstance(value.tzinfo, tzutc):
+        return ["U", naive]
+    if isinstance(value.tzinfo, tzoffset):
+        offset = value.utcoffset()
+        assert offset is not None
+        return ["u", naive, value.tzinfo.tzname(None), int(offset.total_seconds())]
+    raise TypeError(f"cannot store a datetime with tzinfo {value.tzinfo!r}")
+
+
+def decode_value(data: Any) -> Any:
+    """The inverse of encode_value; ValueError for data it never writes."""
+    if data is None or isinstance(data, str | bool | int | float):
+        return data
+    if not isinstance(data, list) or not data:
+        raise ValueError(f"unexpected stored value {data!r:.60}")
+    tag = data[0]
+    if tag == "t":
+        return tuple(decode_value(v) for v in data[1])
+    if tag == "z":
+        return datetime.fromisoformat(data[1]).replace(tzinfo=ZoneInfo(data[2]), fold=data[3])
+    if tag == "o":
+        parsed = datetime.fromisoformat(data[1])
+        offset = parsed.utcoffset()
+        assert offset is not None
+        return parsed.replace(tzinfo=UTC if offset == timedelta(0) else timezone(offset))
+    if tag == "U":
+        return datetime.fromisoformat(data[1]).replace(tzinfo=tzutc())
+    if tag == "u":
+        return datetime.fromisoformat(data[1]).replace(tzinfo=tzoffset(data[2], data[3]))
+    if tag == "c":
+        cls: Any = getattr(model, data[1], None)
+        if not isinstance(cls, type) or not dataclasses.is_dataclass(cls):
+            raise ValueError(f"unexpected stored class {data[1]!r}")
+        return cls(**{key: decode_value(value) for key, value in data[2].items()})
+    raise ValueError(f"unexpected stored tag {tag!r}")
+
+
+_ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
+_RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(ArticleRecord))
+
+
+def encode_article(article: Article) -> bytes:
+    """An Article as bytes: its field values in declaration order (the meta names them)."""
+    return marshal.dumps([encode_value(getattr(article, name)) for name in _ARTICLE_FIELDS],
+                         MARSHAL_VERSION)
+
+
+def decode_article(blob: bytes) -> Article:
+    """The inverse of `encode_article`; ValueError for anything it never writes."""
+    try:
+        data = marshal.loads(blob)
+    except (EOFError, TypeError) as exc:
+        raise ValueError(f"stored article is corrupt ({exc})") from None
+    if not isinstance(data, list) or len(data) != len(_ARTICLE_FIELDS):
+        raise ValueError("stored value is not an article")
+    values: list[Any] = [v if type(v) is str else decode_value(v) for v in data]
+    return Article(*values)
+
+
+def encode_record(record: ArticleRecord) -> bytes:
+    """A record as bytes, with a CRC-32 in front (records are read without other checks)."""
+    body = marshal.dumps([encode_value(getattr(record, name)) for name in _RECORD_FIELDS],
+                         MARSHAL_VERSION)
+    return zlib.crc32(body).to_bytes(4, "big") + body
+
+
+def decode_record(blob: bytes) -> ArticleRecord:
+    """The inverse of `encode_record`; ValueError when the CRC or the shape is wrong.
+
+    Every build with an edit decodes every record, so the common values are decoded here
+    directly: text as it is, a tuple of text, a datetime in a named zone."""
+    body = blob[4:]
+    if len(blob) < 5 or zlib.crc32(body).to_bytes(4, "big") != blob[:4]:
+        raise ValueError("stored record is corrupt (CRC mismatch)")
+    data = marshal.loads(body)
+    if not isinstance(data, list) or len(data) != len(_RECORD_FIELDS):
+        raise ValueError("stored value is not an article record")
+    values: list[Any] = [v if type(v) is str else _decode_common(v) for v in data]
+    return ArticleRecord(*values)
+
+
+def _decode_common(data: Any) -> Any:
+    if type(data) is list and data:
+        if data[0] == "z":
+            return datetime.fromisoformat(data[1]).replace(tzinfo=_zone(data[2]), fold=data[3])
+        if data[0] == "t" and all(type(v) is str for v in data[1]):
+            return tuple(data[1])
+    return decode_value(data)
+
+
+_ZONES: dict[str, ZoneInfo] = {}
+
+
+def _zone(key: str) -> ZoneInfo:
+    zone = _ZONES.get(key)
+    if zone is None:
+        zone = _ZONES[key] = ZoneInfo(key)
+    return zone
+
+
+def digest_blob(blob: bytes) -> str:
+    """An article blob's SHA-256: the `digest` of its record."""
+    return hashlib.sha256(blob).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# The database
+
+
+@dataclass
+class BuildIndex:
+    """An open index; `warnings` collects what went wrong with it (never fatal)."""
+
+    directory: Path
+    connection: sqlite3.Connection | None = None
+    warnings: list[str] = field(default_factory=list)
+    written_ns: int = 0
+    """When the index was last written (0: a new or emptied index)."""
+    last: dict[str, Any] = field(default_factory=dict)
+    """The last build: {"early": {inputs key, output folder, what it published, ...}}."""
+    scratch: Path | None = None
+    """A temporary folder holding this index, removed when it is closed."""
+
+    @property
+    def path(self) -> Path:
+        return self.directory / INDEX
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def fail(self, problem: str) -> None:
+        """The index cannot be trusted: warn, close it and go on without one."""
+        self.warnings.append(f"{self.path}:1: warning: {problem}; building without it (it is "
+                             "written anew after this build)")
+        self.close()
+        self.written_ns, self.last = 0, {}
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
+
+
+def open_index(directory: Path) -> BuildIndex:
+    """The index in `directory`, created if missing; an untrusted one is set aside (renamed
+    to `index.sqlite.bad`) with a warning and a new one started."""
+    index = BuildIndex(directory=directory)
+    try:
+        _open(index)
+    except (sqlite3.Error, StoreError, ValueError, OSError) as exc:
+        index.fail(_describe(exc))
+        set_aside(index)
+        try:
+            _open(index)
+        except (sqlite3.Error, StoreError, ValueError, OSError) as again:
+            index.fail(f"cannot create the build cache ({_describe(again)})")
+    return index
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return f"cannot read the build cache ({exc.strerror or exc})"
+    if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
+        return "not a feedgen-app build cache"
+    return f"the build cache is corrupt ({exc})" if not isinstance(exc, StoreError) else str(exc)
+
+
+def set_aside(index: BuildIndex) -> None:
+    """Move an untrusted database out of the way (kept for inspection, never read again)."""
+    for suffix in ("", "-wal", "-shm"):
+        path = index.path.with_name(index.path.name + suffix)
+        try:
+            if path.is_dir() and not path.is_symlink():
+                os.rename(path, path.with_name(path.name + ".bad"))
+            elif path.exists():
+                os.replace(path, path.with_name(path.name + ".bad"))
+        except OSError:
+            pass
+
+
+def _open(index: BuildIndex) -> None:
+    index.directory.mkdir(parents=True, exist_ok=True)
+    tag = index.directory / "CACHEDIR.TAG"
+    if not tag.exists():
+        tag.write_text(CACHEDIR_TAG, encoding="ascii")
+    if index.path.exists() and not index.path.is_file():
+        raise OSError(21, "not a regular file")
+    connection = sqlite3.connect(index.path, isolation_level=None, check_same_thread=False)
+    index.connection = connection
+    # Durable against a killed process (the journal), not against power loss: the site's
+    # publishing makes the same promise, and the index can always be rebuilt.
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=OFF")
+    connection.execute("PRAGMA busy_timeout=30000")
+    for statement in _TABLES:
+        connection.execute(statement)
+    rows = dict(connection.execute("SELECT name, value FROM meta").fetchall())
+    environment = json.dumps(describe_environment(), sort_keys=True)
+    if rows.get("environment") not in (None, environment):
+        written_by = json.loads(rows["environment"]).get("package", "?")
+        index.warnings.append(
+            f"{index.path}:1: warning: the build cache was written by another version "
+            f"(feedgen-app {written_by}, or another feedgen, Python or cache format); "
+            "building without it")
+        _empty(connection)
+        rows = {}
+    if "environment" not in rows:
+        with transaction(connection):
+            connection.execute("INSERT OR REPLACE INTO meta VALUES ('environment', ?)",
+                               (environment,))
+        return
+    index.written_ns = written_ns(index.path)
+    last = json.loads(rows.get("last", "{}"))
+    index.last = last if isinstance(last, dict) else {}
+
+
+def written_ns(path: Path) -> int:
+    """When the index was last written, by the file system's clock (its files' mtimes; the
+    build reads no clock of its own for this)."""
+    stamps = []
+    for suffix in ("", "-wal"):
+        with contextlib.suppress(OSError):
+            stamps.append(os.stat(f"{path}{suffix}").st_mtime_ns)
+    return max(stamps, default=0)
+
+
+def _empty(connection: sqlite3.Connection) -> None:
+    with transaction(connection):
+        for table in ("meta", "files", "articles", "outputs", "published"):
+            connection.execute(f"DELETE FROM {table}")
+
+
+@dataclass
+class _Transaction:
+    connection: sqlite3.Connection
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.connection.execute("BEGIN IMMEDIATE")
+        return self.connection
+
+    def __exit__(self, kind: object, _value: object, _traceback: object) -> None:
+        self.connection.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def transaction(connection: sqlite3.Connection) -> _Transaction:
+    """One atomic update: committed when the block ends, rolled back on an exception."""
+    return _Transaction(connection)
+
+
+def safely(index: BuildIndex, what: str, default: T, query: Callable[[sqlite3.Connection], T]
+           ) -> T:
+    """`query(connection)`, or `default` when the index is closed; a database error is a
+    StoreError (the build sets the index aside and starts again without it)."""
+    if index.connection is None:
+        return default
+    try:
+        return query(index.connection)
+    except sqlite3.Error as exc:
+        raise StoreError(f"the build cache is corrupt ({what}: {exc})") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Content files
+
+
+def stat_key(path: Path) -> Stat:
+    info = path.stat()
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def read_file_stats(index: BuildIndex) -> dict[str, tuple[int, int, int, str]]:
+    """path -> (size, mtime_ns, inode, SHA-256) of every content file hashed before."""
+    return safely(index, "reading file hashes", {}, lambda connection: {
+        row[0]: (row[1], row[2], row[3], row[4]) for row in connection.execute(
+            "SELECT path, size, mtime_ns, inode, sha256 FROM files")})
+
+
+def is_racy(index: BuildIndex, mtime_ns: int) -> bool:
+    """A file modified within RACY_SECONDS of the index's write may have changed unseen."""
+    return mtime_ns >= index.written_ns - int(RACY_SECONDS * 1e9)
+
+
+def hash_files(index: BuildIndex, paths: Iterable[Path],
+               known: Mapping[str, tuple[int, int, int, str]]
+               ) -> tuple[dict[str, str], dict[str, tuple[int, int, int, str]], list[str]]:
+    """SHA-256 of every file in `paths` (from `known` when its stat is unchanged and not
+    racy); the rows to remember; and the files that could not be read (path: reason)."""
+    hashes: dict[str, str] = {}
+    changed: dict[str, tuple[int, int, int, str]] = {}
+    unreadable = []
+    for path in paths:
+        key = str(path)
+        try:
+            size, mtime_ns, inode = stat_key(path)
+            row = known.get(key)
+            if row is not None and row[:3] == (size, mtime_ns, inode) and not is_racy(
+                    index, mtime_ns):
+                hashes[key] = row[3]
+                continue
+            digest = hashlib.sha256(read_regular_file(path)).hexdigest()
+        except OSError as exc:
+            unreadable.append(f"{path}:1: cannot read the file: {exc.strerror or exc}")
+            continue
+        hashes[key] = digest
+        if row != (size, mtime_ns, inode, digest):
+            changed[key] = (size, mtime_ns, inode, digest)
+    return hashes, changed, unreadable
+
+
+# ---------------------------------------------------------------------------------------------
+# Articles
+
+
+def read_article_keys(index: BuildIndex) -> dict[str, tuple[str, str]]:
+    """source -> (file SHA-256, site signature) of every stored article."""
+    return safely(index, "reading articles", {}, lambda connection: {
+        row[0]: (row[1], row[2]) for row in connection.execute(
+            "SELECT source, sha256, signature FROM articles")})
+
+
+def read_records(index: BuildIndex, sources: Iterable[str]) -> dict[str, ArticleRecord]:
+    """The stored records of `sources`; a record that fails its check is left out (and
+    warned about): its article is parsed again."""
+    wanted = set(sources)
+    if not wanted:
+        return {}
+
+    def query(connection: sqlite3.Connection) -> dict[str, ArticleRecord]:
+        records = {}
+        for source, blob in connection.execute("SELECT source, record FROM articles"):
+            if source not in wanted:
+                continue
+            try:
+                records[source] = decode_record(blob)
+            except (ValueError, TypeError, EOFError) as exc:
+                index.warnings.append(f"{index.path}:1: warning: the stored record of {source} "
+                                      f"is corrupt ({exc}); parsing the article again")
+        return records
+
+    return safely(index, "reading article records", {}, query)
+
+
+def write_articles(index: BuildIndex,
+                   rows: Sequence[tuple[str, str, str, ArticleRecord, bytes]]) -> None:
+    """Remember parsed articles: (source, file SHA-256, signature, record, article blob)."""
+
+    def update(connection: sqlite3.Connection) -> None:
+        with transaction(connection):
+            connection.executemany(
+                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
+                [(source, sha, signature, encode_record(record), blob)
+                 for source, sha, signature, record, blob in rows])
+
+    safely(index, "storing articles", None, update)
+
+
+def forget_articles(index: BuildIndex, sources: Iterable[str]) -> None:
+    """Drop the stored articles of files that are gone."""
+
+    def update(connection: sqlite3.Connection) -> None:
+        with transaction(connection):
+            connection.executemany("DELETE FROM articles WHERE source = ?",
+                                   [(source,) for source in sources])
+
+    safely(index, "forgetting articles", None, update)
+
+
+LOADED_AT_ONCE = 1500
+"""Whole articles an ArticleLoader keeps at most (a month's archive, a batch of pages)."""
+
+
+class ArticleLoader:
+    """Loads whole articles by source from the index, for the outputs that show their body.
+
+    Opens its own connection on first use, in the process that uses it (a forked worker
+    never shares its parent's), and checks each blob against the record's digest."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.recent: dict[str, Article] = {}
+        """The articles loaded last (at most LOADED_AT_ONCE): a job loads what all its files
+        show at once, then each file takes its articles from here."""
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def load(self, records: Sequence[ArticleRecord]) -> list[Article]:
+        """The articles of `records`, in order."""
+        missing = list({r.source: r for r in records if r.source not in self.recent}.values())
+        if missing:
+            if len(self.recent) + len(missing) > LOADED_AT_ONCE:
+                self.recent.clear()
+                missing = list({r.source: r for r in records}.values())
+            found = self._query(missing)
+            if len(missing) > LOADED_AT_ONCE:  # more than it keeps: hand them out, keep none
+                return [found[r.source] for r in records]
+            self.recent.update(found)
+        return [self.recent[r.source] for r in records]
+
+    def _query(self, records: Sequence[ArticleRecord]) -> dict[str, Article]:
+        if self._connection is None or self._pid != os.getpid():
+            self._connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                               check_same_thread=False)
+            self._pid = os.getpid()
+        found: dict[str, Article] = {}
+        digests = {r.source: r.digest for r in records}
+        chunk = 500
+        sources = list(digests)
+        try:
+            for start in range(0, len(sources), chunk):
+                part = sources[start:start + chunk]
+                marks = ",".join("?" * len(part))
+                for source, blob in self._connection.execute(
+                        f"SELECT source, article FROM articles WHERE source IN ({marks})",
+                        part):
+                    if digest_blob(blob) != digests[source]:
+                        raise StoreError(f"the build cache is corrupt (the stored article "
+                                         f"{source} does not match its record)")
+                    found[source] = decode_article(blob)
+        except (sqlite3.Error, ValueError) as exc:
+            raise StoreError(f"the build cache is corrupt (loading articles: {exc})") from None
+        lost = [s for s in sources if s not in found]
+        if lost:
+            raise StoreError(f"the build cache is corrupt (the stored article {lost[0]} is "
+                             "missing)")
+        return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Outputs and the last build
+
+
+def read_outputs(index: BuildIndex) -> dict[str, tuple[str, str]]:
+    """path -> (key, SHA-256) of every output the last build wrote."""
+    return safely(index, "reading the output memo", {}, lambda connection: {
+        row[0]: (row[1], row[2]) for row in connection.execute(
+            "SELECT path, key, sha256 FROM outputs")})
+
+
+def read_published(index: BuildIndex) -> dict[str, list[int]]:
+    """path -> [size, mtime_ns, inode] of every file and folder the last build published."""
+    return safely(index, "reading the published files", {}, lambda connection: {
+        row[0]: [row[1], row[2], row[3]] for row in connection.execute(
+            "SELECT path, size, mtime_ns, inode FROM published")})
+
+
+def record_build(index: BuildIndex, files: Mapping[str, tuple[int, int, int, str]],
+                 gone: Iterable[str], outputs: Mapping[str, tuple[str, str]],
+                 published: Mapping[str, Sequence[int]], last: Mapping[str, Any]) -> None:
+    """Remember in one transaction: the content files hashed (and those gone), each output's
+    key and SHA-256, the stat of what was published, and the last build."""
+
+    def update(connection: sqlite3.Connection) -> None:
+        with transaction(connection):
+            connection.execute("DELETE FROM published")
+            connection.executemany("INSERT INTO published VALUES (?, ?, ?, ?)",
+                                   [(path, *row) for path, row in published.items()])
+            connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                                   [(path, *row) for path, row in files.items()])
+            connection.executemany("DELETE FROM files WHERE path = ?",
+                                   [(path,) for path in gone])
+            connection.execute("DELETE FROM outputs")
+            connection.executemany("INSERT INTO outputs VALUES (?, ?, ?)",
+                                   [(path, key, sha) for path, (key, sha) in outputs.items()])
+            _write_meta(connection, last)
+        index.last = dict(last)
+
+    safely(index, "recording the build", None, update)
+
+
+def record_files(index: BuildIndex, files: Mapping[str, tuple[int, int, int, str]],
+                 last: Mapping[str, Any] | None = None) -> None:
+    """Remember hashed content files (and, if given, the last build) without outputs."""
+
+    def update(connection: sqlite3.Connection) -> None:
+        with transaction(connection):
+            connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                                   [(path, *row) for path, row in files.items()])
+            if last is not None:
+                _write_meta(connection, last)
+        if last is not None:
+            index.last = dict(last)
+
+    safely(index, "recording file hashes", None, update)
+
+
+def _write_meta(connection: sqlite3.Connection, last: Mapping[str, Any]) -> None:
+    connection.execute("INSERT OR REPLACE INTO meta VALUES ('last', ?)",
+                       (json.dumps(last, sort_keys=True),))

@@ -1,0 +1,1 @@
+"""Publishing: the output folder replaced atomically (staging, swap, manifest)."""

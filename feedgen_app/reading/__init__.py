@@ -1,0 +1,1 @@
+"""Reading the input: feed.yaml -> Site, content/ -> Articles (files, YAML, dates, safe HTML)."""

@@ -1,0 +1,34 @@
+"""Reading input files safely: only regular files are opened, and opening never blocks."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from feedgen_app.errors import NotRegularFileError
+
+KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket",
+         stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+         stat.S_IFDIR: "a folder", stat.S_IFLNK: "a symbolic link"}
+"""What a non-regular file is, for messages."""
+
+
+def describe_mode(mode: int) -> str:
+    """`a named pipe (FIFO)` for a FIFO's st_mode, and so on."""
+    return KINDS.get(stat.S_IFMT(mode), "a special file")
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of the regular file at `path` (a symbolic link to one is followed).
+
+    Opened with O_NONBLOCK and checked with fstat before any read, so a FIFO or a device
+    put (or swapped in) under an input's name raises NotRegularFileError instead of blocking
+    the build forever. Other failures raise OSError as `open` does.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFileError(path, describe_mode(mode))
+        return handle.read()

@@ -1,0 +1,405 @@
+"""Site + article records -> HTML pages (Jinja2, autoescaped), the subscribe page, the embed
+kit and the 404 page. Pages that list articles need only their records; an article's own page
+loads the article.
+
+Templates come from the package or, for a site with its own template folder (`theme`), from
+that folder first: a file there replaces the packaged template of the same name."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from functools import partial
+from importlib.resources import files as package_files
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    select_autoescape,
+)
+
+from feedgen_app.errors import ContentError
+from feedgen_app.model import TAGS_DIR, Article, ArticleRecord, Site, Tag, slugify
+from feedgen_app.reading.dates import format_date_de, format_datetime_de
+from feedgen_app.reading.sitefolders import list_site_files
+from feedgen_app.rendering.links import SUBSCRIBE_PAGE, media_url
+from feedgen_app.rendering.render import Loader, Renderer, simple
+
+EMBED_PAGE = "embed.html"
+"""The no-JavaScript headline list for an `<iframe>`."""
+EMBED_SCRIPT = "embed.js"
+"""The widget script other sites include; its URL is public and never moves."""
+EMBED_LIMIT = 5
+"""Headlines on the iframe page (the script's default too)."""
+NOT_FOUND_PAGE = "404.html"
+"""The page GitHub Pages answers every unknown address with (status 404)."""
+NOT_FOUND_LIMIT = 5
+"""The newest headlines the 404 page offers."""
+STATIC_FILES = {"static/style.css": "style.css", "static/abonnieren.js": "abonnieren.js",
+                EMBED_SCRIPT: "embed.js"}
+"""Output path -> file in feedgen_app/static/, copied as they are."""
+FEED_READERS = (
+    ("Feedly", "https://feedly.com/i/subscription/feed/{url}"),
+    ("Inoreader", "https://www.inoreader.com/?add_feed={url}"),
+    ("NewsBlur", "https://www.newsblur.com/?url={url}"),
+    ("The Old Reader", "https://theoldreader.com/feeds/subscribe?url={url}"),
+)
+"""Web feed readers that subscribe from a link; `{url}` is the percent-encoded feed URL."""
+KeyFunction = Callable[..., str]
+"""Makes an output's key from its inputs (`plan.OutputKeys.key`)."""
+PlannedPages = dict[str, tuple[str, Renderer]]
+STREAM_PIECES = 2000
+"""A streamed page is written in pieces of this many template fragments."""
+
+_PACKAGED = PackageLoader("feedgen_app", "templates")
+_ENVIRONMENTS: dict[Path | None, Environment] = {}
+"""One Jinja2 environment per template folder (None: the packaged templates only)."""
+
+
+def template_environment(theme: Path | None = None) -> Environment:
+    """The environment for a site's template folder `theme` (its files replace the packaged
+    templates of the same name) or, for None, for the packaged templates alone.
+
+    Each is made once per process and compiles a template once (`auto_reload=False`); `serve`
+    calls `forget_templates` before each preview build, so an edited template is read again.
+    """
+    environment = _ENVIRONMENTS.get(theme)
+    if environment is not None:
+        return environment
+    loader: BaseLoader = _PACKAGED
+    if theme is not None:
+        loader = ChoiceLoader([FileSystemLoader(theme), _PACKAGED])
+    environment = Environment(
+        loader=loader,
+        auto_reload=False,
+        cache_size=-1,
+        autoescape=select_autoescape(["html"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["date_de"] = format_date_de
+    environment.filters["datetime_de"] = format_datetime_de
+    environment.filters["tag_path"] = lambda name: f"{TAGS_DIR}{slugify(name)}/"
+    environment.globals["media_url"] = media_url
+    # `tojson` (the JSON-LD block): sorted keys for deterministic bytes and umlauts as they
+    # are; it still writes <, >, & and ' as \u escapes, so the data can hold neither `</script>`
+    # nor `<!--`.
+    environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    _ENVIRONMENTS[theme] = environment
+    return environment
+
+
+def forget_templates() -> None:
+    """Compile the templates again on next use (`serve`, after a template was edited)."""
+    for environment in _ENVIRONMENTS.values():
+        environment.cache.clear()  # type: ignore[union-attr]
+
+
+_THEME_SIGNATURES: dict[Path, object] = {}
+"""The signature of each template folder as its environment last compiled it."""
+
+
+def check_theme(theme: Path | None, signature: object = None) -> None:
+    """Compile every template (`*.html`) of a site's template folder before anything is
+    rendered; ContentError `templates/x.html:LINE: message` for each that does not compile.
+
+    `signature` stands for the folder's files (their paths and hashes): when it differs from
+    the last build's in this process, the compiled templates are dropped and read again.
+    """
+    if theme is None:
+        return
+    environment = template_environment(theme)
+    if _THEME_SIGNATURES.get(theme) != signature:
+        environment.cache.clear()  # type: ignore[union-attr]
+        _THEME_SIGNATURES[theme] = signature
+    problems: list[str] = []
+    for path in list_site_files(theme):
+        if path.suffix != ".html":
+            continue
+        try:
+            environment.get_template(path.relative_to(theme).as_posix())
+        except (TemplateError, UnicodeDecodeError) as exc:
+            problems += template_problem(exc, path.relative_to(theme).as_posix(),
+                                         theme).problems
+    if problems:
+        raise ContentError(*problems)
+
+
+def template_problem(exc: TemplateError | UnicodeDecodeError, template: str,
+                     theme: Path | None) -> ContentError:
+    """A template that does not compile or fails while it renders (an undefined name, a
+    missing template) as a ContentError naming the template's file and line."""
+    if isinstance(exc, TemplateSyntaxError):
+        where = f"{_shown(exc.filename, theme) if exc.filename else template}:{exc.lineno}"
+        return ContentError(f"{where}: template syntax error: {exc.message}")
+    own = theme / template if theme is not None else None
+    where = f"{own if own is not None and own.is_file() else template}:1"
+    trace = exc.__traceback__
+    while trace is not None:  # Jinja2 maps a template's frames to its file and line
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.endswith(".html") and Path(filename).is_file():
+            where = f"{_shown(filename, theme)}:{trace.tb_lineno}"
+        trace = trace.tb_next
+    if isinstance(exc, UnicodeDecodeError):
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        where = f"{where.rpartition(':')[0]}:{line}"
+        message = (f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} is not valid UTF-8; "
+                   "save the template as UTF-8")
+    elif isinstance(exc, TemplateNotFound):
+        message = (f"template {exc.name!r} not found, neither in the site's templates nor "
+                   "among feedgen-app's")
+    else:
+        message = f"template error: {exc.message or exc}"
+    return ContentError(f"{where}: {message}")
+
+
+def _shown(filename: str, theme: Path | None) -> str:
+    """A template file's path (as Jinja2 names it: relative to the working folder, or
+    absolute) the way the site's folder was given, e.g. `templates/article.html`; packaged
+    templates keep their full path."""
+    if theme is not None:
+        try:
+            relative = Path(filename).resolve().relative_to(theme.resolve())
+        except (OSError, ValueError):
+            return filename
+        return (theme / relative).as_posix()
+    return filename
+
+
+def page_lang(site: Site) -> str:
+    """The `<html lang>` of the site's pages: the primary subtag, e.g. `de`."""
+    return site.language.split("-")[0]
+
+
+def content_security_policy(site: Site) -> str:
+    """The pages' CSP: scripts and styles only from files of the site, never inline."""
+    parts = urlsplit(site.base_url)
+    own = f"'self' {parts.scheme}://{parts.netloc}"
+    return "; ".join((
+        f"default-src {own}",
+        f"script-src {own}",
+        f"style-src {own}",
+        f"img-src {own} https: data:",
+        f"media-src {own} https:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ))
+
+
+def format_when_de(value: datetime, site: Site) -> str:
+    """`8. Oktober 2025, 06:30 Uhr` in the site's timezone; just the day when the time is 00:00.
+
+    A date given without a time means 00:00, so a page would otherwise claim "00:00 Uhr".
+    """
+    local = value.astimezone(site.tz)
+    if (local.hour, local.minute) == (0, 0):
+        return format_date_de(local)
+    return format_datetime_de(local)
+
+
+def reading_minutes(article: Article | ArticleRecord) -> int:
+    """The article's reading time in minutes (the templates' `minutes(article)`)."""
+    return article.minutes
+
+
+def og_locale(site: Site) -> str:
+    """OpenGraph's `og:locale` from the site's language: `de-DE` -> `de_DE`."""
+    return site.language.replace("-", "_")
+
+
+def news_article(site: Site, article: Article) -> dict[str, Any]:
+    """The article as schema.org `NewsArticle` data (the page's JSON-LD block).
+
+    The site's own author (the default of every article, usually the newsroom) is an
+    Organization; an author an article names itself is a Person.
+    """
+    url = site.url(article.path)
+    kind = "Organization" if article.author == site.author else "Person"
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.summary,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": article.published.isoformat(),
+        "dateModified": article.modified.isoformat(),
+        "inLanguage": article.lang or site.language,
+        "author": [{"@type": kind, "name": article.author.name}],
+        "publisher": {"@type": "Organization", "name": site.title, "url": site.url()},
+    }
+    if article.image:
+        data["image"] = [media_url(site, article.image)]
+    if article.tags:
+        data["keywords"] = list(article.tags)
+    return data
+
+
+def page_context(site: Site, context: dict[str, Any]) -> dict[str, Any]:
+    """What every page needs (site, lang, CSP, helpers) plus `context`."""
+    return dict(site=site, lang=page_lang(site), csp=content_security_policy(site),
+                subscribe_url=site.url(SUBSCRIBE_PAGE), og_locale=og_locale(site),
+                when=lambda value: format_when_de(value, site),
+                minutes=reading_minutes,
+                news_article=lambda article: news_article(site, article), **context)
+
+
+def render_page(template: str, site: Site, theme: Path | None = None,
+                **context: Any) -> bytes:
+    """Render one template with what every page needs (site, lang, CSP, helpers)."""
+    try:
+        page = template_environment(theme).get_template(template)
+        return page.render(page_context(site, context)).encode("utf-8")
+    except (TemplateError, UnicodeDecodeError) as exc:
+        raise template_problem(exc, template, theme) from None
+
+
+def stream_page(template: str, site: Site, theme: Path | None = None,
+                **context: Any) -> Iterator[bytes]:
+    """`render_page` in pieces, for pages that list every article (bounded memory)."""
+    pieces: list[str] = []
+    try:
+        page = template_environment(theme).get_template(template)
+        for piece in page.generate(page_context(site, context)):
+            pieces.append(piece)
+            if len(pieces) >= STREAM_PIECES:
+                yield "".join(pieces).encode("utf-8")
+                pieces.clear()
+    except (TemplateError, UnicodeDecodeError) as exc:
+        raise template_problem(exc, template, theme) from None
+    yield "".join(pieces).encode("utf-8")
+
+
+def render_index(site: Site, articles: Sequence[ArticleRecord],
+                 theme: Path | None = None) -> Iterator[bytes]:
+    """The article list, newest first, with autodiscovery links to the three feeds."""
+    return stream_page("index.html", site, theme, articles=articles)
+
+
+def render_article(site: Site, article: Article, *, older: ArticleRecord | None = None,
+                   newer: ArticleRecord | None = None, theme: Path | None = None) -> bytes:
+    """One article's page, the target of its feed entries' links, with links to its
+    neighbours; its head carries the canonical URL, OpenGraph and JSON-LD `NewsArticle`."""
+    return render_page("article.html", site, theme, article=article, older=older,
+                       newer=newer)
+
+
+def article_renderer(site: Site, record: ArticleRecord, load: Loader,
+                     older: ArticleRecord | None, newer: ArticleRecord | None,
+                     theme: Path | None = None) -> Renderer:
+    """Render one article's page, loading the article when it runs."""
+    return Renderer(partial(_draw_article, site, older, newer, theme), (record,), load)
+
+
+def _draw_article(site: Site, older: ArticleRecord | None, newer: ArticleRecord | None,
+                  theme: Path | None, articles: list[Article]) -> bytes:
+    return render_article(site, articles[0], older=older, newer=newer, theme=theme)
+
+
+def plan_articles(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
+                  key: KeyFunction = lambda *_, **__: "",
+                  theme: Path | None = None) -> PlannedPages:
+    """Every article page, unrendered, keyed by its article and its neighbours' links."""
+    pages: PlannedPages = {}
+    for index, article in enumerate(ordered):
+        older = ordered[index + 1] if index + 1 < len(ordered) else None
+        newer = ordered[index - 1] if index > 0 else None
+        pages[f"{article.path}index.html"] = (
+            key("article", neighbour(older), neighbour(newer), articles=(article,)),
+            article_renderer(site, article, load, older, newer, theme))
+    return pages
+
+
+def teaser(article: ArticleRecord) -> tuple[object, ...]:
+    """What the index shows of an article (everything `index.html`, `_tags.html` and
+    `_draft.html` read)."""
+    return (article.path, article.title, article.published, article.lang, article.summary,
+            article.tags, article.minutes, article.draft)
+
+
+def record_fields(article: ArticleRecord) -> tuple[object, ...]:
+    """Everything a template can show of a record (all but the digest of the whole article):
+    a list page's key, so that an edit of an article's body does not render it again."""
+    return tuple(getattr(article, name) for name in article.__slots__ if name != "digest")
+
+
+def neighbour(article: ArticleRecord | None) -> tuple[str, str] | None:
+    """What an article page shows of a neighbour: its path and title."""
+    return None if article is None else (article.path, article.title)
+
+
+def render_subscribe(site: Site, theme: Path | None = None) -> bytes:
+    """The subscribe page: feed URLs with copy buttons, what a feed is, reader links, embedding."""
+    feeds = [("atom", "Atom", site.url("atom.xml")), ("rss", "RSS", site.url("rss.xml")),
+             ("json", "JSON Feed", site.url("feed.json"))]
+    readers = [(name, pattern.format(url=quote(site.url("atom.xml"), safe="")))
+               for name, pattern in FEED_READERS]
+    return render_page("abonnieren.html", site, theme, feeds=feeds, readers=readers,
+                       embed_script=site.url(EMBED_SCRIPT), embed_page=site.url(EMBED_PAGE))
+
+
+def render_embed(site: Site, ordered: Sequence[ArticleRecord],
+                 theme: Path | None = None) -> bytes:
+    """The newest EMBED_LIMIT headlines as a small page for an `<iframe>`, no JavaScript."""
+    return render_page("embed.html", site, theme, articles=ordered[:EMBED_LIMIT])
+
+
+def render_not_found(site: Site, ordered: Sequence[ArticleRecord], has_tags: bool,
+                     theme: Path | None = None) -> bytes:
+    """`404.html`: in German, a link home and the newest NOT_FOUND_LIMIT headlines. GitHub
+    Pages answers any unknown address with it, so every link in it is absolute."""
+    return render_page(NOT_FOUND_PAGE, site, theme, articles=ordered[:NOT_FOUND_LIMIT],
+                       has_tags=has_tags)
+
+
+def read_static_files() -> dict[str, bytes]:
+    """The stylesheet and scripts shipped in feedgen_app/static/, by output path."""
+    static = package_files("feedgen_app").joinpath("static")
+    return {path: static.joinpath(name).read_bytes() for path, name in STATIC_FILES.items()}
+
+
+def plan_pages(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
+               key: KeyFunction = lambda *_, **__: "", theme: Path | None = None,
+               has_tags: bool = False) -> PlannedPages:
+    """The site around the feeds, unrendered and keyed (see `plan.plan_outputs`): index,
+    article pages, subscribe page, embed kit, 404 page, assets. `theme` is the site's
+    template folder (its content is in the keys' salt)."""
+    static = read_static_files()
+    newest = [(article.path, article.title, article.published)
+              for article in ordered[:NOT_FOUND_LIMIT]]
+    return {
+        "index.html": (key("index", (teaser(article) for article in ordered)),
+                       simple(partial(render_index, site, ordered, theme))),
+        **plan_articles(site, ordered, load, key, theme),
+        SUBSCRIBE_PAGE: (key("subscribe"), simple(partial(render_subscribe, site, theme))),
+        EMBED_PAGE: (key("embed", [record_fields(a) for a in ordered[:EMBED_LIMIT]]),
+                     simple(partial(render_embed, site, ordered, theme))),
+        NOT_FOUND_PAGE: (key("404", newest, has_tags),
+                         simple(partial(render_not_found, site, ordered, has_tags, theme))),
+        **{path: (key("static", path, hashlib.sha256(data).hexdigest()),
+                  simple(partial(bytes, data))) for path, data in static.items()},
+    }
+
+
+def render_tag_page(site: Site, tag: Tag, theme: Path | None = None) -> Iterator[bytes]:
+    """A tag's page under `tags/<tag-slug>/`: its articles, newest first, and its feeds."""
+    return stream_page("tag.html", site, theme, tag=tag, articles=tag.articles)
+
+
+def render_tag_index(site: Site, tags: Sequence[Tag], theme: Path | None = None) -> bytes:
+    """`tags/`: every tag with its number of articles, linking the tag pages."""
+    return render_page("tags.html", site, theme, tags=tags)
