@@ -30,14 +30,24 @@ from feedgen_app.rendering.feedwriter import write_atom, write_json, write_rss
 
 REPO = Path(__file__).resolve().parent.parent
 
-SITE = Site(title="Benchmark Nachrichten", subtitle="Synthetische Meldungen",
-            base_url="https://bench.example.org/", author=Author("Redaktion"),
-            id_authority="bench.example.org,2025")
-PLACE = FeedPlace(archive=True, current="atom.xml", prev_archive="archive/2019-12.xml",
-                  next_archive="archive/2020-02.xml")
-FORMATS = (("Atom", build_atom, write_atom, "archive/2020-01.xml"),
-           ("RSS", build_rss, write_rss, "archive/2020-01.rss.xml"),
-           ("JSON Feed", build_json, write_json, "archive/2020-01.json"))
+SITE = Site(
+    title="Benchmark Nachrichten",
+    subtitle="Synthetische Meldungen",
+    base_url="https://bench.example.org/",
+    author=Author("Redaktion"),
+    id_authority="bench.example.org,2025",
+)
+PLACE = FeedPlace(
+    archive=True,
+    current="atom.xml",
+    prev_archive="archive/2019-12.xml",
+    next_archive="archive/2020-02.xml",
+)
+FORMATS = (
+    ("Atom", build_atom, write_atom, "archive/2020-01.xml"),
+    ("RSS", build_rss, write_rss, "archive/2020-01.rss.xml"),
+    ("JSON Feed", build_json, write_json, "archive/2020-01.json"),
+)
 
 
 def load_bench_run() -> Any:
@@ -62,8 +72,9 @@ def make_articles(count: int, folder: Path) -> tuple[Article, ...]:
     return sort_articles(articles)
 
 
-def median_times(functions: Sequence[Callable[[], object]],
-                 repeats: int) -> list[tuple[float, float]]:
+def median_times(
+    functions: Sequence[Callable[[], object]], repeats: int
+) -> list[tuple[float, float]]:
     """(median wall s, median CPU s) of each function; the runs interleave, so that a busy
     machine slows each function alike."""
     samples: list[list[tuple[float, float]]] = [[] for _ in functions]
@@ -72,8 +83,10 @@ def median_times(functions: Sequence[Callable[[], object]],
             wall, cpu = time.perf_counter(), time.process_time()
             function()
             own.append((time.perf_counter() - wall, time.process_time() - cpu))
-    return [(statistics.median(w for w, _ in own), statistics.median(c for _, c in own))
-            for own in samples]
+    return [
+        (statistics.median(w for w, _ in own), statistics.median(c for _, c in own))
+        for own in samples
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,10 +98,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         articles = make_articles(args.articles, Path(folder))
     size = sum(len(a.content_html.encode("utf-8")) for a in articles) / len(articles)
     days = (articles[0].published - articles[-1].published).days + 1
-    print(f"{len(articles)} articles over {days} days, {size:,.0f} bytes of HTML each; "
-          f"Python {sys.version.split()[0]}; median of {args.repeats}\n")
-    print("| format | build_* wall s | write_* wall s | ÷ wall | build_* CPU s | "
-          "write_* CPU s | ÷ CPU | document KB |")
+    print(
+        f"{len(articles)} articles over {days} days, {size:,.0f} bytes of HTML each; "
+        f"Python {sys.version.split()[0]}; median of {args.repeats}\n"
+    )
+    print(
+        "| format | build_* wall s | write_* wall s | ÷ wall | build_* CPU s | "
+        "write_* CPU s | ÷ CPU | document KB |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, builder, writer, path in FORMATS:
         built = builder(SITE, articles, path, PLACE)
@@ -96,13 +113,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{label}: the writer's bytes differ from the builder's", file=sys.stderr)
             return 1
         (old_wall, old_cpu), (new_wall, new_cpu) = median_times(
-            [lambda b=builder, p=path: b(SITE, articles, p, PLACE),
-             lambda w=writer, p=path: w(SITE, articles, p, PLACE)], args.repeats)
-        print(f"| {label} | {old_wall:.4f} | {new_wall:.4f} | {old_wall / new_wall:.1f} | "
-              f"{old_cpu:.4f} | {new_cpu:.4f} | {old_cpu / new_cpu:.1f} | "
-              f"{len(built) / 1024:,.0f} |")
-    ((_, shared),) = median_times([lambda: [feed_content(SITE, a) for a in articles]],
-                                  args.repeats)
+            [
+                lambda b=builder, p=path: b(SITE, articles, p, PLACE),
+                lambda w=writer, p=path: w(SITE, articles, p, PLACE),
+            ],
+            args.repeats,
+        )
+        print(
+            f"| {label} | {old_wall:.4f} | {new_wall:.4f} | {old_wall / new_wall:.1f} | "
+            f"{old_cpu:.4f} | {new_cpu:.4f} | {old_cpu / new_cpu:.1f} | "
+            f"{len(built) / 1024:,.0f} |"
+        )
+    ((_, shared),) = median_times([lambda: [feed_content(SITE, a) for a in articles]], args.repeats)
     print(f"\nfeeds.feed_content for every entry (in both, once per format): {shared:.4f} s CPU")
     return 0
 

@@ -41,9 +41,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2030-01-01T00:00:00+01:00"
 CASES = ("cold", "edit", "edit2", "noop", "add")
-CASE_TITLES = {"cold": "cold build", "edit": "one article edited",
-               "edit2": "another article edited", "noop": "nothing changed",
-               "add": "one article added"}
+CASE_TITLES = {
+    "cold": "cold build",
+    "edit": "one article edited",
+    "edit2": "another article edited",
+    "noop": "nothing changed",
+    "add": "one article added",
+}
 """`edit` is the first rebuild after the cold build; `edit2` edits another article right after
 it: for feedgen-app the steady state, where the previous site is kept beside the output folder
 and only changed files are written (the first rebuild after a cold build has no previous tree
@@ -60,15 +64,40 @@ WORDS = (  # noqa: SIM905 - a word list reads better as text
     "Lieferketten Häfen Bahn Flughäfen Straßen Brücken Baustellen Wohnungen Grundstücke "
     "Digitalisierung Künstliche Intelligenz Rechenzentren Netze Glasfaser Mobilfunk Datenschutz"
 ).split()
-VERBS = ("steigen", "sinken", "fordern", "prüfen", "erwarten", "kündigen an", "verschieben",
-         "begrüßen", "kritisieren", "übernehmen", "senken", "erhöhen", "veröffentlichen")
-FILLERS = ("deutlich", "überraschend", "im Vergleich zum Vorjahr", "nach Angaben des Verbands",
-           "laut einer Umfrage", "bis Ende März", "in Süddeutschland", "für die nächsten Jahre",
-           "trotz höherer Kosten", "während der Verhandlungen", "zum ersten Mal seit 2019")
-QUOTES = ("„Das ist ein gutes Signal für die Betriebe“, sagte die Sprecherin.",
-          "„Wir müssen jetzt handeln“, betonte der Minister.",
-          "„Die Lage bleibt schwierig“, heißt es aus der Branche.",
-          "„Für Verbraucher ändert sich zunächst wenig“, erklärte ein Sprecher.")
+VERBS = (
+    "steigen",
+    "sinken",
+    "fordern",
+    "prüfen",
+    "erwarten",
+    "kündigen an",
+    "verschieben",
+    "begrüßen",
+    "kritisieren",
+    "übernehmen",
+    "senken",
+    "erhöhen",
+    "veröffentlichen",
+)
+FILLERS = (
+    "deutlich",
+    "überraschend",
+    "im Vergleich zum Vorjahr",
+    "nach Angaben des Verbands",
+    "laut einer Umfrage",
+    "bis Ende März",
+    "in Süddeutschland",
+    "für die nächsten Jahre",
+    "trotz höherer Kosten",
+    "während der Verhandlungen",
+    "zum ersten Mal seit 2019",
+)
+QUOTES = (
+    "„Das ist ein gutes Signal für die Betriebe“, sagte die Sprecherin.",
+    "„Wir müssen jetzt handeln“, betonte der Minister.",
+    "„Die Lage bleibt schwierig“, heißt es aus der Branche.",
+    "„Für Verbraucher ändert sich zunächst wenig“, erklärte ein Sprecher.",
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,17 +135,25 @@ def make_story(index: int, extra: str = "", markdown: bool = False) -> Story:
                     sentences.append(rng.choice(QUOTES))
                 else:
                     a, b = rng.sample(WORDS, 2)
-                    sentences.append(f"Die {a} {rng.choice(VERBS)} {rng.choice(FILLERS)}, "
-                                     f"während {b} {rng.choice(FILLERS)} bleiben.")
+                    sentences.append(
+                        f"Die {a} {rng.choice(VERBS)} {rng.choice(FILLERS)}, "
+                        f"während {b} {rng.choice(FILLERS)} bleiben."
+                    )
             text = " ".join(sentences)
             blocks.append(("p", text))
         size += len(text.encode("utf-8")) + 8
     if extra:
         blocks.append(("p", extra))
     published = START + timedelta(minutes=37 * index)
-    return Story(index=index, slug=f"meldung-{index:06d}", title=title, published=published,
-                 tags=tuple(sorted(rng.sample(WORDS[:12], 2))), blocks=tuple(blocks),
-                 markdown=markdown)
+    return Story(
+        index=index,
+        slug=f"meldung-{index:06d}",
+        title=title,
+        published=published,
+        tags=tuple(sorted(rng.sample(WORDS[:12], 2))),
+        blocks=tuple(blocks),
+        markdown=markdown,
+    )
 
 
 def feedgen_source(story: Story) -> tuple[str, str]:
@@ -124,12 +161,15 @@ def feedgen_source(story: Story) -> tuple[str, str]:
     stamp = story.published.strftime("%Y-%m-%dT%H:%M")
     if story.markdown:
         body = "\n\n".join(f"## {t}" if kind == "h" else t for kind, t in story.blocks)
-        head = (f"---\ntitle: {json.dumps(story.title, ensure_ascii=False)}\ndate: {stamp}\n"
-                f"tags: [{', '.join(story.tags)}]\nslug: {story.slug}\n---\n")
+        head = (
+            f"---\ntitle: {json.dumps(story.title, ensure_ascii=False)}\ndate: {stamp}\n"
+            f"tags: [{', '.join(story.tags)}]\nslug: {story.slug}\n---\n"
+        )
         return f"{story.slug}.md", head + body + "\n"
     body = "\n".join(text for _, text in story.blocks)
-    return f"{story.slug}.txt", (f"date {stamp} {story.title}\ntags {', '.join(story.tags)}\n\n"
-                                 f"{body}\n")
+    return f"{story.slug}.txt", (
+        f"date {stamp} {story.title}\ntags {', '.join(story.tags)}\n\n{body}\n"
+    )
 
 
 def markdown_body(story: Story) -> str:
@@ -137,15 +177,19 @@ def markdown_body(story: Story) -> str:
 
 
 def hugo_source(story: Story) -> tuple[str, str]:
-    head = (f"---\ntitle: {json.dumps(story.title, ensure_ascii=False)}\n"
-            f"date: {story.published.isoformat()}\nslug: {story.slug}\n"
-            f"summary: {json.dumps(story.blocks[0][1], ensure_ascii=False)}\n---\n")
+    head = (
+        f"---\ntitle: {json.dumps(story.title, ensure_ascii=False)}\n"
+        f"date: {story.published.isoformat()}\nslug: {story.slug}\n"
+        f"summary: {json.dumps(story.blocks[0][1], ensure_ascii=False)}\n---\n"
+    )
     return f"{story.slug}.md", head + markdown_body(story)
 
 
 def pelican_source(story: Story) -> tuple[str, str]:
-    head = (f"Title: {story.title}\nDate: {story.published.strftime('%Y-%m-%d %H:%M')}\n"
-            f"Slug: {story.slug}\nCategory: Wirtschaft\nTags: {', '.join(story.tags)}\n\n")
+    head = (
+        f"Title: {story.title}\nDate: {story.published.strftime('%Y-%m-%d %H:%M')}\n"
+        f"Slug: {story.slug}\nCategory: Wirtschaft\nTags: {', '.join(story.tags)}\n\n"
+    )
     return f"{story.slug}.md", head + markdown_body(story)
 
 
@@ -288,8 +332,10 @@ def measure(command: Sequence[str], cwd: Path) -> Sample:
     # posix_spawn (vfork-like), not fork: a forked child would start with this process's
     # resident memory and report it as its own ru_maxrss.
     with tempfile.TemporaryFile() as errors_file:
-        actions = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-                   (os.POSIX_SPAWN_DUP2, errors_file.fileno(), 2)]
+        actions = [
+            (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_DUP2, errors_file.fileno(), 2),
+        ]
         executable = shutil.which(command[0]) or command[0]
         command = [str(part) for part in command]
         here = os.getcwd()
@@ -304,8 +350,10 @@ def measure(command: Sequence[str], cwd: Path) -> Sample:
         errors = errors_file.read()
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
-        raise RuntimeError(f"{' '.join(command)} failed ({code}) in {cwd}:\n"
-                           f"{errors.decode(errors='replace')[-3000:]}")
+        raise RuntimeError(
+            f"{' '.join(command)} failed ({code}) in {cwd}:\n"
+            f"{errors.decode(errors='replace')[-3000:]}"
+        )
     peak_mb = peak_kb / 1024
     return Sample(wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_mb=peak_mb)
 
@@ -382,16 +430,40 @@ def make_tools(root: Path, names: Sequence[str], jobs: Sequence[int] = (0,)) -> 
                 target = base / "layouts" / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, encoding="utf-8")
-            command = [shutil.which("hugo") or "hugo", "--quiet", "--destination", "public",
-                       "--cacheDir", str(base / "hugo-cache")]
-            tools.append(Tool(name, base, hugo_source, command, base / "public",
-                              [base / "hugo-cache", base / "resources"]))
+            command = [
+                shutil.which("hugo") or "hugo",
+                "--quiet",
+                "--destination",
+                "public",
+                "--cacheDir",
+                str(base / "hugo-cache"),
+            ]
+            tools.append(
+                Tool(
+                    name,
+                    base,
+                    hugo_source,
+                    command,
+                    base / "public",
+                    [base / "hugo-cache", base / "resources"],
+                )
+            )
         elif name == "pelican":
             (base / "pelicanconf.py").write_text(PELICAN_CONFIG, encoding="utf-8")
-            command = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py",
-                       "-o", "output", "-q"]
-            tools.append(Tool(name, base, pelican_source, command, base / "output",
-                              [base / "cache"]))
+            command = [
+                sys.executable,
+                "-m",
+                "pelican",
+                "content",
+                "-s",
+                "pelicanconf.py",
+                "-o",
+                "output",
+                "-q",
+            ]
+            tools.append(
+                Tool(name, base, pelican_source, command, base / "output", [base / "cache"])
+            )
     return tools
 
 
@@ -402,9 +474,24 @@ def feedgen_tool(root: Path, jobs: int, named_by_jobs: bool) -> Tool:
     base.mkdir(parents=True)
     (base / "content").mkdir()
     (base / "feed.yaml").write_text(FEED_YAML, encoding="utf-8")
-    command = [sys.executable, "-m", "feedgen_app", "build", "--content", "content",
-               "--out", "public", "--config", "feed.yaml", "--now", NOW,
-               "--cache-dir", ".feedgen-cache", "--jobs", str(jobs)]
+    command = [
+        sys.executable,
+        "-m",
+        "feedgen_app",
+        "build",
+        "--content",
+        "content",
+        "--out",
+        "public",
+        "--config",
+        "feed.yaml",
+        "--now",
+        NOW,
+        "--cache-dir",
+        ".feedgen-cache",
+        "--jobs",
+        str(jobs),
+    ]
     clean = [base / ".feedgen-cache", base / ".public.prev"]  # the index, the kept old site
     return Tool(name, base, feedgen_source, command, base / "public", clean)
 
@@ -437,8 +524,11 @@ for name, size in sizes:
 
 
 def output_sizes(root: Path) -> list[tuple[str, int]]:
-    return [(p.relative_to(root).as_posix(), p.stat().st_size)
-            for p in sorted(root.rglob("*")) if p.is_file()]
+    return [
+        (p.relative_to(root).as_posix(), p.stat().st_size)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    ]
 
 
 def count_pages(root: Path) -> int:
@@ -449,10 +539,16 @@ def count_pages(root: Path) -> int:
 # Running
 
 
-def run_size(size: int, names: Sequence[str], repeats: int, workdir: Path,
-             log: Callable[[str], None], cases: Sequence[str] = CASES,
-             markdown: bool = False, jobs: Sequence[int] = (0,),
-             ) -> dict[str, dict[str, list[Sample]]]:
+def run_size(
+    size: int,
+    names: Sequence[str],
+    repeats: int,
+    workdir: Path,
+    log: Callable[[str], None],
+    cases: Sequence[str] = CASES,
+    markdown: bool = False,
+    jobs: Sequence[int] = (0,),
+) -> dict[str, dict[str, list[Sample]]]:
     """Every case for every tool at one corpus size and form, interleaved: each repeat runs
     every tool in turn. Samples per tool and case."""
     root = workdir / f"n{size}-{'md' if markdown else 'txt'}"
@@ -463,19 +559,28 @@ def run_size(size: int, names: Sequence[str], repeats: int, workdir: Path,
         for tool in tools:
             tool.write_story(story)
     results: dict[str, dict[str, list[Sample]]] = {
-        tool.name: {case: [] for case in CASES} for tool in tools}
+        tool.name: {case: [] for case in CASES} for tool in tools
+    }
     for repeat in range(repeats):
         for tool in tools:
             run_cases(tool, size, repeat, cases, markdown, results[tool.name])
-            log(f"  {tool.name} n={size} repeat {repeat + 1}/{repeats}: cold "
-                f"{results[tool.name]['cold'][-1].wall:.2f}s")
+            log(
+                f"  {tool.name} n={size} repeat {repeat + 1}/{repeats}: cold "
+                f"{results[tool.name]['cold'][-1].wall:.2f}s"
+            )
     if "floor" in names:
         results["floor"] = {"cold": measure_floor(root, tools, repeats)}
     return results
 
 
-def run_cases(tool: Tool, size: int, repeat: int, cases: Sequence[str], markdown: bool,
-              samples: dict[str, list[Sample]]) -> None:
+def run_cases(
+    tool: Tool,
+    size: int,
+    repeat: int,
+    cases: Sequence[str],
+    markdown: bool,
+    samples: dict[str, list[Sample]],
+) -> None:
     """One repeat of every case for one tool: cold, nothing changed, one edit, one added."""
     tool.reset()
     samples["cold"].append(tool.build())
@@ -486,13 +591,23 @@ def run_cases(tool: Tool, size: int, repeat: int, cases: Sequence[str], markdown
         samples["noop"].append(tool.build())
     newest = make_story(size - 1, markdown=markdown)
     if "edit" in cases:
-        edited = tool.write_story(make_story(size - 1, markdown=markdown, extra=(
-            f"Nachtrag {repeat}: Die Zahlen wurden am Abend bestätigt.")))
+        edited = tool.write_story(
+            make_story(
+                size - 1,
+                markdown=markdown,
+                extra=(f"Nachtrag {repeat}: Die Zahlen wurden am Abend bestätigt."),
+            )
+        )
         samples["edit"].append(tool.build())
     if "edit2" in cases:
         middle = make_story(size // 2, markdown=markdown)
-        again = tool.write_story(make_story(size // 2, markdown=markdown, extra=(
-            f"Nachtrag {repeat}: Auch diese Zahlen wurden bestätigt.")))
+        again = tool.write_story(
+            make_story(
+                size // 2,
+                markdown=markdown,
+                extra=(f"Nachtrag {repeat}: Auch diese Zahlen wurden bestätigt."),
+            )
+        )
         samples["edit2"].append(tool.build())
         again.write_text(tool.source(middle)[1], encoding="utf-8")
     if "add" in cases:
@@ -515,8 +630,19 @@ def measure_floor(root: Path, tools: Sequence[Tool], repeats: int) -> list[Sampl
     floor: list[Sample] = []
     for _ in range(repeats):
         shutil.rmtree(root / "floor-out", ignore_errors=True)
-        floor.append(measure([sys.executable, "-S", "-c", FLOOR_SCRIPT, str(sizes_file),
-                              str(root / "floor-out")], root))
+        floor.append(
+            measure(
+                [
+                    sys.executable,
+                    "-S",
+                    "-c",
+                    FLOOR_SCRIPT,
+                    str(sizes_file),
+                    str(root / "floor-out"),
+                ],
+                root,
+            )
+        )
     return floor
 
 
@@ -524,13 +650,15 @@ def median(samples: list[Sample], attribute: str) -> float:
     return statistics.median(getattr(s, attribute) for s in samples)
 
 
-def format_table(size: int, results: dict[str, dict[str, list[Sample]]],
-                 form: str = "txt") -> str:
+def format_table(size: int, results: dict[str, dict[str, list[Sample]]], form: str = "txt") -> str:
     """A Markdown table: one row per tool and case, medians, plus the ratios."""
     what = "plain text" if form == "txt" else "Markdown + YAML"
-    lines = [f"### {size:,} articles, {what}".replace(",", "\u202f", 1), "",
-             "| tool | case | wall s | CPU s | peak MB | ÷ Hugo (wall) | ÷ Hugo (mem) | ÷ floor |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        f"### {size:,} articles, {what}".replace(",", "\u202f", 1),
+        "",
+        "| tool | case | wall s | CPU s | peak MB | ÷ Hugo (wall) | ÷ Hugo (mem) | ÷ floor |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     hugo = results.get("hugo", {})
     floor = results.get("floor", {}).get("cold")
     for tool, cases in results.items():
@@ -546,33 +674,54 @@ def format_table(size: int, results: dict[str, dict[str, list[Sample]]],
             if ours and case == "cold" and floor:
                 versus_floor = f"{wall / median(floor, 'wall'):.2f}"
             label = "write files" if tool == "floor" else CASE_TITLES[case]
-            lines.append(f"| {tool} | {label} | {wall:.3f} | {cpu:.3f} | {peak:.0f} | "
-                         f"{versus_hugo} | {versus_mem} | {versus_floor} |")
+            lines.append(
+                f"| {tool} | {label} | {wall:.3f} | {cpu:.3f} | {peak:.0f} | "
+                f"{versus_hugo} | {versus_mem} | {versus_floor} |"
+            )
     return "\n".join(lines)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,10000",
-                        help="comma-separated corpus sizes (default: 1000,10000)")
-    parser.add_argument("--repeats", type=int, default=0,
-                        help="builds per case (default: 5 below 5,000 articles, else 3; "
-                             "1 at 100,000)")
-    parser.add_argument("--tools", default=",".join(TOOLS),
-                        help=f"comma-separated subset of {','.join(TOOLS)}")
-    parser.add_argument("--cases", default=",".join(CASES),
-                        help=f"comma-separated subset of {','.join(CASES)} (cold always runs)")
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="where corpora and outputs go (default: a temporary folder)")
+    parser.add_argument(
+        "--sizes", default="1000,10000", help="comma-separated corpus sizes (default: 1000,10000)"
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=0,
+        help="builds per case (default: 5 below 5,000 articles, else 3; 1 at 100,000)",
+    )
+    parser.add_argument(
+        "--tools", default=",".join(TOOLS), help=f"comma-separated subset of {','.join(TOOLS)}"
+    )
+    parser.add_argument(
+        "--cases",
+        default=",".join(CASES),
+        help=f"comma-separated subset of {','.join(CASES)} (cold always runs)",
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="where corpora and outputs go (default: a temporary folder)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the working folder")
-    parser.add_argument("--formats", default="txt,md",
-                        help="corpus forms for feedgen-app: txt (plain text), md (Markdown + "
-                             "YAML); default: both")
-    parser.add_argument("--jobs", default="0",
-                        help="feedgen-app's --jobs, comma-separated for one row each "
-                             "(default: 0, its own choice)")
-    parser.add_argument("--quick", action="store_true",
-                        help="300 articles, one repeat: a smoke run for the test suite")
+    parser.add_argument(
+        "--formats",
+        default="txt,md",
+        help="corpus forms for feedgen-app: txt (plain text), md (Markdown + YAML); default: both",
+    )
+    parser.add_argument(
+        "--jobs",
+        default="0",
+        help="feedgen-app's --jobs, comma-separated for one row each (default: 0, its own choice)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="300 articles, one repeat: a smoke run for the test suite",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write raw samples here")
     return parser.parse_args(argv)
 
@@ -593,25 +742,35 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"skipping {name}: not installed", file=sys.stderr)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="feedgen-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    print(f"# feedgen-app benchmark: {os.cpu_count()} CPUs, Python "
-          f"{sys.version.split()[0]}, medians", flush=True)
+    print(
+        f"# feedgen-app benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, medians",
+        flush=True,
+    )
     raw: dict[str, object] = {}
     forms = ["txt"] if args.quick else [f.strip() for f in args.formats.split(",") if f.strip()]
     jobs = [int(j) for j in args.jobs.split(",")]
     try:
         for size in sizes:
-            repeats = args.repeats or (1 if args.quick or size >= 50_000 else
-                                       5 if size < 5_000 else 3)
+            repeats = args.repeats or (
+                1 if args.quick or size >= 50_000 else 5 if size < 5_000 else 3
+            )
             for form in forms:
-                results = run_size(size, names, repeats, workdir,
-                                   lambda line: print(line, file=sys.stderr, flush=True),
-                                   [c.strip() for c in args.cases.split(",")],
-                                   markdown=form == "md", jobs=jobs)
+                results = run_size(
+                    size,
+                    names,
+                    repeats,
+                    workdir,
+                    lambda line: print(line, file=sys.stderr, flush=True),
+                    [c.strip() for c in args.cases.split(",")],
+                    markdown=form == "md",
+                    jobs=jobs,
+                )
                 print("\n" + format_table(size, results, form) + "\n", flush=True)
                 key = str(size) if form == forms[0] else f"{size}-{form}"
-                raw[key] = {tool: {case: [vars(s) for s in samples]
-                                   for case, samples in cases.items()}
-                            for tool, cases in results.items()}
+                raw[key] = {
+                    tool: {case: [vars(s) for s in samples] for case, samples in cases.items()}
+                    for tool, cases in results.items()
+                }
     finally:
         if args.json:
             args.json.write_text(json.dumps(raw, indent=1), encoding="utf-8")

@@ -135,10 +135,19 @@ class ArticleRecord(_Dated):
 def make_record(article: Article, digest: str) -> ArticleRecord:
     """The compact record of `article`, whose full form has the SHA-256 `digest`."""
     return ArticleRecord(
-        source=article.source, slug=article.slug, title=article.title,
-        published=article.published, updated=article.updated, tags=article.tags,
-        lang=article.lang, summary=article.summary, entry_id=article.entry_id,
-        draft=article.draft, minutes=article.minutes, digest=digest)
+        source=article.source,
+        slug=article.slug,
+        title=article.title,
+        published=article.published,
+        updated=article.updated,
+        tags=article.tags,
+        lang=article.lang,
+        summary=article.summary,
+        entry_id=article.entry_id,
+        draft=article.draft,
+        minutes=article.minutes,
+        digest=digest,
+    )
 
 
 A = TypeVar("A", "Article", "ArticleRecord")
@@ -147,9 +156,23 @@ TAGS_DIR = "tags/"
 """Where the tag pages and tag feeds live: `tags/<tag-slug>/`."""
 
 RESERVED_NAMES: tuple[str, ...] = (
-    "archive", "static", "tags", "404", "sitemap",
-    "404.html", "index.html", "abonnieren.html", "embed.html", "embed.js", "atom.xml",
-    "rss.xml", "feed.json", "robots.txt", "sitemap.xml", "news-sitemap.xml", "site-hash.txt",
+    "archive",
+    "static",
+    "tags",
+    "404",
+    "sitemap",
+    "404.html",
+    "index.html",
+    "abonnieren.html",
+    "embed.html",
+    "embed.js",
+    "atom.xml",
+    "rss.xml",
+    "feed.json",
+    "robots.txt",
+    "sitemap.xml",
+    "news-sitemap.xml",
+    "site-hash.txt",
 )
 """Names at the site's root that the site generates (or will): no article slug may take one,
 or the generated file or folder would silently replace the article's page. A module that
@@ -170,8 +193,9 @@ class Tag:
         return f"{TAGS_DIR}{self.slug}/"
 
 
-_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
-                           "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"})
+_TRANSLIT = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"}
+)
 
 
 def slugify(text: str) -> str:

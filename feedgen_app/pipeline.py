@@ -147,9 +147,16 @@ class Reading:
 # The build
 
 
-def build_site(config: Path, content: Path, out: Path, now: datetime | None = None, *,
-               cache_dir: Path = CACHE_DIR, keep_going: bool = False,
-               workers: int = 0) -> BuildResult:
+def build_site(
+    config: Path,
+    content: Path,
+    out: Path,
+    now: datetime | None = None,
+    *,
+    cache_dir: Path = CACHE_DIR,
+    keep_going: bool = False,
+    workers: int = 0,
+) -> BuildResult:
     """Build the site of `config` (feed.yaml) from the articles in `content` into `out`, as
     `feedgen-app build` does (the library interface, docs/library.md): the site's templates/
     and static/ beside the config are used, and `out` is replaced in one atomic step.
@@ -165,20 +172,27 @@ def build_site(config: Path, content: Path, out: Path, now: datetime | None = No
     site = load_site(config)
     folders = site_folders(config)
     when = datetime.now(UTC) if now is None else localize(now, site.tz)
-    request = BuildRequest(content=content, out=out, cache_dir=cache_dir,
-                           now=when.astimezone(site.tz), options={"keep_going": keep_going},
-                           keep_going=keep_going, workers=workers,
-                           templates=folders.templates, static=folders.static)
+    request = BuildRequest(
+        content=content,
+        out=out,
+        cache_dir=cache_dir,
+        now=when.astimezone(site.tz),
+        options={"keep_going": keep_going},
+        keep_going=keep_going,
+        workers=workers,
+        templates=folders.templates,
+        static=folders.static,
+    )
     return run_build(site, request)
 
 
-def run_build(site: Site, request: BuildRequest,
-              progress: BuildProgress | None = None) -> BuildResult:
+def run_build(
+    site: Site, request: BuildRequest, progress: BuildProgress | None = None
+) -> BuildResult:
     """Build the site into `request.out`; raise ContentError for broken articles unless
     `keep_going`. A build with nothing changed reads no article and writes no file."""
     steps = progress or BuildProgress()
-    return with_index(request.cache_dir,
-                      lambda index: build_with(index, site, request, steps))
+    return with_index(request.cache_dir, lambda index: build_with(index, site, request, steps))
 
 
 def with_index(cache_dir: Path, action: Callable[[BuildIndex], T]) -> T:
@@ -200,8 +214,9 @@ def with_index(cache_dir: Path, action: Callable[[BuildIndex], T]) -> T:
         index.close()
 
 
-def build_with(index: BuildIndex, site: Site, request: BuildRequest,
-               progress: BuildProgress) -> BuildResult:
+def build_with(
+    index: BuildIndex, site: Site, request: BuildRequest, progress: BuildProgress
+) -> BuildResult:
     """`run_build` with an open index."""
     scan = scan_content(index, request.content, request.static, request.templates)
     inputs = inputs_key(site, request, scan)
@@ -220,22 +235,30 @@ def build_with(index: BuildIndex, site: Site, request: BuildRequest,
         site_hash, written, memo, files = publish_site(site, request, index, published, scan)
     finally:
         progress.done()
-    remember_build(index, scan, request, inputs, memo, files, published, scheduled,
-                   reading.problems, site_hash)
+    remember_build(
+        index, scan, request, inputs, memo, files, published, scheduled, reading.problems, site_hash
+    )
     return BuildResult(
         published_count=len(published),
         scheduled=tuple((r.slug, r.title, r.published) for r in scheduled),
-        site_hash=site_hash, problems=reading.problems, warnings=tuple(index.warnings),
-        published=published, scheduled_articles=scheduled, written=written,
-        drafts=sum(r.draft for r in published))
+        site_hash=site_hash,
+        problems=reading.problems,
+        warnings=tuple(index.warnings),
+        published=published,
+        scheduled_articles=scheduled,
+        written=written,
+        drafts=sum(r.draft for r in published),
+    )
 
 
-def read_site(site: Site, content: Path, cache_dir: Path,
-              warnings: list[str] | None = None) -> Reading:
+def read_site(
+    site: Site, content: Path, cache_dir: Path, warnings: list[str] | None = None
+) -> Reading:
     """The articles of `content` as records (through the index, so unchanged articles are not
     parsed again), without building anything: for `ping` and `check --against`."""
-    request = BuildRequest(content=content, out=content, cache_dir=cache_dir,
-                           now=datetime.max, options={})
+    request = BuildRequest(
+        content=content, out=content, cache_dir=cache_dir, now=datetime.max, options={}
+    )
 
     def read(index: BuildIndex) -> Reading:
         scan = scan_content(index, content)
@@ -265,8 +288,12 @@ def open_build_index(cache_dir: Path) -> BuildIndex:
 # 1. scan
 
 
-def scan_content(index: BuildIndex, content_dir: Path, static_dir: Path | None = None,
-                 templates_dir: Path | None = None) -> ContentScan:
+def scan_content(
+    index: BuildIndex,
+    content_dir: Path,
+    static_dir: Path | None = None,
+    templates_dir: Path | None = None,
+) -> ContentScan:
     """List the content folder (once, under its file-system rules: see
     `content.walk_content`) and the site's static and template folders, and hash what
     changed since the index last saw it."""
@@ -288,8 +315,15 @@ def scan_content(index: BuildIndex, content_dir: Path, static_dir: Path | None =
     hashes, changed, _ = hash_files(index, files, known)
     present = {str(path) for path in files}
     gone = [path for path in known if path not in present]
-    return ContentScan(articles=articles, media=media, hashes=hashes, changed=changed,
-                       gone=gone, static=static, templates=templates)
+    return ContentScan(
+        articles=articles,
+        media=media,
+        hashes=hashes,
+        changed=changed,
+        gone=gone,
+        static=static,
+        templates=templates,
+    )
 
 
 def inputs_key(site: Site, request: BuildRequest, scan: ContentScan) -> str | None:
@@ -298,9 +332,13 @@ def inputs_key(site: Site, request: BuildRequest, scan: ContentScan) -> str | No
     files = len(scan.articles) + len(scan.media) + len(scan.static) + len(scan.templates)
     if len(scan.hashes) != files:
         return None
-    parts = [sign_site(site, request.content), str(request.out.absolute()), request.drafts,
-             sorted((k, repr(v)) for k, v in request.options.items()),
-             sorted(scan.hashes.items())]
+    parts = [
+        sign_site(site, request.content),
+        str(request.out.absolute()),
+        request.drafts,
+        sorted((k, repr(v)) for k, v in request.options.items()),
+        sorted(scan.hashes.items()),
+    ]
     return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
 
 
@@ -308,8 +346,9 @@ def inputs_key(site: Site, request: BuildRequest, scan: ContentScan) -> str | No
 # 2. an unchanged build
 
 
-def find_unchanged_build(index: BuildIndex, inputs: str | None,
-                         request: BuildRequest) -> BuildResult | None:
+def find_unchanged_build(
+    index: BuildIndex, inputs: str | None, request: BuildRequest
+) -> BuildResult | None:
     """The last build, if its inputs are the same, "now" publishes the same articles and its
     output is exactly as it left it; else None. Reads no article, writes no file."""
     early = index.last.get("early")
@@ -326,9 +365,13 @@ def find_unchanged_build(index: BuildIndex, inputs: str | None,
         return None
 
     scheduled = tuple((slug, title, decode_value(due)) for slug, title, due in early["scheduled"])
-    return BuildResult(published_count=early["published"], scheduled=scheduled,
-                       site_hash=str(early.get("site_hash", "")),
-                       warnings=tuple(index.warnings), drafts=early.get("drafts", 0))
+    return BuildResult(
+        published_count=early["published"],
+        scheduled=scheduled,
+        site_hash=str(early.get("site_hash", "")),
+        warnings=tuple(index.warnings),
+        drafts=early.get("drafts", 0),
+    )
 
 
 def is_output_untouched(out_dir: Path, outputs: Mapping[str, list[int]]) -> bool:
@@ -369,8 +412,9 @@ def stat_tree(out_dir: Path, names: Iterable[str]) -> dict[str, list[int]] | Non
 # 3. read
 
 
-def read_content(index: BuildIndex, site: Site, request: BuildRequest, scan: ContentScan,
-                 progress: BuildProgress) -> Reading:
+def read_content(
+    index: BuildIndex, site: Site, request: BuildRequest, scan: ContentScan, progress: BuildProgress
+) -> Reading:
     """Records of every article: stored ones whose file and site are unchanged, the others
     parsed (and stored); duplicate slugs and IDs are problems."""
     from feedgen_app.cache.store import forget_articles, read_article_keys, read_records
@@ -380,12 +424,14 @@ def read_content(index: BuildIndex, site: Site, request: BuildRequest, scan: Con
     signature = sign_site(site, request.content)
     stored = read_article_keys(index)
     sources = [str(path) for path in scan.articles]
-    reusable = [s for s in sources if scan.hashes.get(s) is not None
-                and stored.get(s) == (scan.hashes[s], signature)]
+    reusable = [
+        s
+        for s in sources
+        if scan.hashes.get(s) is not None and stored.get(s) == (scan.hashes[s], signature)
+    ]
     records = read_records(index, reusable)
     to_parse = [Path(s) for s in sources if s not in records]
-    parsed, problems = parse_and_store(index, site, request, to_parse, scan, signature,
-                                       progress)
+    parsed, problems = parse_and_store(index, site, request, to_parse, scan, signature, progress)
     records.update(parsed)
     progress.articles_read(len(sources), len(sources))
     present = set(sources)
@@ -394,13 +440,20 @@ def read_content(index: BuildIndex, site: Site, request: BuildRequest, scan: Con
         forget_articles(index, stale)
     unique, duplicate_slugs = refuse_duplicates(records.values(), "slug")
     unique, duplicate_ids = refuse_duplicates(unique, "entry_id")
-    return Reading(records=sort_articles(unique),
-                   problems=tuple(problems + duplicate_slugs + duplicate_ids))
+    return Reading(
+        records=sort_articles(unique), problems=tuple(problems + duplicate_slugs + duplicate_ids)
+    )
 
 
-def parse_and_store(index: BuildIndex, site: Site, request: BuildRequest, paths: list[Path],
-                    scan: ContentScan, signature: str, progress: BuildProgress
-                    ) -> tuple[dict[str, ArticleRecord], list[str]]:
+def parse_and_store(
+    index: BuildIndex,
+    site: Site,
+    request: BuildRequest,
+    paths: list[Path],
+    scan: ContentScan,
+    signature: str,
+    progress: BuildProgress,
+) -> tuple[dict[str, ArticleRecord], list[str]]:
     """Parse `paths` (in forked workers for many) and store each article in the index."""
     from feedgen_app.cache.store import decode_record, write_articles
 
@@ -408,8 +461,9 @@ def parse_and_store(index: BuildIndex, site: Site, request: BuildRequest, paths:
     problems: list[str] = []
     rows = []
     done = 0
-    for source, result in parse_articles(paths, site, request.content,
-                                         choose_workers(len(paths), request.workers)):
+    for source, result in parse_articles(
+        paths, site, request.content, choose_workers(len(paths), request.workers)
+    ):
         done += 1
         progress.articles_read(done, len(paths))
         if isinstance(result, list):
@@ -431,8 +485,9 @@ def parse_and_store(index: BuildIndex, site: Site, request: BuildRequest, paths:
 ParseResult = tuple[str, tuple[bytes, bytes, bool] | list[str]]
 
 
-def parse_articles(paths: Sequence[Path], site: Site, content_dir: Path,
-                   workers: int) -> Iterable[ParseResult]:
+def parse_articles(
+    paths: Sequence[Path], site: Site, content_dir: Path, workers: int
+) -> Iterable[ParseResult]:
     """(source, (record bytes, article bytes, uses other files) or [problem lines]) per path,
     in order; parsed in a forked pool when `workers` > 1."""
     if workers <= 1:
@@ -440,7 +495,7 @@ def parse_articles(paths: Sequence[Path], site: Site, content_dir: Path,
             yield parse_one(path, site, content_dir)
         return
     size = max(16, min(200, len(paths) // (workers * 8) or 1))
-    chunks = [(list(paths[i:i + size]), site, content_dir) for i in range(0, len(paths), size)]
+    chunks = [(list(paths[i : i + size]), site, content_dir) for i in range(0, len(paths), size)]
     from feedgen_app.workers import fork_pool, map_bounded
 
     with fork_pool(workers) as pool:
@@ -465,8 +520,11 @@ def parse_one(path: Path, site: Site, content_dir: Path) -> ParseResult:
         return str(path), list(exc.problems)
     blob = encode_article(article)
     record = make_record(article, digest_blob(blob))
-    return str(path), (encode_record(record), blob,
-                       article.image is not None or bool(article.body_files))
+    return str(path), (
+        encode_record(record),
+        blob,
+        article.image is not None or bool(article.body_files),
+    )
 
 
 def choose_workers(count: int, requested: int = 0) -> int:
@@ -501,13 +559,19 @@ def sign_theme(templates_dir: Path | None, scan: ContentScan) -> list[tuple[str,
     """(path below the template folder, SHA-256) of each of the site's template files."""
     if templates_dir is None:
         return []
-    return [(path.relative_to(templates_dir).as_posix(), scan.hashes.get(str(path), ""))
-            for path in scan.templates]
+    return [
+        (path.relative_to(templates_dir).as_posix(), scan.hashes.get(str(path), ""))
+        for path in scan.templates
+    ]
 
 
-def publish_site(site: Site, request: BuildRequest, index: BuildIndex,
-                 published: Sequence[ArticleRecord], scan: ContentScan
-                 ) -> tuple[str, int, dict[str, tuple[str, str]], list[str]]:
+def publish_site(
+    site: Site,
+    request: BuildRequest,
+    index: BuildIndex,
+    published: Sequence[ArticleRecord],
+    scan: ContentScan,
+) -> tuple[str, int, dict[str, tuple[str, str]], list[str]]:
     """Render what changed into the staging tree, check it and swap it in; the site's
     content hash, how many files were rendered, each output's key and SHA-256, and every
     file published."""
@@ -521,8 +585,9 @@ def publish_site(site: Site, request: BuildRequest, index: BuildIndex,
     theme_files = sign_theme(theme, scan)
     check_theme(theme, theme_files)
     loader = ArticleLoader(index.path)
-    plan = plan_outputs(site, published, loader.load, salt=sign_outputs(theme_files),
-                        now=request.now, theme=theme)
+    plan = plan_outputs(
+        site, published, loader.load, salt=sign_outputs(theme_files), now=request.now, theme=theme
+    )
     media = plan_media(request.content, scan, plan)
     media.update(plan_static(request.static, scan, plan, media))
     memo = read_outputs(index)
@@ -533,8 +598,12 @@ def publish_site(site: Site, request: BuildRequest, index: BuildIndex,
         todo = []
         for name, (key, _) in plan.items():
             known = memo.get(name)
-            if (known is not None and known[0] == key and live.get(name) == known[1]
-                    and staging.keep(name, known[1])):
+            if (
+                known is not None
+                and known[0] == key
+                and live.get(name) == known[1]
+                and staging.keep(name, known[1])
+            ):
                 digests[name] = known[1]
             else:
                 todo.append(name)
@@ -553,12 +622,16 @@ def publish_site(site: Site, request: BuildRequest, index: BuildIndex,
 def refuse_findings(findings: Sequence[str], out_dir: Path) -> None:
     """A new site with findings is never published: PublishError listing them."""
     if findings:
-        raise PublishError(*findings, f"{out_dir}:1: the new site fails `feedgen-app check` "
-                           "(findings above); the old site stays as it was")
+        raise PublishError(
+            *findings,
+            f"{out_dir}:1: the new site fails `feedgen-app check` "
+            "(findings above); the old site stays as it was",
+        )
 
 
-def write_site(out_dir: Path, files: Mapping[str, bytes],
-               content_dir: Path | None = None) -> dict[str, str]:
+def write_site(
+    out_dir: Path, files: Mapping[str, bytes], content_dir: Path | None = None
+) -> dict[str, str]:
     """Publish a site held in memory (output path -> bytes) as a build does: every path inside
     the output folder, the whole plan checked as `feedgen-app check` checks it (one with
     findings is never written), then swapped in atomically; every published file's SHA-256.
@@ -572,8 +645,9 @@ def write_site(out_dir: Path, files: Mapping[str, bytes],
     return write_files(out_dir, files, content_dir)
 
 
-def plan_media(content_dir: Path, scan: ContentScan,
-               plan: Mapping[str, object]) -> dict[str, tuple[Path, str]]:
+def plan_media(
+    content_dir: Path, scan: ContentScan, plan: Mapping[str, object]
+) -> dict[str, tuple[Path, str]]:
     """Media files by output path -> (file, SHA-256); none may replace a generated file, and
     none at the top of the content folder may be a file for the site root (`CNAME`). Output
     paths are NFC-normalised (macOS writes NFD names); two names equal after that are an
@@ -584,28 +658,39 @@ def plan_media(content_dir: Path, scan: ContentScan,
     for path in scan.media:
         name = unicodedata.normalize("NFC", path.relative_to(content_dir).as_posix())
         if name in media:
-            raise ContentError(f"{path}:1: the same name as {media[name][0]} once Unicode is "
-                               f"normalised (NFC); both would be published as {name!r}: "
-                               "rename one")
+            raise ContentError(
+                f"{path}:1: the same name as {media[name][0]} once Unicode is "
+                f"normalised (NFC); both would be published as {name!r}: "
+                "rename one"
+            )
         media[name] = (path, scan.hashes.get(str(path), ""))
-    misplaced = [problem for path, _ in media.values()
-                 if (problem := site_root_problem(path, content_dir))]
+    misplaced = [
+        problem for path, _ in media.values() if (problem := site_root_problem(path, content_dir))
+    ]
     if misplaced:
         raise ContentError(*misplaced)
-    clashes = [f"{path}:1: the media file {path} in the content folder would replace the "
-               f"generated file of the same path; rename or move it" for path in media
-               if path in plan]
+    clashes = [
+        f"{path}:1: the media file {path} in the content folder would replace the "
+        f"generated file of the same path; rename or move it"
+        for path in media
+        if path in plan
+    ]
     if clashes:
         raise ContentError(*clashes)
-    unreadable = [f"{path}:1: cannot read the file" for name, (path, sha) in media.items()
-                  if not sha]
+    unreadable = [
+        f"{path}:1: cannot read the file" for name, (path, sha) in media.items() if not sha
+    ]
     if unreadable:
         raise ContentError(*unreadable)
     return media
 
 
-def plan_static(static_dir: Path | None, scan: ContentScan, plan: dict[str, Any],
-                media: Mapping[str, tuple[Path, str]]) -> dict[str, tuple[Path, str]]:
+def plan_static(
+    static_dir: Path | None,
+    scan: ContentScan,
+    plan: dict[str, Any],
+    media: Mapping[str, tuple[Path, str]],
+) -> dict[str, tuple[Path, str]]:
     """The site's static files by output path (their path below `static/`) -> (file,
     SHA-256). A static file may replace a generated `robots.txt` (removed from `plan`);
     replacing any other generated file or a media file, or standing where either needs a
@@ -614,28 +699,38 @@ def plan_static(static_dir: Path | None, scan: ContentScan, plan: dict[str, Any]
 
     if static_dir is None or not scan.static:
         return {}
-    static = {path.relative_to(static_dir).as_posix(): (path, scan.hashes.get(str(path), ""))
-              for path in scan.static}
+    static = {
+        path.relative_to(static_dir).as_posix(): (path, scan.hashes.get(str(path), ""))
+        for path in scan.static
+    }
     if ROBOTS in static:
         plan.pop(ROBOTS, None)
     problems = []
     for name, (path, _) in static.items():
         if name in plan:
-            problems.append(f"{path}:1: the static file would replace the generated {name}; "
-                            "rename or remove it (a page's look is changed through the "
-                            "site's templates/ folder)")
+            problems.append(
+                f"{path}:1: the static file would replace the generated {name}; "
+                "rename or remove it (a page's look is changed through the "
+                "site's templates/ folder)"
+            )
         elif name in media:
-            problems.append(f"{path}:1: the static file and {media[name][0]} in the content "
-                            f"folder would both be published as {name}; keep one of them")
+            problems.append(
+                f"{path}:1: the static file and {media[name][0]} in the content "
+                f"folder would both be published as {name}; keep one of them"
+            )
     folders = {folder for name in (*plan, *media) for folder in _parents(name)}
     for name, (path, _) in static.items():
         if name in folders:
-            problems.append(f"{path}:1: the static file stands where the site needs the "
-                            f"folder {name}/; rename it")
+            problems.append(
+                f"{path}:1: the static file stands where the site needs the "
+                f"folder {name}/; rename it"
+            )
         taken = next((p for p in _parents(name) if p in plan or p in media), None)
         if taken is not None:
-            problems.append(f"{path}:1: the static folder {taken}/ stands where the site "
-                            f"has the file {taken}; rename the folder")
+            problems.append(
+                f"{path}:1: the static folder {taken}/ stands where the site "
+                f"has the file {taken}; rename the folder"
+            )
     problems += [f"{path}:1: cannot read the file" for path, sha in static.values() if not sha]
     if problems:
         raise ContentError(*problems)
@@ -664,9 +759,13 @@ RenderResult = tuple[str, str, list[str], Any]
 """(path, SHA-256, findings, the full check's report of a subscription document or None)."""
 
 
-def render_outputs(todo: list[str], plan: Mapping[str, tuple[str, Any]], staging: Any,
-                   request: BuildRequest, published: Sequence[ArticleRecord]
-                   ) -> tuple[dict[str, str], list[str]]:
+def render_outputs(
+    todo: list[str],
+    plan: Mapping[str, tuple[str, Any]],
+    staging: Any,
+    request: BuildRequest,
+    published: Sequence[ArticleRecord],
+) -> tuple[dict[str, str], list[str]]:
     """Render `todo` into the staging tree (in forked workers for many), check each document
     as it is written, then the rules across documents; (path -> SHA-256, findings)."""
     from feedgen_app.checking.site import check_tree
@@ -703,7 +802,7 @@ def batch_jobs(todo: Sequence[str]) -> list[list[str]]:
         else:
             groups.setdefault(name, []).append(name)
     jobs = list(groups.values())
-    jobs += [pages[i:i + PAGE_BATCH] for i in range(0, len(pages), PAGE_BATCH)]
+    jobs += [pages[i : i + PAGE_BATCH] for i in range(0, len(pages), PAGE_BATCH)]
     return jobs
 
 
@@ -716,8 +815,13 @@ _JOB_STATE: list[Any] = []
 """What forked render workers inherit: (plan, staging, prefix)."""
 
 
-def run_jobs(jobs: list[list[str]], plan: Mapping[str, tuple[str, Any]], staging: Any,
-             prefix: str, workers: int) -> Iterable[list[RenderResult]]:
+def run_jobs(
+    jobs: list[list[str]],
+    plan: Mapping[str, tuple[str, Any]],
+    staging: Any,
+    prefix: str,
+    workers: int,
+) -> Iterable[list[RenderResult]]:
     """Each job's results, in this process or in a forked pool that inherits the plan."""
     if workers <= 1 or len(jobs) < 2:
         for job in jobs:
@@ -742,8 +846,9 @@ def _render_inherited(job: list[str]) -> list[RenderResult]:
     return render_job(job, plan, staging, prefix)
 
 
-def render_job(job: Sequence[str], plan: Mapping[str, tuple[str, Any]], staging: Any,
-               prefix: str) -> list[RenderResult]:
+def render_job(
+    job: Sequence[str], plan: Mapping[str, tuple[str, Any]], staging: Any, prefix: str
+) -> list[RenderResult]:
     """Render, check and write the files of one job."""
     from feedgen_app.checking.site import gate_document
 
@@ -756,8 +861,9 @@ def render_job(job: Sequence[str], plan: Mapping[str, tuple[str, Any]], staging:
             findings: list[str] = []
             report = None
             if name.endswith((".xml", ".json")) and not name.startswith("."):
-                findings, report = gate_document(prefix + name, data,
-                                                 full=is_subscription_document(name))
+                findings, report = gate_document(
+                    prefix + name, data, full=is_subscription_document(name)
+                )
             staging.write(name, data)
         else:
             hasher = hashlib.sha256()
@@ -792,12 +898,16 @@ def _hashing(pieces: Iterable[bytes], hasher: Any) -> Iterable[bytes]:
         yield piece
 
 
-def check_entry_pages(plan: Mapping[str, object], published: Sequence[ArticleRecord],
-                      prefix: str) -> list[str]:
+def check_entry_pages(
+    plan: Mapping[str, object], published: Sequence[ArticleRecord], prefix: str
+) -> list[str]:
     """Every feed entry links to its article's page: each published article has one."""
-    return [f"{prefix}{record.path}index.html: the page of {record.source} is missing, but "
-            "the feeds link to it" for record in published
-            if f"{record.path}index.html" not in plan]
+    return [
+        f"{prefix}{record.path}index.html: the page of {record.source} is missing, but "
+        "the feeds link to it"
+        for record in published
+        if f"{record.path}index.html" not in plan
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -812,11 +922,18 @@ def remember_files(index: BuildIndex, scan: ContentScan) -> None:
         record_files(index, scan.changed)
 
 
-def remember_build(index: BuildIndex, scan: ContentScan, request: BuildRequest,
-                   inputs: str | None, memo: dict[str, tuple[str, str]],
-                   files: Sequence[str], published: Sequence[ArticleRecord],
-                   scheduled: Sequence[ArticleRecord], problems: Sequence[str],
-                   site_hash: str) -> None:
+def remember_build(
+    index: BuildIndex,
+    scan: ContentScan,
+    request: BuildRequest,
+    inputs: str | None,
+    memo: dict[str, tuple[str, str]],
+    files: Sequence[str],
+    published: Sequence[ArticleRecord],
+    scheduled: Sequence[ArticleRecord],
+    problems: Sequence[str],
+    site_hash: str,
+) -> None:
     """Record in one transaction: the files hashed, the output memo, and what an unchanged
     build needs to be recognised (none after problems, or when a file was unreadable)."""
     from feedgen_app.cache.store import encode_value, record_build
@@ -833,8 +950,13 @@ def remember_build(index: BuildIndex, scan: ContentScan, request: BuildRequest,
         if expiry is not None:
             soonest = min(soonest, expiry.timestamp())
         last["early"] = {
-            "inputs": inputs, "out": str(request.out.absolute()), "from": newest,
-            "until": soonest, "published": len(published), "site_hash": site_hash,
+            "inputs": inputs,
+            "out": str(request.out.absolute()),
+            "from": newest,
+            "until": soonest,
+            "published": len(published),
+            "site_hash": site_hash,
             "drafts": sum(r.draft for r in published),
-            "scheduled": [[r.slug, r.title, encode_value(r.published)] for r in scheduled]}
+            "scheduled": [[r.slug, r.title, encode_value(r.published)] for r in scheduled],
+        }
     record_build(index, scan.changed, scan.gone, memo, outputs, last)

@@ -23,8 +23,12 @@ def fork_pool(workers: int) -> ProcessPoolExecutor:
     would leave its idle workers waiting forever for work that never comes.
     """
     context = multiprocessing.get_context("fork")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_die_with_parent, initargs=(os.getpid(),))
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
 
 
 def _die_with_parent(parent: int) -> None:
@@ -34,8 +38,9 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def map_bounded(pool: ProcessPoolExecutor, function: Callable[[T], R], items: Iterable[T],
-                window: int) -> Iterator[R]:
+def map_bounded(
+    pool: ProcessPoolExecutor, function: Callable[[T], R], items: Iterable[T], window: int
+) -> Iterator[R]:
     """`pool.map`, but with at most `window` items in flight: results are yielded in order as
     they come, and no more work is handed out than the caller has taken back, so results that
     the caller is slow to take (e.g. parsed articles being stored) never pile up in memory."""

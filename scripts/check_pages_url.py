@@ -23,13 +23,17 @@ def normalise(url: str) -> str:
 def compare_urls(base_url: str, pages_url: str, config: str) -> str | None:
     """The error message when base_url is not the Pages address, else None."""
     if not pages_url.strip():
-        return (f"{config}:1: GitHub Pages reported no address; is Pages enabled with the "
-                "source 'GitHub Actions' (Settings -> Pages)?")
+        return (
+            f"{config}:1: GitHub Pages reported no address; is Pages enabled with the "
+            "source 'GitHub Actions' (Settings -> Pages)?"
+        )
     if normalise(base_url) == normalise(pages_url):
         return None
-    return (f"{config}:1: base_url {base_url} is not the address GitHub Pages serves this "
-            f"site at, {normalise(pages_url)}: set base_url: \"{normalise(pages_url)}\" in "
-            f"{config} (or set up the custom domain in Settings -> Pages)")
+    return (
+        f"{config}:1: base_url {base_url} is not the address GitHub Pages serves this "
+        f'site at, {normalise(pages_url)}: set base_url: "{normalise(pages_url)}" in '
+        f"{config} (or set up the custom domain in Settings -> Pages)"
+    )
 
 
 def escape(text: str, in_property: bool = False) -> str:
@@ -41,8 +45,11 @@ def escape(text: str, in_property: bool = False) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--summary", type=Path, required=True, help="build summary JSON")
-    parser.add_argument("--pages-url", required=True,
-                        help="the Pages address (actions/configure-pages' base_url output)")
+    parser.add_argument(
+        "--pages-url",
+        required=True,
+        help="the Pages address (actions/configure-pages' base_url output)",
+    )
     parser.add_argument("--config", default="feed.yaml", help="the config, named in the message")
     args = parser.parse_args(argv)
     base_url = json.loads(args.summary.read_text(encoding="utf-8"))["base_url"]

@@ -25,8 +25,9 @@ TIMEOUT_SECONDS = 20.0
 def fetch_live_hash(live_url: str, run_id: str) -> tuple[str | None, str]:
     """The live site's hash, or None and why it could not be read."""
     url = f"{live_url}{SITE_HASH}?run={run_id}"  # a fresh query string passes the CDN cache
-    request = urllib.request.Request(url, headers={"Cache-Control": "no-cache",
-                                                   "User-Agent": "feedgen-app-publish"})
+    request = urllib.request.Request(
+        url, headers={"Cache-Control": "no-cache", "User-Agent": "feedgen-app-publish"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
             return response.read(200).decode("ascii", errors="replace").strip(), ""
@@ -79,8 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     live_hash, why_none = fetch_live_hash(live_url, os.environ.get("GITHUB_RUN_ID", "local"))
     changed, reason = decide(local_hash, live_hash, why_none, force)
     print(f"{'changed' if changed else 'unchanged'}: {reason}")
-    write_outputs({"changed": "true" if changed else "false", "reason": reason,
-                   "live_url": live_url, "site_hash": local_hash})
+    write_outputs(
+        {
+            "changed": "true" if changed else "false",
+            "reason": reason,
+            "live_url": live_url,
+            "site_hash": local_hash,
+        }
+    )
     return 0
 
 

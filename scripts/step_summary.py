@@ -37,8 +37,10 @@ def render_summary(summary: dict[str, object] | None, changed: str, reason: str)
     lines += [f"| {name} | {value} |" for name, value in rows]
     if scheduled:
         lines += ["", "Scheduled articles:", ""]
-        lines += [f"- {describe_due(str(item['due']))}: {item['title']} (`{item['slug']}`)"
-                  for item in scheduled]
+        lines += [
+            f"- {describe_due(str(item['due']))}: {item['title']} (`{item['slug']}`)"
+            for item in scheduled
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -59,8 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--summary", type=Path, required=True, help="build summary JSON")
     args = parser.parse_args(argv)
-    summary = (json.loads(args.summary.read_text(encoding="utf-8"))
-               if args.summary.is_file() else None)
+    summary = (
+        json.loads(args.summary.read_text(encoding="utf-8")) if args.summary.is_file() else None
+    )
     text = render_summary(summary, os.environ.get("CHANGED", ""), os.environ.get("REASON", ""))
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if target:

@@ -24,7 +24,7 @@ WIDTH = "100"
 
 
 def list_commands() -> list[str]:
-    """"" (the top-level help) and every subcommand, sorted."""
+    """ "" (the top-level help) and every subcommand, sorted."""
     for action in make_parser()._actions:
         if isinstance(action, argparse._SubParsersAction):
             return ["", *sorted(action.choices)]

@@ -31,8 +31,12 @@ settings.load_profile("ci" if IN_CI else "explore")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-goldens", action="store_true", default=False,
-                     help="rewrite tests/cases/*/expected/ from the current output")
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="rewrite tests/cases/*/expected/ from the current output",
+    )
 
 
 @pytest.fixture
@@ -58,8 +62,12 @@ def require_tool(name: str) -> str:
 def validate_atom(path: Path) -> None:
     """Validate an Atom document against RFC 4287's RELAX NG schema with jing."""
     jing = require_tool("jing")
-    result = subprocess.run([jing, "-c", str(VALIDATORS / "atom.rnc"), str(path)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [jing, "-c", str(VALIDATORS / "atom.rnc"), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, f"jing: {path}\n{result.stdout}{result.stderr}"
 
 
@@ -81,8 +89,9 @@ def validate_json_feed(path: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
-def isolated_build_cache(tmp_path_factory: pytest.TempPathFactory,
-                         monkeypatch: pytest.MonkeyPatch) -> None:
+def isolated_build_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """In-process builds use a fresh build cache per test, not ./.feedgen-cache (shared by
     every test and every pytest run in the working folder)."""
     from feedgen_app.commands import cli

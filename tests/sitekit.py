@@ -43,14 +43,25 @@ def build(root: Path, out: str = "public", now: str = FIXED_NOW) -> int:
     Runs in `root`, so that state kept in the working folder (the build cache) is the site's own.
     """
     with contextlib.chdir(root):
-        return main(["build", "--content", str(root / "content"), "--config",
-                     str(root / "feed.yaml"), "--out", str(root / out), "--now", now])
+        return main(
+            [
+                "build",
+                "--content",
+                str(root / "content"),
+                "--config",
+                str(root / "feed.yaml"),
+                "--out",
+                str(root / out),
+                "--now",
+                now,
+            ]
+        )
 
 
 def local(root: Path, url: str, out: str = "public") -> Path:
     """The file in the built site that `url` names."""
     assert url.startswith(BASE_URL), url
-    return root / out / url[len(BASE_URL):]
+    return root / out / url[len(BASE_URL) :]
 
 
 def atom(path: Path) -> Any:

@@ -35,13 +35,22 @@ def test_relative_links_and_images_are_absolute_in_every_feed(tmp_path: Path) ->
     assert build(root) == 0
     public = root / "public"
     atom_html = atom(public / "atom.xml").find(f"{ATOM}entry").findtext(f"{ATOM}content")
-    rss_html = atom(public / "rss.xml").find("channel").find("item").findtext(
-        "{http://purl.org/rss/1.0/modules/content/}encoded")
+    rss_html = (
+        atom(public / "rss.xml")
+        .find("channel")
+        .find("item")
+        .findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+    )
     json_html = json_feed(public / "feed.json")["items"][0]["content_html"]
     assert atom_html == rss_html == json_html
-    for expected in (f'href="{BASE_URL}bericht/"', f'href="{PAGE_URL}#anfang"',
-                     'href="https://example.com/x"', 'href="mailto:redaktion@example.org"',
-                     f'src="{BASE_URL}grafik.png"', 'href="https://example.org/wurzel.html"'):
+    for expected in (
+        f'href="{BASE_URL}bericht/"',
+        f'href="{PAGE_URL}#anfang"',
+        'href="https://example.com/x"',
+        'href="mailto:redaktion@example.org"',
+        f'src="{BASE_URL}grafik.png"',
+        'href="https://example.org/wurzel.html"',
+    ):
         assert expected in atom_html
     assert 'href="/news/' not in atom_html and 'src="/news/' not in atom_html
 
@@ -57,27 +66,32 @@ def test_the_page_links_files_from_the_site_root_and_keeps_the_rest(tmp_path: Pa
 
 
 def test_only_url_attributes_change_every_other_byte_stays() -> None:
-    body = ('<p class="x">Tom &amp; Jerry &quot;zitiert&quot; '
-            '<a title="a > b" href="../x?a=1&amp;b=2">'
-            "x</a><br>\n<img alt='' src=bild.jpg width=3><code>&lt;a href=\"y\"&gt;</code></p>\n")
+    body = (
+        '<p class="x">Tom &amp; Jerry &quot;zitiert&quot; '
+        '<a title="a > b" href="../x?a=1&amp;b=2">'
+        "x</a><br>\n<img alt='' src=bild.jpg width=3><code>&lt;a href=\"y\"&gt;</code></p>\n"
+    )
     result = absolutize_urls(body, "https://example.org/news/slug/")
-    assert result == body.replace('href="../x?a=1&amp;b=2"',
-                                  'href="https://example.org/news/x?a=1&amp;b=2"').replace(
-        "src=bild.jpg", 'src="https://example.org/news/slug/bild.jpg"')
+    assert result == body.replace(
+        'href="../x?a=1&amp;b=2"', 'href="https://example.org/news/x?a=1&amp;b=2"'
+    ).replace("src=bild.jpg", 'src="https://example.org/news/slug/bild.jpg"')
 
 
 def test_srcset_candidates_and_media_sources_are_resolved() -> None:
-    body = ('<picture><source srcset="a.webp 1x, b.webp 2x"><img src="a.jpg" '
-            'srcset="a.jpg 1x,/b.jpg 2x"></picture><video poster="p.jpg" src="v.mp4"></video>')
+    body = (
+        '<picture><source srcset="a.webp 1x, b.webp 2x"><img src="a.jpg" '
+        'srcset="a.jpg 1x,/b.jpg 2x"></picture><video poster="p.jpg" src="v.mp4"></video>'
+    )
     result = absolutize_urls(body, "https://example.org/n/s/")
-    assert 'srcset="https://example.org/n/s/a.webp 1x, https://example.org/n/s/b.webp 2x"' \
-        in result
+    assert 'srcset="https://example.org/n/s/a.webp 1x, https://example.org/n/s/b.webp 2x"' in result
     assert 'srcset="https://example.org/n/s/a.jpg 1x, https://example.org/b.jpg 2x"' in result
     assert 'poster="https://example.org/n/s/p.jpg"' in result
     assert 'src="https://example.org/n/s/v.mp4"' in result
 
 
 def test_absolute_and_empty_urls_and_text_outside_tags_are_left_alone() -> None:
-    body = ('<p>href="relativ" im Text, <a href="">leer</a>, <a href="https://a.example/">a</a>'
-            '<a name="anker">n</a></p>')
+    body = (
+        '<p>href="relativ" im Text, <a href="">leer</a>, <a href="https://a.example/">a</a>'
+        '<a name="anker">n</a></p>'
+    )
     assert absolutize_urls(body, "https://example.org/n/s/") == body

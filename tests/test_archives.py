@@ -41,8 +41,12 @@ def write_corpus(root: Path, count: int = ARTICLES) -> list[str]:
     for number in range(count):
         when = START + timedelta(hours=60 * number)
         slug = f"meldung-{number:03d}"
-        write(root, f"{slug}.txt", f"date {when:%Y-%m-%dT%H:%M} Meldung Nummer {number}\n\n"
-                                   f"Die Meldung {number} berichtet über Wichtiges.\n")
+        write(
+            root,
+            f"{slug}.txt",
+            f"date {when:%Y-%m-%dT%H:%M} Meldung Nummer {number}\n\n"
+            f"Die Meldung {number} berichtet über Wichtiges.\n",
+        )
         slugs.append(slug)
     return slugs
 
@@ -141,8 +145,12 @@ def test_every_archive_document_passes_the_validators(corpus: Corpus) -> None:
     public = root / "public"
     atom_files = [public / "atom.xml", *sorted((public / "archive").glob("????-??.xml"))]
     jing = require_tool("jing")
-    result = subprocess.run([jing, "-c", str(VALIDATORS / "atom.rnc"), *map(str, atom_files)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [jing, "-c", str(VALIDATORS / "atom.rnc"), *map(str, atom_files)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     for path in [*atom_files, public / "rss.xml", *sorted(public.glob("archive/*.rss.xml"))]:
         parsed = feedparser.parse(path.read_bytes())
@@ -153,7 +161,8 @@ def test_every_archive_document_passes_the_validators(corpus: Corpus) -> None:
 
 
 def test_adding_an_article_to_the_newest_month_keeps_older_archives_byte_identical(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     root = make_site(tmp_path, feed_limit=FEED_LIMIT)
     write_corpus(root, 120)
     assert build(root) == 0
@@ -201,12 +210,19 @@ def test_months_follow_the_site_timezone(tmp_path: Path) -> None:
 
 def test_every_feed_document_of_the_depth_golden_passes_the_validators() -> None:
     expected = CASES / "depth" / "expected"
-    atom_files = [p for p in sorted(expected.rglob("*.xml"))
-                  if not p.name.endswith(("rss.xml", "sitemap.xml"))]
+    atom_files = [
+        p
+        for p in sorted(expected.rglob("*.xml"))
+        if not p.name.endswith(("rss.xml", "sitemap.xml"))
+    ]
     assert len(atom_files) == 1 + 3 + 3  # main, three months, three tags
     jing = require_tool("jing")
-    result = subprocess.run([jing, "-c", str(VALIDATORS / "atom.rnc"), *map(str, atom_files)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [jing, "-c", str(VALIDATORS / "atom.rnc"), *map(str, atom_files)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     for path in sorted(expected.rglob("*rss.xml")):
         parsed = feedparser.parse(path.read_bytes())

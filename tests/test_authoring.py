@@ -26,13 +26,25 @@ def site(tmp_path: Path) -> Path:
 
 
 def new(site: Path, *argv: str) -> int:
-    return main(["new", *argv, "--content", str(site / "content"),
-                 "--config", str(site / "feed.yaml")])
+    return main(
+        ["new", *argv, "--content", str(site / "content"), "--config", str(site / "feed.yaml")]
+    )
 
 
 def build(site: Path, now: str = FIXED_NOW) -> int:
-    return main(["build", "--content", str(site / "content"), "--config", str(site / "feed.yaml"),
-                 "--out", str(site / "public"), "--now", now])
+    return main(
+        [
+            "build",
+            "--content",
+            str(site / "content"),
+            "--config",
+            str(site / "feed.yaml"),
+            "--out",
+            str(site / "public"),
+            "--now",
+            now,
+        ]
+    )
 
 
 def created(capsys: pytest.CaptureFixture[str]) -> Path:
@@ -42,14 +54,18 @@ def created(capsys: pytest.CaptureFixture[str]) -> Path:
 
 # --- new: slugs --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("title", "slug"), [
-    ("Grüße aus München", "gruesse-aus-muenchen"),
-    ("Ärger über Öl und Übermut", "aerger-ueber-oel-und-uebermut"),
-    ("STRASSE, Straße und Maß", "strasse-strasse-und-mass"),
-    ("Café crème à la française", "cafe-creme-a-la-francaise"),
-    ("„Die Inflation sinkt“ – 2,1 % im November!", "die-inflation-sinkt-2-1-im-november"),
-    ("  Łódź & Søren: Ein Besuch  ", "odz-sren-ein-besuch"),
-])
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Grüße aus München", "gruesse-aus-muenchen"),
+        ("Ärger über Öl und Übermut", "aerger-ueber-oel-und-uebermut"),
+        ("STRASSE, Straße und Maß", "strasse-strasse-und-mass"),
+        ("Café crème à la française", "cafe-creme-a-la-francaise"),
+        ("„Die Inflation sinkt“ – 2,1 % im November!", "die-inflation-sinkt-2-1-im-november"),
+        ("  Łódź & Søren: Ein Besuch  ", "odz-sren-ein-besuch"),
+    ],
+)
 def test_new_derives_the_slug_from_a_german_title(
     site: Path, title: str, slug: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -65,15 +81,19 @@ def test_new_uses_todays_date_by_default(site: Path, capsys: pytest.CaptureFixtu
     assert created(capsys).name == f"{today.isoformat()}-heute.txt"
 
 
-@pytest.mark.parametrize(("raw", "name", "line"), [
-    ("9. Dezember 2025, 06:00 Uhr", "2025-12-09-zins.txt", "date 2025-12-09T06:00 Zins"),
-    ("09.12.2025", "2025-12-09-zins.txt", "date 2025-12-09 Zins"),
-    ("9.12.2025 06:00", "2025-12-09-zins.txt", "date 2025-12-09T06:00 Zins"),
-    # the second 02:30 of the autumn DST change keeps its offset, or it would mean the first
-    ("2025-10-26T02:30+01:00", "2025-10-26-zins.txt", "date 2025-10-26T02:30+01:00 Zins"),
-])
-def test_new_accepts_german_dates(site: Path, raw: str, name: str, line: str,
-                                  capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("raw", "name", "line"),
+    [
+        ("9. Dezember 2025, 06:00 Uhr", "2025-12-09-zins.txt", "date 2025-12-09T06:00 Zins"),
+        ("09.12.2025", "2025-12-09-zins.txt", "date 2025-12-09 Zins"),
+        ("9.12.2025 06:00", "2025-12-09-zins.txt", "date 2025-12-09T06:00 Zins"),
+        # the second 02:30 of the autumn DST change keeps its offset, or it would mean the first
+        ("2025-10-26T02:30+01:00", "2025-10-26-zins.txt", "date 2025-10-26T02:30+01:00 Zins"),
+    ],
+)
+def test_new_accepts_german_dates(
+    site: Path, raw: str, name: str, line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert new(site, "Zins", "--date", raw) == 0
     path = created(capsys)
     assert path.name == name
@@ -83,33 +103,40 @@ def test_new_accepts_german_dates(site: Path, raw: str, name: str, line: str,
     assert article.published.timestamp() == expected.timestamp()
 
 
-def test_new_with_a_bad_date_is_a_usage_error(site: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_with_a_bad_date_is_a_usage_error(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert new(site, "Zins", "--date", "32.13.2025") == 2
     assert "--date" in capsys.readouterr().err
     assert list((site / "content").iterdir()) == []
 
 
-def test_new_refuses_a_title_without_letters(site: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_refuses_a_title_without_letters(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert new(site, "!!! ???") == 1
     assert "gives no slug" in capsys.readouterr().err
     assert list((site / "content").iterdir()) == []
 
 
-@pytest.mark.parametrize(("title", "message"), [
-    ("", "the title is empty"),
-    ("Zeile eins\nZeile zwei", "the title must be one line"),
-    ("Glocke\x07", "control character"),
-])
-def test_new_refuses_unusable_titles(site: Path, title: str, message: str,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [
+        ("", "the title is empty"),
+        ("Zeile eins\nZeile zwei", "the title must be one line"),
+        ("Glocke\x07", "control character"),
+    ],
+)
+def test_new_refuses_unusable_titles(
+    site: Path, title: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert new(site, title) == 1
     assert message in capsys.readouterr().err
     assert list((site / "content").iterdir()) == []
 
 
 # --- new: refusals -----------------------------------------------------------------------------
+
 
 def test_new_refuses_to_overwrite_an_existing_article(
     site: Path, capsys: pytest.CaptureFixture[str]
@@ -123,8 +150,9 @@ def test_new_refuses_to_overwrite_an_existing_article(
     assert path.read_text(encoding="utf-8") == "date 2025-12-09 Grüße aus München\nMein Text.\n"
 
 
-def test_new_refuses_a_slug_used_on_another_day(site: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_refuses_a_slug_used_on_another_day(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     old = site / "content" / "2025-10-08-gruesse-aus-muenchen.txt"
     old.write_text("date 2025-10-08 Alt\nAlter Text.\n", encoding="utf-8")
     assert new(site, "Grüße aus München", "--date", "2025-12-09") == 1
@@ -132,17 +160,20 @@ def test_new_refuses_a_slug_used_on_another_day(site: Path,
     assert sorted(p.name for p in (site / "content").iterdir()) == [old.name]
 
 
-def test_new_refuses_a_slug_set_in_front_matter(site: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_refuses_a_slug_set_in_front_matter(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     other = site / "content" / "anders.md"
-    other.write_text("---\ntitle: Anders\ndate: 2025-10-08\nslug: zins\n---\nText.\n",
-                     encoding="utf-8")
+    other.write_text(
+        "---\ntitle: Anders\ndate: 2025-10-08\nslug: zins\n---\nText.\n", encoding="utf-8"
+    )
     assert new(site, "Zins", "--date", "2025-12-09") == 1
     assert "slug 'zins' is already used" in capsys.readouterr().err
 
 
-def test_new_refuses_the_slug_of_a_broken_article(site: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_refuses_the_slug_of_a_broken_article(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (site / "content" / "2025-10-08-zins.txt").write_text("kein Datum\n", encoding="utf-8")
     assert new(site, "Zins") == 1
     assert "slug 'zins' is already used" in capsys.readouterr().err
@@ -162,6 +193,7 @@ def test_new_refuses_an_existing_file_even_with_another_slug(
 
 # --- new: the file builds ----------------------------------------------------------------------
 
+
 def test_a_new_plain_text_article_builds_and_is_published(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -178,8 +210,16 @@ def test_a_new_plain_text_article_builds_and_is_published(
 def test_a_new_markdown_article_with_tags_builds_when_due(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = ["Zinsentscheid: „Die EZB“ senkt", "--date", "9. Dezember 2025, 06:00 Uhr",
-            "--format", "md", "--tags", "Wirtschaft, EZB", "--ready"]
+    argv = [
+        "Zinsentscheid: „Die EZB“ senkt",
+        "--date",
+        "9. Dezember 2025, 06:00 Uhr",
+        "--format",
+        "md",
+        "--tags",
+        "Wirtschaft, EZB",
+        "--ready",
+    ]
     assert new(site, *argv) == 0
     path = created(capsys)
     assert path.name == "2025-12-09-zinsentscheid-die-ezb-senkt.md"
@@ -191,8 +231,9 @@ def test_a_new_markdown_article_with_tags_builds_when_due(
     assert feed["items"][0]["tags"] == ["Wirtschaft", "EZB"]
 
 
-def test_a_new_plain_text_article_keeps_its_tags(site: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_new_plain_text_article_keeps_its_tags(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert new(site, "Zins", "--date", "2025-12-09", "--tags", "Wirtschaft,EZB") == 0
     article = read_article(created(capsys), load_site(site / "feed.yaml"))
     assert article.tags == ("Wirtschaft", "EZB")
@@ -201,8 +242,20 @@ def test_a_new_plain_text_article_keeps_its_tags(site: Path,
 def test_new_with_slug_option_names_the_file_and_builds(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert new(site, "Ein sehr langer Titel für eine Meldung", "--slug", "kurz",
-               "--date", "2025-12-09", "--format", "md", "--ready") == 0
+    assert (
+        new(
+            site,
+            "Ein sehr langer Titel für eine Meldung",
+            "--slug",
+            "kurz",
+            "--date",
+            "2025-12-09",
+            "--format",
+            "md",
+            "--ready",
+        )
+        == 0
+    )
     assert created(capsys).name == "2025-12-09-kurz.md"
     assert build(site) == 0
     assert (site / "public" / "kurz" / "index.html").is_file()
@@ -210,12 +263,24 @@ def test_new_with_slug_option_names_the_file_and_builds(
 
 # --- new: drafts by default --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("fmt", "marker"), [("txt", "draft"), ("md", "draft: true")])
 def test_new_writes_a_draft_that_no_build_publishes(
     site: Path, fmt: str, marker: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert new(site, "Grüße aus München", "--date", "2025-12-09", "--format", fmt,
-               "--tags", "Wirtschaft") == 0
+    assert (
+        new(
+            site,
+            "Grüße aus München",
+            "--date",
+            "2025-12-09",
+            "--format",
+            fmt,
+            "--tags",
+            "Wirtschaft",
+        )
+        == 0
+    )
     path = created(capsys)
     assert marker in path.read_text(encoding="utf-8").splitlines()[:5]
     capsys.readouterr()
@@ -245,21 +310,24 @@ def test_new_says_the_draft_waits_for_its_draft_line(
 
 
 @pytest.mark.parametrize("fmt", ["txt", "md"])
-def test_new_ready_writes_no_draft_marker(site: Path, fmt: str,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_ready_writes_no_draft_marker(
+    site: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert new(site, "Zins", "--date", "2025-12-09", "--format", fmt, "--ready") == 0
     captured = capsys.readouterr()
     assert "draft" not in Path(captured.out.splitlines()[0]).read_text(encoding="utf-8")
     assert "Neuer Artikel datiert auf" in captured.err and "gelöscht" not in captured.err
 
 
-def test_new_refuses_a_malformed_slug_option(site: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_refuses_a_malformed_slug_option(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert new(site, "Zins", "--slug", "Zins_Entscheid") == 1
     assert "must be lowercase letters" in capsys.readouterr().err
 
 
 # --- list --------------------------------------------------------------------------------------
+
 
 def write(site: Path, name: str, text: str) -> Path:
     path = site / "content" / name
@@ -280,20 +348,36 @@ def mixed(site: Path) -> Path:
 
 
 def run_list(site: Path, *argv: str) -> int:
-    return main(["list", "--content", str(site / "content"), "--config",
-                 str(site / "feed.yaml"), "--now", FIXED_NOW, *argv])
+    return main(
+        [
+            "list",
+            "--content",
+            str(site / "content"),
+            "--config",
+            str(site / "feed.yaml"),
+            "--now",
+            FIXED_NOW,
+            *argv,
+        ]
+    )
 
 
-def test_list_shows_every_status_newest_first(mixed: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_shows_every_status_newest_first(
+    mixed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run_list(mixed) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["Datum", "Status", "Slug", "Titel"]
     rows = [line for line in lines[1:] if not line.startswith("    ")][:-1]
     # undated broken files first (they need attention), then newest first
     assert [row.split("  ")[0].strip() for row in rows] == [
-        "–", "1. März 2026", "1. Dezember 2025", "20. November 2025", "15. November 2025",
-        "8. Oktober 2025"]
+        "–",
+        "1. März 2026",
+        "1. Dezember 2025",
+        "20. November 2025",
+        "15. November 2025",
+        "8. Oktober 2025",
+    ]
     assert "geplant für 1. März 2026, 06:00 Uhr" in rows[1] and "plan" in rows[1]
     assert "veröffentlicht" in rows[2] and "Neue Meldung" in rows[2]
     assert "fehlerhaft" in rows[3] and "kaputt" in rows[3]
@@ -313,11 +397,18 @@ def test_list_json_has_a_stable_shape(mixed: Path, capsys: pytest.CaptureFixture
     document = json.loads(capsys.readouterr().out)
     assert document["now"] == "2026-01-01T00:00:00+01:00"
     items = document["articles"]
-    assert all(set(item) == {"path", "slug", "title", "status", "date", "updated", "due",
-                             "tags", "errors"} for item in items)
+    assert all(
+        set(item) == {"path", "slug", "title", "status", "date", "updated", "due", "tags", "errors"}
+        for item in items
+    )
     assert [(i["slug"], i["status"]) for i in items] == [
-        ("ohne-datum", "broken"), ("plan", "scheduled"), ("neu", "published"),
-        ("kaputt", "broken"), ("entwurf", "draft"), ("alt", "published")]
+        ("ohne-datum", "broken"),
+        ("plan", "scheduled"),
+        ("neu", "published"),
+        ("kaputt", "broken"),
+        ("entwurf", "draft"),
+        ("alt", "published"),
+    ]
     by_slug = {i["slug"]: i for i in items}
     assert by_slug["plan"]["due"] == by_slug["plan"]["date"] == "2026-03-01T06:00:00+01:00"
     assert by_slug["alt"]["due"] is None and by_slug["alt"]["errors"] == []
@@ -337,7 +428,9 @@ def test_list_marks_the_second_of_two_articles_with_one_slug_as_broken(
     assert run_list(site, "--json") == 0
     items = json.loads(capsys.readouterr().out)["articles"]
     assert [(i["path"].rsplit("/", 1)[1], i["status"]) for i in items] == [
-        ("2025-10-09-zins.txt", "broken"), ("2025-10-08-zins.txt", "published")]
+        ("2025-10-09-zins.txt", "broken"),
+        ("2025-10-08-zins.txt", "published"),
+    ]
     assert "already used" in items[0]["errors"][0]
 
 

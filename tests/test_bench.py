@@ -28,15 +28,32 @@ def test_the_quick_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
         missing_tool(f"{' and '.join(missing)} not installed")
     raw = tmp_path / "samples.json"
     result = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--tools", ",".join(tools),
-         "--workdir", str(tmp_path / "work"), "--json", str(raw)],
-        capture_output=True, text=True, check=False, timeout=600,
+        [
+            sys.executable,
+            str(REPO / "bench" / "run.py"),
+            "--quick",
+            "--tools",
+            ",".join(tools),
+            "--workdir",
+            str(tmp_path / "work"),
+            "--json",
+            str(raw),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     table = result.stdout
     assert "| tool | case | wall s | CPU s | peak MB |" in table
-    for title in ("cold build", "one article edited", "another article edited",
-                  "nothing changed", "one article added"):
+    for title in (
+        "cold build",
+        "one article edited",
+        "another article edited",
+        "nothing changed",
+        "one article added",
+    ):
         assert f"| feedgen-app | {title} |" in table
     assert "| floor | write files |" in table
     samples = json.loads(raw.read_text(encoding="utf-8"))["300"]
@@ -45,8 +62,9 @@ def test_the_quick_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
         (sample,) = samples["feedgen-app"][case]
         assert sample["wall"] > 0 and sample["cpu"] > 0 and sample["peak_mb"] > 5
     if "hugo" in tools:
-        row = next(line for line in table.splitlines()
-                   if line.startswith("| feedgen-app | cold build |"))
+        row = next(
+            line for line in table.splitlines() if line.startswith("| feedgen-app | cold build |")
+        )
         ratio = row.split("|")[6].strip()
         assert float(ratio) > 0  # feedgen-app ÷ Hugo, from the same corpus
         hugo_pages = (tmp_path / "work" / "n300-txt" / "hugo" / "public").glob("*/index.html")
@@ -68,8 +86,10 @@ def test_the_corpus_is_deterministic_german_text() -> None:
     plain_name, plain = bench.feedgen_source(bench.make_story(7))
     assert plain_name.endswith(".txt") and plain.startswith("date ")
     assert plain.split("\n\n", 1)[1].split() == [  # the same story in both forms
-        word for line in text.split("---\n", 2)[2].split("\n")
-        for word in line.removeprefix("## ").split()]
+        word
+        for line in text.split("---\n", 2)[2].split("\n")
+        for word in line.removeprefix("## ").split()
+    ]
     size = len(text.encode("utf-8"))
     assert 2800 <= size <= 4000
     assert any(ch in text for ch in "äöüß") and "„" in text and "## " in text

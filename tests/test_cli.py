@@ -18,16 +18,31 @@ def site(tmp_path: Path) -> Path:
 
 
 def build(site: Path, *extra: str) -> int:
-    return main(["build", "--content", str(site / "content"), "--config",
-                 str(site / "feed.yaml"), "--out", str(site / "public"), *extra])
+    return main(
+        [
+            "build",
+            "--content",
+            str(site / "content"),
+            "--config",
+            str(site / "feed.yaml"),
+            "--out",
+            str(site / "public"),
+            *extra,
+        ]
+    )
 
 
 def test_build_succeeds_with_exit_0_and_writes_the_five_outputs(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert build(site, "--now", FIXED_NOW) == 0
-    for name in ("atom.xml", "rss.xml", "feed.json", "index.html",
-                 "amazon-mischt-gesundheitswesen-auf/index.html"):
+    for name in (
+        "atom.xml",
+        "rss.xml",
+        "feed.json",
+        "index.html",
+        "amazon-mischt-gesundheitswesen-auf/index.html",
+    ):
         assert (site / "public" / name).is_file(), name
     assert "1 Artikel veröffentlicht" in capsys.readouterr().out
 
@@ -52,23 +67,49 @@ def test_config_error_exits_1(site: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_output_error_exits_1(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (site / "public").mkdir()
     (site / "public" / "notes.txt").write_text("mine\n", encoding="utf-8")
-    assert main(["build", "--content", str(site / "content"), "--config",
-                 str(site / "feed.yaml"), "--out", str(site / "public")]) == 1
+    assert (
+        main(
+            [
+                "build",
+                "--content",
+                str(site / "content"),
+                "--config",
+                str(site / "feed.yaml"),
+                "--out",
+                str(site / "public"),
+            ]
+        )
+        == 1
+    )
     assert "was not written by feedgen-app" in capsys.readouterr().err
 
 
 def test_output_folder_that_is_the_content_folder_is_a_usage_error(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["build", "--content", str(site / "content"), "--config",
-                 str(site / "feed.yaml"), "--out", str(site / "content")]) == 2
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(
+            [
+                "build",
+                "--content",
+                str(site / "content"),
+                "--config",
+                str(site / "feed.yaml"),
+                "--out",
+                str(site / "content"),
+            ]
+        )
+        == 2
+    )
     assert "the site would be read back as content" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
     "argv", [["build", "--bogus"], ["nonsense"], [], ["build", "--now", "gestern"]]
 )
-def test_usage_errors_exit_2(argv: list[str], site: Path, capsys: pytest.CaptureFixture[str],
-                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_usage_errors_exit_2(
+    argv: list[str], site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(site)
     assert main(argv) == 2
     assert capsys.readouterr().err

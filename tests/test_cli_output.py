@@ -32,16 +32,19 @@ def due(text: str) -> datetime:
 
 def test_the_summary_line_reads_as_the_issue_shows() -> None:
     line = format_summary(SITE, 12, 1, due("2025-12-09T06:00"), 0, 0.4)
-    assert line == ("12 Artikel veröffentlicht, 1 geplant für 9. Dezember 2025, 06:00 Uhr, "
-                    "0 Fehler, 0,4 s")
+    assert line == (
+        "12 Artikel veröffentlicht, 1 geplant für 9. Dezember 2025, 06:00 Uhr, 0 Fehler, 0,4 s"
+    )
 
 
 def test_the_summary_line_names_the_soonest_of_several_and_none() -> None:
     assert format_summary(SITE, 1, 2, due("2025-12-09T06:00"), 2, 12.345) == (
         "1 Artikel veröffentlicht, 2 geplant, der nächste für 9. Dezember 2025, 06:00 Uhr, "
-        "2 Fehler, 12,3 s")
+        "2 Fehler, 12,3 s"
+    )
     assert format_summary(SITE, 0, 0, None, 0, 0.04) == (
-        "0 Artikel veröffentlicht, 0 geplant, 0 Fehler, 0,0 s")
+        "0 Artikel veröffentlicht, 0 geplant, 0 Fehler, 0,0 s"
+    )
 
 
 def test_the_summary_shows_the_due_time_in_the_site_timezone() -> None:
@@ -51,21 +54,35 @@ def test_the_summary_shows_the_due_time_in_the_site_timezone() -> None:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    shutil.copytree(CASES / "markdown", tmp_path / "site",
-                    ignore=shutil.ignore_patterns("expected"))
+    shutil.copytree(
+        CASES / "markdown", tmp_path / "site", ignore=shutil.ignore_patterns("expected")
+    )
     return tmp_path / "site"
 
 
 def build(site: Path, *extra: str) -> int:
-    return main(["build", "--content", str(site / "content"), "--config", str(site / "feed.yaml"),
-                 "--out", str(site / "public"), "--now", FIXED_NOW, *extra])
+    return main(
+        [
+            "build",
+            "--content",
+            str(site / "content"),
+            "--config",
+            str(site / "feed.yaml"),
+            "--out",
+            str(site / "public"),
+            "--now",
+            FIXED_NOW,
+            *extra,
+        ]
+    )
 
 
 def test_build_prints_the_summary_line(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert build(site) == 0
     out, err = capsys.readouterr()
-    assert out.startswith("3 Artikel veröffentlicht, 1 geplant für 1. Januar 2030, 06:00 Uhr, "
-                          "0 Fehler, ")
+    assert out.startswith(
+        "3 Artikel veröffentlicht, 1 geplant für 1. Januar 2030, 06:00 Uhr, 0 Fehler, "
+    )
     assert out.endswith(" s\n") and out.count("\n") == 1
     assert err == ""
 
@@ -102,8 +119,9 @@ def test_colour_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("value", ["1", "0", "false", "yes"])
-def test_no_color_turns_colour_off_whatever_its_value(monkeypatch: pytest.MonkeyPatch,
-                                                     value: str) -> None:
+def test_no_color_turns_colour_off_whatever_its_value(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
     monkeypatch.setenv("NO_COLOR", value)
     assert not use_colour(Terminal())
 
@@ -167,8 +185,9 @@ def test_read_articles_reports_progress_per_file() -> None:
     assert calls == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
 
 
-def test_build_on_a_pipe_draws_no_progress_bar(site: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_on_a_pipe_draws_no_progress_bar(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert build(site) == 0
     assert "Artikel gelesen" not in capsys.readouterr().err
 

@@ -25,7 +25,10 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_minimal_config_gets_the_documented_defaults(tmp_path: Path) -> None:
     site = load_site(write(tmp_path, MINIMAL))
     assert (site.language, site.timezone, site.feed_limit, site.subtitle) == (
-        "de-DE", "Europe/Berlin", 50, ""
+        "de-DE",
+        "Europe/Berlin",
+        50,
+        "",
     )
     assert site.author == Author("Redaktion")
 

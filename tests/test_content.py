@@ -15,8 +15,12 @@ from feedgen_app.errors import ContentError
 from feedgen_app.model import Author, Site, slugify
 from feedgen_app.reading.content import is_subheading, read_article, read_articles
 
-SITE = Site(title="T", base_url="https://example.org/", author=Author("Redaktion"),
-            id_authority="example.org,2025")
+SITE = Site(
+    title="T",
+    base_url="https://example.org/",
+    author=Author("Redaktion"),
+    id_authority="example.org,2025",
+)
 SEED = REPO / "content" / "2025-10-08-amazon-mischt-gesundheitswesen-auf.txt"
 
 
@@ -71,8 +75,9 @@ def test_bom_and_crlf_give_the_same_article(tmp_path: Path) -> None:
 
 def test_plain_text_body_is_escaped(tmp_path: Path) -> None:
     article = read_article(
-        write(tmp_path, "x.txt",
-              "date 2025-10-08 A <b> & „B“\nText mit <script>alert(1)</script>.\n"),
+        write(
+            tmp_path, "x.txt", "date 2025-10-08 A <b> & „B“\nText mit <script>alert(1)</script>.\n"
+        ),
         SITE,
     )
     assert article.title == "A <b> & „B“"
@@ -80,11 +85,16 @@ def test_plain_text_body_is_escaped(tmp_path: Path) -> None:
 
 
 def test_markdown_article_with_front_matter(tmp_path: Path) -> None:
-    path = write(tmp_path, "2025-11-03-ignored.md", (
-        "---\ntitle: Hallo\ndate: 2025-11-03T06:30\nauthor: {name: Jana, email: j@example.org}\n"
-        "tags: [Wirtschaft]\nslug: hallo-welt\nlang: en\n---\n"
-        "Erster *Absatz*.\n\n## Zwischentitel\n"
-    ))
+    path = write(
+        tmp_path,
+        "2025-11-03-ignored.md",
+        (
+            "---\ntitle: Hallo\ndate: 2025-11-03T06:30\n"
+            "author: {name: Jana, email: j@example.org}\n"
+            "tags: [Wirtschaft]\nslug: hallo-welt\nlang: en\n---\n"
+            "Erster *Absatz*.\n\n## Zwischentitel\n"
+        ),
+    )
     article = read_article(path, SITE)
     assert article.slug == "hallo-welt"
     assert article.summary == "Erster Absatz."
@@ -145,19 +155,44 @@ def test_hidden_files_and_other_suffixes_are_ignored(tmp_path: Path) -> None:
 
 
 def test_markdown_summary_never_contains_text_of_dropped_script(tmp_path: Path) -> None:
-    path = write(tmp_path, "x.md", (
-        "---\ntitle: T\ndate: 2025-07-01\n---\n"
-        'Harmlos beginnt es.<script>alert("body")</script> Und &amp; weiter.\n'
-    ))
+    path = write(
+        tmp_path,
+        "x.md",
+        (
+            "---\ntitle: T\ndate: 2025-07-01\n---\n"
+            'Harmlos beginnt es.<script>alert("body")</script> Und &amp; weiter.\n'
+        ),
+    )
     article = read_article(path, SITE)
     assert article.summary == "Harmlos beginnt es. Und & weiter."
     assert "alert" not in article.content_html
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["https://example.org/a", "mailto:x@y.de", "x@y.de", "www.x.de",
-                                 "Amazon.com", "Zitat:", ":", "@", "Text", " ", "\n", "ftp://x",
-                                 "//host", "http:", "ä"]), max_size=12))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "https://example.org/a",
+                "mailto:x@y.de",
+                "x@y.de",
+                "www.x.de",
+                "Amazon.com",
+                "Zitat:",
+                ":",
+                "@",
+                "Text",
+                " ",
+                "\n",
+                "ftp://x",
+                "//host",
+                "http:",
+                "ä",
+            ]
+        ),
+        max_size=12,
+    )
+)
 def test_the_quick_linkify_check_finds_every_link_the_full_one_finds(parts: list[str]) -> None:
     """linkify-it's full search runs only on text with a `:` or an `@`; the HTML is the same
     as with the full search on every text."""

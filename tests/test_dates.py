@@ -54,8 +54,20 @@ def test_maerz_with_umlaut_is_march() -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["2025-02-30", "30.02.2025", "30. Februar 2025", "2025-13-01", "32.01.2025",
-            "8. Oktobr 2025", "gestern", "2025/10/08", "08.10.25", "2025-10-08T25:00", ""],
+    "raw",
+    [
+        "2025-02-30",
+        "30.02.2025",
+        "30. Februar 2025",
+        "2025-13-01",
+        "32.01.2025",
+        "8. Oktobr 2025",
+        "gestern",
+        "2025/10/08",
+        "08.10.25",
+        "2025-10-08T25:00",
+        "",
+    ],
 )
 def test_impossible_or_unknown_dates_are_refused(raw: str) -> None:
     with pytest.raises(DateFormatError):

@@ -20,14 +20,31 @@ def german_locale() -> str:
     missing_tool("no de_DE.UTF-8 locale installed (locale-gen de_DE.UTF-8)")
 
 
-def build_in_subprocess(case: Path, out: Path, env_extra: dict[str, str],
-                        options: list[str] | None = None) -> dict[str, bytes]:
+def build_in_subprocess(
+    case: Path, out: Path, env_extra: dict[str, str], options: list[str] | None = None
+) -> dict[str, bytes]:
     env = {**os.environ, **env_extra}
     subprocess.run(
-        [sys.executable, "-m", "feedgen_app", "build", "--content", str(case / "content"),
-         "--config", str(case / "feed.yaml"), "--out", str(out), "--now", FIXED_NOW,
-         "--cache-dir", str(out.parent / f"{out.name}-index"), *(options or [])],
-        check=True, env=env, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "feedgen_app",
+            "build",
+            "--content",
+            str(case / "content"),
+            "--config",
+            str(case / "feed.yaml"),
+            "--out",
+            str(out),
+            "--now",
+            FIXED_NOW,
+            "--cache-dir",
+            str(out.parent / f"{out.name}-index"),
+            *(options or []),
+        ],
+        check=True,
+        env=env,
+        capture_output=True,
     )
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
@@ -37,10 +54,14 @@ def test_builds_are_byte_identical_under_other_tz_locale_and_hash_seed(
     name: str, tmp_path: Path
 ) -> None:
     case = CASES / name
-    first = build_in_subprocess(case, tmp_path / "a", {
-        "TZ": "UTC", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "1"})
-    second = build_in_subprocess(case, tmp_path / "b", {
-        "TZ": "America/Los_Angeles", "LC_ALL": german_locale(), "PYTHONHASHSEED": "4242"})
+    first = build_in_subprocess(
+        case, tmp_path / "a", {"TZ": "UTC", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "1"}
+    )
+    second = build_in_subprocess(
+        case,
+        tmp_path / "b",
+        {"TZ": "America/Los_Angeles", "LC_ALL": german_locale(), "PYTHONHASHSEED": "4242"},
+    )
     assert first == second
     if name == "seed":  # English day and month names even under a German locale
         assert b"<pubDate>Wed, 08 Oct 2025 00:00:00 +0200</pubDate>" in second["rss.xml"]
@@ -62,7 +83,8 @@ def test_builds_are_byte_identical_with_and_without_worker_processes(tmp_path: P
         (case / "content" / f"2025-{1 + number % 9:02d}-{day:02d}-meldung-{number}.txt").write_text(
             f"date 2025-{1 + number % 9:02d}-{day:02d}T0{number % 9}:30 Meldung {number}\n"
             f"tags Wirtschaft, Thema {number % 4}\n\nEin Absatz über Märkte {number}.\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     serial = build_in_subprocess(case, tmp_path / "serial", {}, ["--jobs", "1"])
     pooled = build_in_subprocess(case, tmp_path / "pooled", {}, ["--jobs", "2"])
     assert len(serial) > 200 and any(name.startswith("archive/") for name in serial)

@@ -38,22 +38,34 @@ def newsroom(root: Path) -> Path:
     """Articles on every side of the news window (2 days before NOW), a draft, a scheduled
     one, tags, and a title that needs escaping in XML."""
     make_site(root)
-    write(root, "2025-11-10-heute.txt",
-          "date 2025-11-10T08:00 Heute: Zölle & „Handel“ <neu>\ntags Handel\n\n"
-          "Der Zoll steigt.\n")
-    write(root, "2025-11-08-grenze.txt",
-          "date 2025-11-08T12:30 Kurz vor der Grenze\ntags Handel, Zölle\n\nNoch drin.\n")
-    write(root, "2025-11-08-draussen.txt",
-          "date 2025-11-08T11:00 Gerade draußen\n\nNicht mehr in den zwei Tagen.\n")
-    write(root, "2025-10-01-alt.md",
-          "---\ntitle: Alt\ndate: 2025-10-01\nupdated: 2025-10-05T09:00\n---\nAlt.\n")
+    write(
+        root,
+        "2025-11-10-heute.txt",
+        "date 2025-11-10T08:00 Heute: Zölle & „Handel“ <neu>\ntags Handel\n\nDer Zoll steigt.\n",
+    )
+    write(
+        root,
+        "2025-11-08-grenze.txt",
+        "date 2025-11-08T12:30 Kurz vor der Grenze\ntags Handel, Zölle\n\nNoch drin.\n",
+    )
+    write(
+        root,
+        "2025-11-08-draussen.txt",
+        "date 2025-11-08T11:00 Gerade draußen\n\nNicht mehr in den zwei Tagen.\n",
+    )
+    write(
+        root,
+        "2025-10-01-alt.md",
+        "---\ntitle: Alt\ndate: 2025-10-01\nupdated: 2025-10-05T09:00\n---\nAlt.\n",
+    )
     write(root, "entwurf.md", "---\ntitle: Entwurf\ndate: 2025-11-09\ndraft: true\n---\nX.\n")
     write(root, "2025-11-20-geplant.txt", "date 2025-11-20T06:00 Geplant\n\nSpäter.\n")
     return root
 
 
 def test_sitemap_validates_and_lists_exactly_the_published_pages(
-        tmp_path: Path, sitemap_schema: etree.XMLSchema) -> None:
+    tmp_path: Path, sitemap_schema: etree.XMLSchema
+) -> None:
     root = newsroom(tmp_path / "site")
     assert build(root, now=NOW) == 0
     out = root / "public"
@@ -64,15 +76,18 @@ def test_sitemap_validates_and_lists_exactly_the_published_pages(
     assert listed[0] == BASE_URL
     assert f"{BASE_URL}heute/" in listed and f"{BASE_URL}tags/zoelle/" in listed
     assert not any(slug in url for url in listed for slug in ("entwurf", "geplant"))
-    lastmod = {url.findtext(f"{SM}loc"): url.findtext(f"{SM}lastmod")
-               for url in etree.parse(str(out / "sitemap.xml")).getroot()}
+    lastmod = {
+        url.findtext(f"{SM}loc"): url.findtext(f"{SM}lastmod")
+        for url in etree.parse(str(out / "sitemap.xml")).getroot()
+    }
     assert lastmod[f"{BASE_URL}alt/"] == "2025-10-05T09:00:00+02:00"  # `updated`, in CEST
     assert lastmod[BASE_URL] == "2025-11-10T08:00:00+01:00"
     assert lastmod[f"{BASE_URL}tags/zoelle/"] == "2025-11-08T12:30:00+01:00"
 
 
 def test_news_sitemap_holds_the_last_two_days_with_their_metadata(
-        tmp_path: Path, sitemap_schema: etree.XMLSchema) -> None:
+    tmp_path: Path, sitemap_schema: etree.XMLSchema
+) -> None:
     root = newsroom(tmp_path / "site")
     assert build(root, now=NOW) == 0
     news = valid(sitemap_schema, root / "public" / "news-sitemap.xml")
@@ -86,7 +101,8 @@ def test_news_sitemap_holds_the_last_two_days_with_their_metadata(
 
 
 def test_news_sitemap_without_recent_articles_still_validates(
-        tmp_path: Path, sitemap_schema: etree.XMLSchema) -> None:
+    tmp_path: Path, sitemap_schema: etree.XMLSchema
+) -> None:
     """No article in the two days: the newest one, without news metadata (the schema
     requires at least one <url>; Google keeps older URLs without <news:news>)."""
     root = newsroom(tmp_path / "site")
@@ -99,8 +115,7 @@ def test_news_sitemap_without_recent_articles_still_validates(
     assert locs(valid(sitemap_schema, empty / "public" / "sitemap.xml")) == [BASE_URL]
 
 
-def test_an_unchanged_site_drops_news_entries_once_they_are_two_days_old(
-        tmp_path: Path) -> None:
+def test_an_unchanged_site_drops_news_entries_once_they_are_two_days_old(tmp_path: Path) -> None:
     """No file changed, yet the news sitemap must: the build with nothing changed may not
     keep the old one."""
     root = newsroom(tmp_path / "site")
@@ -119,8 +134,9 @@ def test_robots_txt_names_both_sitemaps_by_absolute_url(tmp_path: Path) -> None:
     assert "User-agent: *" in lines and "Disallow:" in lines
 
 
-def test_check_reads_sitemaps_as_not_feeds(tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_reads_sitemaps_as_not_feeds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = newsroom(tmp_path / "site")
     assert build(root, now=NOW) == 0
     out = root / "public"
@@ -142,22 +158,33 @@ def test_article_page_has_canonical_link_opengraph_and_news_article(tmp_path: Pa
     root = make_site(tmp_path / "site")
     (root / "content" / "bilder").mkdir()
     (root / "content" / "bilder" / "hafen.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    write(root, "2025-11-03-hafen.md",
-          "---\ntitle: \"Hafen </script><!-- & „Kräne“\"\ndate: 2025-11-03T06:30\n"
-          "updated: 2025-11-04T09:15\nauthor: Jana Müller\ntags: [Hafen, Logistik]\n"
-          "image: bilder/hafen.png\n---\nDer Hafen wächst.\n\nMehr Kräne.\n")
+    write(
+        root,
+        "2025-11-03-hafen.md",
+        '---\ntitle: "Hafen </script><!-- & „Kräne“"\ndate: 2025-11-03T06:30\n'
+        "updated: 2025-11-04T09:15\nauthor: Jana Müller\ntags: [Hafen, Logistik]\n"
+        "image: bilder/hafen.png\n---\nDer Hafen wächst.\n\nMehr Kräne.\n",
+    )
     assert build(root) == 0
     head = head_of(root / "public" / "hafen" / "index.html")
     url = f"{BASE_URL}hafen/"
     assert head.xpath("link[@rel='canonical']/@href") == [url]
-    og = {m.get("property"): m.get("content") for m in head.xpath("meta[@property]")
-          if m.get("property") != "article:tag"}
+    og = {
+        m.get("property"): m.get("content")
+        for m in head.xpath("meta[@property]")
+        if m.get("property") != "article:tag"
+    }
     assert og == {
-        "og:type": "article", "og:title": "Hafen </script><!-- & „Kräne“",
-        "og:description": "Der Hafen wächst.", "og:url": url, "og:site_name": "Testseite",
-        "og:locale": "de_DE", "og:image": f"{BASE_URL}bilder/hafen.png",
+        "og:type": "article",
+        "og:title": "Hafen </script><!-- & „Kräne“",
+        "og:description": "Der Hafen wächst.",
+        "og:url": url,
+        "og:site_name": "Testseite",
+        "og:locale": "de_DE",
+        "og:image": f"{BASE_URL}bilder/hafen.png",
         "article:published_time": "2025-11-03T06:30:00+01:00",
-        "article:modified_time": "2025-11-04T09:15:00+01:00"}
+        "article:modified_time": "2025-11-04T09:15:00+01:00",
+    }
     assert head.xpath("meta[@property='article:tag']/@content") == ["Hafen", "Logistik"]
     scripts = head.xpath("script[@type='application/ld+json']")
     assert len(scripts) == 1
@@ -170,14 +197,12 @@ def test_article_page_has_canonical_link_opengraph_and_news_article(tmp_path: Pa
     assert data["datePublished"] == "2025-11-03T06:30:00+01:00"
     assert data["dateModified"] == "2025-11-04T09:15:00+01:00"
     assert data["author"] == [{"@type": "Person", "name": "Jana Müller"}]
-    assert data["publisher"] == {"@type": "Organization", "name": "Testseite",
-                                 "url": BASE_URL}
+    assert data["publisher"] == {"@type": "Organization", "name": "Testseite", "url": BASE_URL}
     assert data["image"] == [f"{BASE_URL}bilder/hafen.png"]
     assert data["mainEntityOfPage"] == url and data["inLanguage"] == "de-DE"
 
 
-def test_article_without_image_has_no_og_image_and_the_newsroom_as_author(
-        tmp_path: Path) -> None:
+def test_article_without_image_has_no_og_image_and_the_newsroom_as_author(tmp_path: Path) -> None:
     root = make_site(tmp_path / "site")
     write(root, "2025-11-03-kurz.txt", "date 2025-11-03 Kurz\n\nEin Satz.\n")
     assert build(root) == 0

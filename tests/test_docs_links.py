@@ -38,8 +38,9 @@ def anchors(page: Path) -> set[str]:
 def relative_links(page: Path) -> list[str]:
     text = FENCE.sub("", page.read_text(encoding="utf-8"))
     text = re.sub(r"`[^`\n]*`", "", text)  # code spans are not links
-    return [target for target in LINK.findall(text)
-            if not re.match(r"[a-z][a-z0-9+.-]*:", target)]  # https:, mailto:, ...
+    return [
+        target for target in LINK.findall(text) if not re.match(r"[a-z][a-z0-9+.-]*:", target)
+    ]  # https:, mailto:, ...
 
 
 LINKS = [(page, target) for page in PAGES for target in relative_links(page)]
@@ -50,8 +51,9 @@ def test_the_docs_have_relative_links() -> None:
     assert {p.name for p, _ in LINKS} >= {"README.md", "cli.md", "writing.md"}
 
 
-@pytest.mark.parametrize(("page", "target"), LINKS,
-                         ids=[f"{p.relative_to(REPO)}->{t}" for p, t in LINKS])
+@pytest.mark.parametrize(
+    ("page", "target"), LINKS, ids=[f"{p.relative_to(REPO)}->{t}" for p, t in LINKS]
+)
 def test_every_relative_link_resolves(page: Path, target: str) -> None:
     path, _, anchor = target.partition("#")
     resolved = (page.parent / unquote(path)).resolve() if path else page
@@ -62,13 +64,18 @@ def test_every_relative_link_resolves(page: Path, target: str) -> None:
         assert anchor in anchors(resolved), f"{where}: no such heading in {resolved.name}"
 
 
-@pytest.mark.parametrize(("heading", "anchor"), [
-    ("Configuration (`feed.yaml`)", "configuration-feedyaml"),
-    ("`feedgen-app check [DIR]`", "feedgen-app-check-dir"),
-    ("Writing articles: new, list, serve", "writing-articles-new-list-serve"),
-    ("Recorded run (26 November 2026, after the output memo)",
-     "recorded-run-26-november-2026-after-the-output-memo"),
-    ("Plain text (`*.txt`)", "plain-text-txt"),
-])
+@pytest.mark.parametrize(
+    ("heading", "anchor"),
+    [
+        ("Configuration (`feed.yaml`)", "configuration-feedyaml"),
+        ("`feedgen-app check [DIR]`", "feedgen-app-check-dir"),
+        ("Writing articles: new, list, serve", "writing-articles-new-list-serve"),
+        (
+            "Recorded run (26 November 2026, after the output memo)",
+            "recorded-run-26-november-2026-after-the-output-memo",
+        ),
+        ("Plain text (`*.txt`)", "plain-text-txt"),
+    ],
+)
 def test_slug_is_githubs(heading: str, anchor: str) -> None:
     assert slug(heading) == anchor

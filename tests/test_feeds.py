@@ -58,8 +58,9 @@ def test_xml_feeds_round_trip_through_feedparser(name: str, feed_file: str) -> N
         assert entry.summary == article.summary
         # the page's HTML with every URL made absolute (body links, footnotes); feedparser
         # writes some elements anew (attributes in another order, `<hr />`)
-        assert (html_events(entry.content[0].value)
-                == html_events(feed_content(site, article).strip()))
+        assert html_events(entry.content[0].value) == html_events(
+            feed_content(site, article).strip()
+        )
     links = {link.rel: link.href for link in parsed.feed.links}
     assert links["self"] == site.url(feed_file)
     assert parsed.feed.link == site.url()
@@ -113,8 +114,9 @@ def test_hostile_title_comes_out_exactly_in_every_format() -> None:
     assert "<sinkt>" not in page
 
 
-def child(parent: etree._Element, path: str,
-          namespaces: dict[str, str] | None = None) -> etree._Element:
+def child(
+    parent: etree._Element, path: str, namespaces: dict[str, str] | None = None
+) -> etree._Element:
     """`parent`'s first `path` element; the test fails if there is none."""
     found = parent.find(path, namespaces)
     assert found is not None, f"no {path} in {parent.tag!r}"
@@ -163,7 +165,9 @@ def test_atom_specifics() -> None:
 def test_entries_are_newest_first_with_ties_broken_by_slug() -> None:
     items = json.loads((CASES / "markdown" / "expected" / "feed.json").read_text("utf-8"))
     assert [i["url"].rsplit("/", 2)[1] for i in items["items"]] == [
-        "english", "preise-und-loehne", "zeitumstellung",
+        "english",
+        "preise-und-loehne",
+        "zeitumstellung",
     ]
 
 

@@ -14,22 +14,39 @@ from feedgen_app.commands.cli import main
 
 SCENARIOS = sorted(p.name for p in CASES.iterdir() if (p / "content").is_dir())
 PACKAGE_STATIC = REPO / "feedgen_app" / "static"
-PACKAGE_COPIES = {"static/style.css": "style.css", "static/abonnieren.js": "abonnieren.js",
-                  "embed.js": "embed.js"}
+PACKAGE_COPIES = {
+    "static/style.css": "style.css",
+    "static/abonnieren.js": "abonnieren.js",
+    "embed.js": "embed.js",
+}
 """Path in every built site -> the file in the package's static/ folder it is a copy of (a
 site's own static/ folder may not replace them). They are not in the golden trees, so an edit
 of the stylesheet touches no golden."""
 
 
 def build_case(case: Path, out: Path) -> None:
-    code = main(["build", "--content", str(case / "content"), "--config",
-                 str(case / "feed.yaml"), "--out", str(out), "--now", FIXED_NOW])
+    code = main(
+        [
+            "build",
+            "--content",
+            str(case / "content"),
+            "--config",
+            str(case / "feed.yaml"),
+            "--out",
+            str(out),
+            "--now",
+            FIXED_NOW,
+        ]
+    )
     assert code == 0
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def write_golden(out: Path, expected: Path) -> None:

@@ -29,15 +29,24 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` (its path -> bytes); {} when it does not exist."""
     if not folder.exists():
         return {}
-    return {str(p.relative_to(folder)): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
 
 
 def run_cli(root: Path, *argv: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """`feedgen-app ARGV` in a subprocess (in `root`): a hang fails the test instead of
     blocking the suite."""
-    return subprocess.run([sys.executable, "-m", "feedgen_app", *argv], cwd=root,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "feedgen_app", *argv],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -53,7 +62,8 @@ def site(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("slug", ["archive", "static", "tags", "404", "sitemap"])
 def test_a_file_name_giving_a_reserved_slug_is_refused(
-        site: Path, slug: str, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, slug: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = snapshot(site / "public")
     path = write(site, f"2025-10-08-{slug}.txt", GOOD)
     capsys.readouterr()
@@ -63,7 +73,8 @@ def test_a_file_name_giving_a_reserved_slug_is_refused(
 
 
 def test_a_front_matter_slug_that_is_reserved_names_its_line(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(site, "meldung.md", "---\ntitle: T\ndate: 2025-10-08\nslug: tags\n---\nText.\n")
     capsys.readouterr()
     assert build(site) == 1
@@ -72,8 +83,21 @@ def test_a_front_matter_slug_that_is_reserved_names_its_line(
 
 def test_new_refuses_a_reserved_slug(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(site / "content")
-    assert main(["new", "Schlagwörter", "--slug", "tags", "--content", str(site / "content"),
-                 "--config", str(site / "feed.yaml")]) == 1
+    assert (
+        main(
+            [
+                "new",
+                "Schlagwörter",
+                "--slug",
+                "tags",
+                "--content",
+                str(site / "content"),
+                "--config",
+                str(site / "feed.yaml"),
+            ]
+        )
+        == 1
+    )
     assert "slug 'tags' is reserved" in capsys.readouterr().err
     assert snapshot(site / "content") == before
 
@@ -92,11 +116,13 @@ def test_an_nfd_file_name_gives_the_same_slug_and_id_as_the_nfc_name(tmp_path: P
 def test_a_tag_in_nfd_and_nfc_is_one_tag(tmp_path: Path) -> None:
     root = make_site(tmp_path)
     for name, tag in (("a", "Grüße"), ("b", unicodedata.normalize("NFD", "Grüße"))):
-        write(root, f"2025-10-0{'18'[name == 'b']}-{name}.md",
-              f"---\ntitle: {name}\ndate: 2025-10-08\ntags: [{tag}]\n---\nText.\n")
+        write(
+            root,
+            f"2025-10-0{'18'[name == 'b']}-{name}.md",
+            f"---\ntitle: {name}\ndate: 2025-10-08\ntags: [{tag}]\n---\nText.\n",
+        )
     assert build(root) == 0
-    assert sorted(p.name for p in (root / "public" / "tags").iterdir() if p.is_dir()) == [
-        "gruesse"]
+    assert sorted(p.name for p in (root / "public" / "tags").iterdir() if p.is_dir()) == ["gruesse"]
     assert "Grüße" in (root / "public" / "tags" / "gruesse" / "index.html").read_text("utf-8")
 
 
@@ -104,7 +130,8 @@ def test_a_tag_in_nfd_and_nfc_is_one_tag(tmp_path: Path) -> None:
 
 
 def test_a_media_link_leaving_the_content_folder_is_refused_and_nothing_published(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     secret = site.parent / "geheim.txt.png"
     secret.write_text("root:x:0:0\n", encoding="utf-8")
     link = site / "content" / "bild.png"
@@ -134,8 +161,9 @@ def test_a_folder_link_loop_fails_at_once(site: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["dangling", "loop"])
-def test_a_broken_article_link_is_reported(site: Path, kind: str,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_broken_article_link_is_reported(
+    site: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     link = site / "content" / "2025-10-08-kaputt.txt"
     link.symlink_to(site / "content" / ("fehlt.txt" if kind == "dangling" else link.name))
     capsys.readouterr()
@@ -163,7 +191,8 @@ def test_a_fifo_is_reported_instead_of_blocking_the_build(site: Path, name: str)
 
 
 def test_a_second_date_in_front_matter_names_both_lines(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(site, "m.md", "---\ntitle: T\ndate: 2025-10-08\ndate: 2025-10-09\n---\nText.\n")
     capsys.readouterr()
     assert build(site) == 1
@@ -171,7 +200,8 @@ def test_a_second_date_in_front_matter_names_both_lines(
 
 
 def test_a_second_title_in_feed_yaml_names_both_lines(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = site / "feed.yaml"
     config.write_text(config.read_text("utf-8") + 'title: "Andere"\n', encoding="utf-8")
     capsys.readouterr()
@@ -180,7 +210,8 @@ def test_a_second_title_in_feed_yaml_names_both_lines(
 
 
 def test_a_control_character_in_feed_yaml_names_its_line(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = site / "feed.yaml"
     config.write_text(config.read_text("utf-8") + 'subtitle: "a\x01b"\n', encoding="utf-8")
     capsys.readouterr()
@@ -191,15 +222,33 @@ def test_a_control_character_in_feed_yaml_names_its_line(
 # --- folders given on the command line -------------------------------------------------------
 
 
-@pytest.mark.parametrize("option,value", [
-    ("--out", "content/public"), ("--out", "content"), ("--cache-dir", "content/.cache"),
-    ("--cache-dir", "public/.cache"), ("--out", "feed.yaml/public"),
-])
+@pytest.mark.parametrize(
+    "option,value",
+    [
+        ("--out", "content/public"),
+        ("--out", "content"),
+        ("--cache-dir", "content/.cache"),
+        ("--cache-dir", "public/.cache"),
+        ("--out", "feed.yaml/public"),
+    ],
+)
 def test_output_or_cache_in_the_wrong_place_is_a_usage_error(
-        site: Path, option: str, value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, option: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = snapshot(site)
-    argv = ["build", "--content", "content", "--config", "feed.yaml", "--now", "2026-01-01",
-            "--out", "public", option, value]
+    argv = [
+        "build",
+        "--content",
+        "content",
+        "--config",
+        "feed.yaml",
+        "--now",
+        "2026-01-01",
+        "--out",
+        "public",
+        option,
+        value,
+    ]
     with contextlib.chdir(site):
         assert main(argv) == 2
     assert f"error: {option} " in capsys.readouterr().err
@@ -207,14 +256,16 @@ def test_output_or_cache_in_the_wrong_place_is_a_usage_error(
 
 
 def test_an_output_folder_that_cannot_be_created_is_a_clear_error(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with contextlib.chdir(site):
         assert main(["build", "--now", "2026-01-01", "--out", "/proc/no-such/public"]) == 1
     assert "/proc/no-such/public:1: cannot create /proc/no-such" in capsys.readouterr().err
 
 
 def test_an_unwritable_summary_says_the_site_was_published(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(site, "2025-10-08-neu.txt", GOOD)
     with contextlib.chdir(site):
         assert main(["build", "--now", "2026-01-01", "--summary", "fehlt/summary.json"]) == 1
@@ -228,7 +279,8 @@ def test_an_unwritable_summary_says_the_site_was_published(
 
 
 def test_more_than_50_tags_are_refused_with_the_line(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     tags = ", ".join(f"Schlagwort {n}" for n in range(51))
     path = write(site, "2025-10-08-viele.txt", f"date 2025-10-08 Viele\ntags {tags}\nText.\n")
     capsys.readouterr()
@@ -240,7 +292,8 @@ def test_more_than_50_tags_are_refused_with_the_line(
 
 
 def test_a_tag_too_long_for_a_folder_name_is_refused(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(site, "2025-10-08-lang.txt", f"date 2025-10-08 Lang\ntags {'a' * 300}\nText.\n")
     capsys.readouterr()
     assert build(site) == 1
@@ -252,7 +305,8 @@ def test_a_tag_too_long_for_a_folder_name_is_refused(
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1.1.0001"])
 def test_dates_outside_the_supported_years_are_content_errors(
-        site: Path, day: str, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, day: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(site, "2025-10-08-alt.txt", f"date {day} Alt\nText.\n")
     capsys.readouterr()
     assert build(site) == 1
@@ -260,7 +314,8 @@ def test_dates_outside_the_supported_years_are_content_errors(
 
 
 def test_a_local_mean_time_date_names_the_article_not_the_feed(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(site, "2025-10-08-alt.txt", "date 1890-05-01 Alt\nText.\n")
     capsys.readouterr()
     assert build(site, now="2026-01-01") == 1
@@ -268,12 +323,18 @@ def test_a_local_mean_time_date_names_the_article_not_the_feed(
     assert f"{path}:1: " in err and "atom.xml" not in err
 
 
-@pytest.mark.parametrize("argv", [
-    ["build", "--now", "0001-01-01"], ["list", "--now", "0001-01-01"],
-    ["new", "Titel", "--date", "0001-01-01"], ["build", "--now", "9999-12-31T23:59-14:00"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["build", "--now", "0001-01-01"],
+        ["list", "--now", "0001-01-01"],
+        ["new", "Titel", "--date", "0001-01-01"],
+        ["build", "--now", "9999-12-31T23:59-14:00"],
+    ],
+)
 def test_a_year_1_date_on_the_command_line_is_a_usage_error(
-        site: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     with contextlib.chdir(site):
         assert main(argv) == 2
     assert "outside the supported years 1900 to 9998" in capsys.readouterr().err
@@ -283,7 +344,8 @@ def test_a_year_1_date_on_the_command_line_is_a_usage_error(
 
 
 def test_new_with_a_very_long_title_writes_a_short_file_name(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     title = "Eine sehr lange Überschrift " * 20
     with contextlib.chdir(site):
         assert main(["new", title, "--date", "2025-10-08"]) == 0
@@ -293,7 +355,8 @@ def test_new_with_a_very_long_title_writes_a_short_file_name(
 
 
 def test_new_with_content_pointing_at_a_file_is_an_error(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with contextlib.chdir(site):
         assert main(["new", "Titel", "--content", "feed.yaml"]) == 1
     assert "the content folder is a file, not a folder" in capsys.readouterr().err
@@ -304,8 +367,13 @@ def test_new_with_content_pointing_at_a_file_is_an_error(
 
 def test_check_reports_deeply_nested_json_and_xml(site: Path) -> None:
     public = site / "public"
-    (public / "tief.json").write_text('{"version": "https://jsonfeed.org/version/1.1", "x": '
-                                      + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    (public / "tief.json").write_text(
+        '{"version": "https://jsonfeed.org/version/1.1", "x": '
+        + "[" * 100_000
+        + "]" * 100_000
+        + "}",
+        encoding="utf-8",
+    )
     (public / "tief.xml").write_text("<a>" * 100_000 + "</a>" * 100_000, encoding="utf-8")
     findings = check_site(public)
     assert any(f.startswith(f"{public}/tief.json") for f in findings)
@@ -313,7 +381,8 @@ def test_check_reports_deeply_nested_json_and_xml(site: Path) -> None:
 
 
 def test_check_against_a_hostile_deep_feed_is_a_finding(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     live = site / "live"
     live.mkdir()
     (live / "feed.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
@@ -357,7 +426,8 @@ def serve_http(status: int, location: str = "") -> Iterator[tuple[str, list[dict
 
 
 def test_trigger_never_follows_a_redirect_with_the_token(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     with serve_http(204) as (elsewhere, stolen), serve_http(302, elsewhere + "/x") as (api, _):
         assert main(["trigger", "--repo", "o/r", "--api-url", api]) == 1
@@ -368,8 +438,9 @@ def test_trigger_never_follows_a_redirect_with_the_token(
 
 
 @pytest.mark.parametrize("status", [200, 202])
-def test_trigger_counts_only_204_as_success(monkeypatch: pytest.MonkeyPatch, status: int,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_trigger_counts_only_204_as_success(
+    monkeypatch: pytest.MonkeyPatch, status: int, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     with serve_http(status) as (api, _):
         assert main(["trigger", "--repo", "o/r", "--api-url", api]) == 1
@@ -378,7 +449,8 @@ def test_trigger_counts_only_204_as_success(monkeypatch: pytest.MonkeyPatch, sta
 
 @pytest.mark.parametrize("token", [TOKEN + "\nX-Evil: 1", TOKEN + "ä", "ghp_a b"])
 def test_a_malformed_token_is_refused_without_echoing_it(
-        monkeypatch: pytest.MonkeyPatch, token: str, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, token: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", token)
     with serve_http(204) as (api, seen):
         assert main(["trigger", "--repo", "o/r", "--api-url", api]) == 1
@@ -389,8 +461,9 @@ def test_a_malformed_token_is_refused_without_echoing_it(
 
 
 @pytest.mark.parametrize("url", ["not a url", "ftp://x.org", "https://u:p@x.org", "https://"])
-def test_a_bad_api_url_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, url: str,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_api_url_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     assert main(["trigger", "--repo", "o/r", "--api-url", url]) == 2
     assert "--api-url" in capsys.readouterr().err
@@ -399,14 +472,18 @@ def test_a_bad_api_url_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, url: st
 # --- base_url ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url,message", [
-    ('https://example.org/a\\"b/', "the path holds '\"'"),
-    ("https://example.org/a<b/", "the path holds '<'"),
-    ("https://nutzer:geheim@example.org/", "user name or password"),
-    ("https://example.org:99999/", "the port must be a number"),
-])
-def test_a_bad_base_url_names_the_config_line(site: Path, url: str, message: str,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "url,message",
+    [
+        ('https://example.org/a\\"b/', "the path holds '\"'"),
+        ("https://example.org/a<b/", "the path holds '<'"),
+        ("https://nutzer:geheim@example.org/", "user name or password"),
+        ("https://example.org:99999/", "the port must be a number"),
+    ],
+)
+def test_a_bad_base_url_names_the_config_line(
+    site: Path, url: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = site / "feed.yaml"
     config.write_text(config.read_text("utf-8").replace(BASE_URL, url), encoding="utf-8")
     capsys.readouterr()
@@ -417,8 +494,10 @@ def test_a_bad_base_url_names_the_config_line(site: Path, url: str, message: str
 
 def test_a_non_ascii_host_is_published_in_punycode(site: Path) -> None:
     config = site / "feed.yaml"
-    config.write_text(config.read_text("utf-8").replace(BASE_URL, "https://straße.de/nachrichten/"),
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text("utf-8").replace(BASE_URL, "https://straße.de/nachrichten/"),
+        encoding="utf-8",
+    )
     assert build(site) == 0
     text = (site / "public" / "atom.xml").read_text("utf-8")
     assert "https://xn--strae-oqa.de/nachrichten/" in text and "straße.de" not in text
@@ -428,7 +507,8 @@ def test_a_non_ascii_host_is_published_in_punycode(site: Path) -> None:
 
 
 def test_a_cyrillic_file_name_is_told_what_a_slug_is_made_of(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(site, "Москва.txt", GOOD)
     capsys.readouterr()
     assert build(site) == 1

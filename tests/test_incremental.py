@@ -41,8 +41,10 @@ from feedgen_app.reading.dates import parse_date
 
 LATER_NOW = "2030-06-01T00:00:00+02:00"
 T = TypeVar("T")
-PARAGRAPH = ("Die Preise für Strom und Gas sinken „deutlich“, sagen Ökonominnen in München; "
-             "Verbraucher spüren das erst im Frühjahr.")
+PARAGRAPH = (
+    "Die Preise für Strom und Gas sinken „deutlich“, sagen Ökonominnen in München; "
+    "Verbraucher spüren das erst im Frühjahr."
+)
 
 
 def make_corpus(root: Path, count: int = 12) -> Path:
@@ -51,29 +53,50 @@ def make_corpus(root: Path, count: int = 12) -> Path:
     for index in range(count):
         day = 1 + index % 28
         if index % 2:
-            text = (f"---\ntitle: \"Meldung {index}: Löhne steigen\"\ndate: 2025-09-{day:02d}"
-                    f"T0{index % 9}:15\ntags: [Wirtschaft]\n---\n{PARAGRAPH}\n\n"
-                    f"## Was sich ändert\n\n„Wir prüfen das“, sagte die Sprecherin {index}.\n")
+            text = (
+                f'---\ntitle: "Meldung {index}: Löhne steigen"\ndate: 2025-09-{day:02d}'
+                f"T0{index % 9}:15\ntags: [Wirtschaft]\n---\n{PARAGRAPH}\n\n"
+                f"## Was sich ändert\n\n„Wir prüfen das“, sagte die Sprecherin {index}.\n"
+            )
             (root / "content" / f"2025-09-{day:02d}-meldung-{index}.md").write_text(
-                text, encoding="utf-8")
+                text, encoding="utf-8"
+            )
         else:
-            text = (f"date {day}.08.2025 Nachricht {index} über Zölle\n\n{PARAGRAPH}\n"
-                    f"Was Verbraucher wissen müssen\nZweiter Absatz {index}: „Zitat“ folgt.\n")
+            text = (
+                f"date {day}.08.2025 Nachricht {index} über Zölle\n\n{PARAGRAPH}\n"
+                f"Was Verbraucher wissen müssen\nZweiter Absatz {index}: „Zitat“ folgt.\n"
+            )
             (root / "content" / f"2025-08-{day:02d}-nachricht-{index}.txt").write_text(
-                text, encoding="utf-8")
+                text, encoding="utf-8"
+            )
     return root
 
 
 def build(root: Path, out: Path, cache_dir: Path, now: str = FIXED_NOW) -> None:
-    code = main(["build", "--content", str(root / "content"), "--config",
-                 str(root / "feed.yaml"), "--out", str(out), "--cache-dir", str(cache_dir),
-                 "--now", now])
+    code = main(
+        [
+            "build",
+            "--content",
+            str(root / "content"),
+            "--config",
+            str(root / "feed.yaml"),
+            "--out",
+            str(out),
+            "--cache-dir",
+            str(cache_dir),
+            "--now",
+            now,
+        ]
+    )
     assert code == 0
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
@@ -109,15 +132,17 @@ def plain_article(root: Path) -> Path:
 
 def edit_article(root: Path, step: int) -> None:
     path = plain_article(root)
-    path.write_text(path.read_text(encoding="utf-8") + f"Nachtrag {step}: „bestätigt“.\n",
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + f"Nachtrag {step}: „bestätigt“.\n", encoding="utf-8"
+    )
 
 
 def add_article(root: Path, step: int) -> None:
-    text = (f"---\ntitle: \"Neu {step}: Brücken und Straßen\"\ndate: 2025-12-{1 + step:02d}"
-            f"\n---\n{PARAGRAPH} ({step})\n")
-    (root / "content" / f"2025-12-{1 + step:02d}-neu-{step}.md").write_text(text,
-                                                                          encoding="utf-8")
+    text = (
+        f'---\ntitle: "Neu {step}: Brücken und Straßen"\ndate: 2025-12-{1 + step:02d}'
+        f"\n---\n{PARAGRAPH} ({step})\n"
+    )
+    (root / "content" / f"2025-12-{1 + step:02d}-neu-{step}.md").write_text(text, encoding="utf-8")
 
 
 def delete_article(root: Path, step: int) -> None:
@@ -135,9 +160,12 @@ def rename_article(root: Path, step: int) -> None:
 
 def change_config(root: Path, step: int) -> None:
     config = root / "feed.yaml"
-    lines = [line for line in config.read_text(encoding="utf-8").splitlines()
-             if not line.startswith("subtitle:")]
-    lines.append(f"subtitle: \"Ausgabe {step} – Märkte und Löhne\"")
+    lines = [
+        line
+        for line in config.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("subtitle:")
+    ]
+    lines.append(f'subtitle: "Ausgabe {step} – Märkte und Löhne"')
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -157,8 +185,12 @@ def retitle_article(root: Path, step: int) -> None:
 
 
 OPERATIONS: dict[str, Callable[[Path, int], None]] = {
-    "edit": edit_article, "add": add_article, "delete": delete_article,
-    "rename": rename_article, "config": change_config, "touch": touch_article,
+    "edit": edit_article,
+    "add": add_article,
+    "delete": delete_article,
+    "rename": rename_article,
+    "config": change_config,
+    "touch": touch_article,
     "retitle": retitle_article,
 }
 
@@ -173,14 +205,18 @@ def run_sequence(root: Path, scratch: Path, steps: list[str]) -> None:
         assert_same_as_cold(root, out, scratch)
 
 
-@pytest.mark.parametrize("steps", [
-    ["edit", "add", "delete", "rename", "config"],
-    ["config", "edit", "edit", "touch", "add"],
-    ["rename", "delete", "add", "add", "config"],
-    ["retitle", "edit", "retitle", "delete", "add"],
-])
+@pytest.mark.parametrize(
+    "steps",
+    [
+        ["edit", "add", "delete", "rename", "config"],
+        ["config", "edit", "edit", "touch", "add"],
+        ["rename", "delete", "add", "add", "config"],
+        ["retitle", "edit", "retitle", "delete", "add"],
+    ],
+)
 def test_every_step_of_a_sequence_builds_what_a_cold_build_builds(
-        tmp_path: Path, steps: list[str]) -> None:
+    tmp_path: Path, steps: list[str]
+) -> None:
     run_sequence(make_corpus(tmp_path / "site"), tmp_path, steps)
 
 
@@ -228,8 +264,11 @@ def test_touching_an_article_without_changing_it_writes_no_file(tmp_path: Path) 
 
 EDITED_BODY_TOUCHES = {
     "english/index.html",  # its page
-    "atom.xml", "rss.xml", "feed.json",  # the feeds carry every article's content (15 < 50)
-    ".feedgen-manifest.json", "site-hash.txt",  # they list every file's hash
+    "atom.xml",
+    "rss.xml",
+    "feed.json",  # the feeds carry every article's content (15 < 50)
+    ".feedgen-manifest.json",
+    "site-hash.txt",  # they list every file's hash
 }
 """What adding a sentence to the body of the corpus' English article must write: nothing else
 shows its body (it has no tags, its title and dates stay, the sitemaps list no body)."""
@@ -240,8 +279,7 @@ the embed page's output key covers those articles' digests, not only their headl
 
 def edit_english_body(root: Path) -> None:
     path = root / "content" / "2025-11-03-english.md"
-    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n",
-                    encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
 
 
 def files_of(out: Path) -> dict[str, tuple[int, int]]:
@@ -262,8 +300,13 @@ def test_an_edit_keeps_the_inodes_and_mtimes_of_unchanged_files(tmp_path: Path) 
     written = {name for name in before if after[name] != before[name]}
     assert written - REWRITTEN_ALIKE == EDITED_BODY_TOUCHES
     # everything else is the very same file: the static assets, the other articles' pages
-    assert {"static/style.css", "static/abonnieren.js", "embed.js",
-            "nachricht-0/index.html", "index.html"} <= set(before) - written
+    assert {
+        "static/style.css",
+        "static/abonnieren.js",
+        "embed.js",
+        "nachricht-0/index.html",
+        "index.html",
+    } <= set(before) - written
 
 
 def test_an_edit_of_a_body_does_not_write_the_embed_page_again(tmp_path: Path) -> None:
@@ -299,19 +342,23 @@ def other_version(path: Path) -> None:
         (text,) = connection.execute("SELECT value FROM meta WHERE name = 'environment'").fetchone()
         environment = json.loads(text)
         environment["package"] = "0.0.1-other"
-        connection.execute("UPDATE meta SET value = ? WHERE name = 'environment'",
-                           (json.dumps(environment, sort_keys=True),))
+        connection.execute(
+            "UPDATE meta SET value = ? WHERE name = 'environment'",
+            (json.dumps(environment, sort_keys=True),),
+        )
 
 
 def spoil_a_record(path: Path) -> None:
     """One stored record with a flipped byte: its CRC no longer matches."""
     with sqlite3.connect(path) as connection:
         source, blob = connection.execute(
-            "SELECT source, record FROM articles WHERE source LIKE '%meldung%' LIMIT 1").fetchone()
+            "SELECT source, record FROM articles WHERE source LIKE '%meldung%' LIMIT 1"
+        ).fetchone()
         spoiled = bytearray(blob)
         spoiled[-3] ^= 0xFF
-        connection.execute("UPDATE articles SET record = ? WHERE source = ?",
-                           (bytes(spoiled), source))
+        connection.execute(
+            "UPDATE articles SET record = ? WHERE source = ?", (bytes(spoiled), source)
+        )
 
 
 def foreign(path: Path) -> None:
@@ -341,8 +388,9 @@ SPOILERS: dict[str, tuple[Callable[[Path], None], str]] = {
 
 
 @pytest.mark.parametrize("kind", sorted(SPOILERS))
-def test_a_bad_cache_is_ignored_with_a_warning(tmp_path: Path, kind: str,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_cache_is_ignored_with_a_warning(
+    tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = make_corpus(tmp_path / "site", count=4)
     out, cache_dir = tmp_path / "public", tmp_path / "cache"
     build(root, out, cache_dir)
@@ -365,8 +413,8 @@ def test_a_bad_cache_is_ignored_with_a_warning(tmp_path: Path, kind: str,
 
 
 def test_an_unchanged_build_reads_no_article_and_says_the_same(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = make_corpus(tmp_path / "site", count=3)
     out, cache_dir = tmp_path / "public", tmp_path / "cache"
     build(root, out, cache_dir)
@@ -383,8 +431,9 @@ def test_an_unchanged_build_reads_no_article_and_says_the_same(
     assert "1 geplant für 1. Januar 2030" in captured.out
 
 
-def test_a_cache_from_another_version_is_not_used(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cache_from_another_version_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = make_corpus(tmp_path / "site", count=2)
     build(root, tmp_path / "public", tmp_path / "cache")
     monkeypatch.setattr(store, "__version__", "99.0.0")
@@ -399,13 +448,17 @@ def test_a_cache_from_another_version_is_not_used(tmp_path: Path,
 # -- the parse cache and the pool ----------------------------------------------------------
 
 
-def test_unchanged_articles_are_not_parsed_again(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_articles_are_not_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = make_corpus(tmp_path / "site")
     shutil.copytree(CASES / "depth" / "content" / "bilder", root / "content" / "bilder")
     illustrated = root / "content" / "2025-10-01-mit-bild.md"
-    illustrated.write_text("---\ntitle: Mit Bild\ndate: 2025-10-01T14:15\n"
-                           "image: bilder/leitzins.svg\n---\nDer Leitzins.\n", encoding="utf-8")
+    illustrated.write_text(
+        "---\ntitle: Mit Bild\ndate: 2025-10-01T14:15\n"
+        "image: bilder/leitzins.svg\n---\nDer Leitzins.\n",
+        encoding="utf-8",
+    )
     out, cache_dir = tmp_path / "public", tmp_path / "cache"
     parsed = count_calls(monkeypatch, pipeline, "parse_one", "path", Path)
     build(root, out, cache_dir)
@@ -451,8 +504,9 @@ def test_the_process_pool_parses_like_the_serial_path(tmp_path: Path) -> None:
         "sys.stdout.buffer.write(pickle.dumps("
         "list(parse_articles(paths, site, root / 'content', workers=2))))\n"
     )
-    result = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(root)], capture_output=True, check=True
+    )
     pooled = pickle.loads(result.stdout)
     assert pooled == serial
     assert any(isinstance(result, tuple) for _, result in serial)  # some parsed, not failed
@@ -467,7 +521,8 @@ def test_small_sites_are_parsed_without_a_pool() -> None:
 
 @pytest.mark.parametrize("full", [False, True], ids=["quick", "full"])
 def test_an_article_saved_during_a_build_is_published_by_the_next_build(
-        tmp_path: Path, full: bool) -> None:
+    tmp_path: Path, full: bool
+) -> None:
     """The build reads an article, then the author saves it again while the build still
     runs: the next build must publish the new text (the inputs it compares are the ones it
     read, not the ones on disk when it finished)."""
@@ -479,25 +534,36 @@ def test_an_article_saved_during_a_build_is_published_by_the_next_build(
 
     def save_while_building(done: int, total: int) -> None:
         if not saved:
-            first.write_text(first.read_text(encoding="utf-8") + "\nNachgereicht während des "
-                             "Builds.\n", encoding="utf-8")
+            first.write_text(
+                first.read_text(encoding="utf-8") + "\nNachgereicht während des Builds.\n",
+                encoding="utf-8",
+            )
             saved.append(first)
 
-    request = BuildRequest(content=root / "content", out=out, cache_dir=cache_dir,
-                           now=parse_date(FIXED_NOW, site.tz), options={}, full=full)
+    request = BuildRequest(
+        content=root / "content",
+        out=out,
+        cache_dir=cache_dir,
+        now=parse_date(FIXED_NOW, site.tz),
+        options={},
+        full=full,
+    )
     run_build(site, request, BuildProgress(articles_read=save_while_building))
     assert saved
     build(root, out, cache_dir)
     assert_same_as_cold(root, out, tmp_path)
-    assert any("Nachgereicht während des Builds" in p.read_text(encoding="utf-8")
-               for p in out.rglob("index.html"))
+    assert any(
+        "Nachgereicht während des Builds" in p.read_text(encoding="utf-8")
+        for p in out.rglob("index.html")
+    )
 
 
 # -- rendering and checking only what changed -------------------------------------------------
 
 
-def count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str, parameter: str,
-                kind: type[T]) -> list[T]:
+def count_calls(
+    monkeypatch: pytest.MonkeyPatch, module: object, name: str, parameter: str, kind: type[T]
+) -> list[T]:
     """Record the argument `parameter` (a `kind`) of every call of `module.name` from now on."""
     calls: list[T] = []
     real = getattr(module, name)
@@ -514,7 +580,8 @@ def count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str, para
 
 
 def test_an_edit_renders_and_checks_only_the_outputs_it_changes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from feedgen_app.checking import site as check
     from feedgen_app.rendering import pages
 
@@ -530,12 +597,14 @@ def test_an_edit_renders_and_checks_only_the_outputs_it_changes(
     # the three main feeds carry every article's content; the article has no tags, so no tag
     # feed, archive or sitemap changes
     assert sorted(name.removeprefix(f"{out}/") for name in checked) == [
-        "atom.xml", "feed.json", "rss.xml"]
+        "atom.xml",
+        "feed.json",
+        "rss.xml",
+    ]
     assert_same_as_cold(root, out, tmp_path)
 
 
-def test_a_wrong_output_memo_is_not_trusted_beyond_the_published_file(
-        tmp_path: Path) -> None:
+def test_a_wrong_output_memo_is_not_trusted_beyond_the_published_file(tmp_path: Path) -> None:
     """The memo names a file by its SHA-256; a file that is not the one it names (edited by
     hand) is rendered again, not reused."""
     root = make_corpus(tmp_path / "site")
@@ -549,7 +618,8 @@ def test_a_wrong_output_memo_is_not_trusted_beyond_the_published_file(
 
 
 def test_the_article_loader_keeps_a_bounded_number_of_articles(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Jobs load more articles than the loader keeps: each gets its own, none is lost."""
     root = make_corpus(tmp_path / "site", count=12)
     out, cache_dir = tmp_path / "public", tmp_path / "cache"

@@ -27,16 +27,23 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 """Bottom first. A layer's members are peers: none imports another."""
 
 GROUPS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "reading": (("files", "dates", "yamlkeys", "sanitize", "markup"), ("config",), ("content",),
-                ("sitefolders",)),
-    "rendering": (("render", "links"), ("feeds", "discovery", "pages"), ("feedwriter",),
-                  ("plan",)),
-    "checking": (("xmltree",), ("report",), ("atom", "rss", "jsonfeed"), ("site",),
-                 ("published_ids",)),
+    "reading": (
+        ("files", "dates", "yamlkeys", "sanitize", "markup"),
+        ("config",),
+        ("content",),
+        ("sitefolders",),
+    ),
+    "rendering": (("render", "links"), ("feeds", "discovery", "pages"), ("feedwriter",), ("plan",)),
+    "checking": (
+        ("xmltree",),
+        ("report",),
+        ("atom", "rss", "jsonfeed"),
+        ("site",),
+        ("published_ids",),
+    ),
     "publishing": (("manifest",), ("publish",)),
     "cache": (("store",),),
-    "commands": (("console", "websub", "trigger"), ("authoring",), ("scaffold", "serve"),
-                 ("cli",)),
+    "commands": (("console", "websub", "trigger"), ("authoring",), ("scaffold", "serve"), ("cli",)),
 }
 """Inside a subpackage, bottom first; the members of a group are peers."""
 
@@ -93,8 +100,11 @@ def problem(importer: str, imported: str) -> str | None:
     """Why `importer` may not import `imported`, or None when it may."""
     if imported == "":
         return None if importer in ("__init__", "__main__") else "the package root"
-    if imported.split(".")[0] == "cache" and importer not in CACHE_USERS \
-            and not importer.startswith("cache"):
+    if (
+        imported.split(".")[0] == "cache"
+        and importer not in CACHE_USERS
+        and not importer.startswith("cache")
+    ):
         return "the build cache, which only the pipeline uses"
     (layer, group), (their_layer, their_group) = rank(importer), rank(imported)
     same_package = importer.split(".")[0] == imported.split(".")[0] and "." in importer
@@ -112,8 +122,9 @@ def test_every_module_has_a_place_in_the_layers() -> None:
         rank(module)
 
 
-@pytest.mark.parametrize(("module", "path"), list(module_names()),
-                         ids=[module for module, _ in module_names()])
+@pytest.mark.parametrize(
+    ("module", "path"), list(module_names()), ids=[module for module, _ in module_names()]
+)
 def test_imports_point_down_the_stages(module: str, path: Path) -> None:
     wrong = []
     for line, imported, _ in imports_of(path):
@@ -126,8 +137,12 @@ def test_imports_point_down_the_stages(module: str, path: Path) -> None:
 
 
 def test_only_the_pipeline_imports_the_cache() -> None:
-    users = {module for module, path in module_names() for _, imported, _ in imports_of(path)
-             if imported.split(".")[0] == "cache" and not module.startswith("cache")}
+    users = {
+        module
+        for module, path in module_names()
+        for _, imported, _ in imports_of(path)
+        if imported.split(".")[0] == "cache" and not module.startswith("cache")
+    }
     assert users == CACHE_USERS
 
 
@@ -138,10 +153,17 @@ def test_every_exception_class_lives_in_errors() -> None:
         if module == "errors":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.ClassDef) and not node.name.startswith("_")
-                    and (node.name.endswith(("Error", "Exception"))
-                         or any(getattr(base, "id", "").endswith(("Error", "Exception"))
-                                for base in node.bases))):
+            if (
+                isinstance(node, ast.ClassDef)
+                and not node.name.startswith("_")
+                and (
+                    node.name.endswith(("Error", "Exception"))
+                    or any(
+                        getattr(base, "id", "").endswith(("Error", "Exception"))
+                        for base in node.bases
+                    )
+                )
+            ):
                 elsewhere.append(f"{path}:{node.lineno}: {node.name}")
     assert elsewhere == []
 
@@ -150,9 +172,11 @@ def test_the_rule_catches_an_import_up_or_sideways() -> None:
     assert problem("reading.content", "rendering.pages") == "a module of a higher layer"
     assert problem("rendering.pages", "checking.site") == "a peer of its layer"
     assert problem("rendering.pages", "rendering.feeds") == (
-        "a module of the same subpackage that is not below it")
+        "a module of the same subpackage that is not below it"
+    )
     assert problem("commands.cli", "cache.store") == (
-        "the build cache, which only the pipeline uses")
+        "the build cache, which only the pipeline uses"
+    )
     assert problem("reading.content", "") == "the package root"
     assert problem("pipeline", "cache.store") is None
     assert problem("rendering.feedwriter", "rendering.feeds") is None

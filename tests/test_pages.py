@@ -27,9 +27,13 @@ from feedgen_app.rendering.pages import (
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
-SITE = Site(title="Wirtschaft kompakt", base_url="https://example.org/nachrichten/",
-            author=Author("Redaktion"), id_authority="example.org,2025",
-            subtitle="Meldungen & Hintergründe")
+SITE = Site(
+    title="Wirtschaft kompakt",
+    base_url="https://example.org/nachrichten/",
+    author=Author("Redaktion"),
+    id_authority="example.org,2025",
+    subtitle="Meldungen & Hintergründe",
+)
 HOSTILE_TITLE = "Böse <script>alert(1)</script><img src=x onerror=alert(2)> & „Zitat“"
 HOSTILE_BODY = """Erster Absatz.<script>alert("body")</script>
 
@@ -40,12 +44,19 @@ HOSTILE_BODY = """Erster Absatz.<script>alert("body")</script>
 """
 
 
-def make_article(slug: str, title: str, day: int, hour: int = 6,
-                 content: str = "<p>Text.</p>\n") -> Article:
-    return Article(source=f"content/{slug}.txt", slug=slug, title=title,
-                   published=datetime(2025, 10, day, hour, 30, tzinfo=BERLIN),
-                   author=Author("Redaktion"), summary="Text.", content_html=content,
-                   entry_id=f"tag:example.org,2025:{slug}")
+def make_article(
+    slug: str, title: str, day: int, hour: int = 6, content: str = "<p>Text.</p>\n"
+) -> Article:
+    return Article(
+        source=f"content/{slug}.txt",
+        slug=slug,
+        title=title,
+        published=datetime(2025, 10, day, hour, 30, tzinfo=BERLIN),
+        author=Author("Redaktion"),
+        summary="Text.",
+        content_html=content,
+        entry_id=f"tag:example.org,2025:{slug}",
+    )
 
 
 @pytest.fixture
@@ -56,18 +67,39 @@ def built(tmp_path: Path) -> Path:
     (content / "2025-10-08-amazon.txt").write_text(
         "date 2025-10-08T06:30 Amazon mischt Gesundheitswesen auf\n\n"
         "Amazon startet ab Dezember ein neues Gesundheitsmodell.\n"
-        "Rezeptpflicht neu gedacht\n" + "Wort " * 450 + "Ende.\n", encoding="utf-8")
+        "Rezeptpflicht neu gedacht\n" + "Wort " * 450 + "Ende.\n",
+        encoding="utf-8",
+    )
     (content / "boese.md").write_text(
-        f"---\ntitle: '{HOSTILE_TITLE}'\ndate: 2025-10-09\n---\n{HOSTILE_BODY}", encoding="utf-8")
+        f"---\ntitle: '{HOSTILE_TITLE}'\ndate: 2025-10-09\n---\n{HOSTILE_BODY}", encoding="utf-8"
+    )
     (content / "english.md").write_text(
         "---\ntitle: Markets in brief\ndate: 2025-10-10T09:00\nlang: en\n---\nStocks rose.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     config = tmp_path / "feed.yaml"
-    config.write_text('title: "Wirtschaft <kompakt>"\nbase_url: "https://example.org/n/"\n'
-                      'author: "Redaktion"\nid_authority: "example.org,2025"\n', encoding="utf-8")
+    config.write_text(
+        'title: "Wirtschaft <kompakt>"\nbase_url: "https://example.org/n/"\n'
+        'author: "Redaktion"\nid_authority: "example.org,2025"\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "public"
-    assert main(["build", "--content", str(content), "--config", str(config), "--out", str(out),
-                 "--now", FIXED_NOW]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--content",
+                str(content),
+                "--config",
+                str(config),
+                "--out",
+                str(out),
+                "--now",
+                FIXED_NOW,
+            ]
+        )
+        == 0
+    )
     return out
 
 
@@ -80,6 +112,7 @@ def page_paths(out: Path) -> list[Path]:
 
 
 # --- every page -----------------------------------------------------------------------------
+
 
 def test_every_page_has_lang_landmarks_one_h1_and_no_skipped_heading_level(built: Path) -> None:
     for path in page_paths(built):
@@ -108,8 +141,13 @@ def test_every_page_forbids_inline_script_and_has_none(built: Path) -> None:
                 json.loads(script.text)
                 continue
             assert script.get("src") and not (script.text or "").strip(), path
-        handlers = [(el.tag, name) for el in doc.iter() if isinstance(el.tag, str)
-                    for name in el.attrib if name.lower().startswith("on")]
+        handlers = [
+            (el.tag, name)
+            for el in doc.iter()
+            if isinstance(el.tag, str)
+            for name in el.attrib
+            if name.lower().startswith("on")
+        ]
         assert handlers == [], path
         assert not doc.xpath("//@href[starts-with(normalize-space(.), 'javascript')]"), path
 
@@ -123,8 +161,9 @@ def test_content_security_policy_names_the_sites_own_origin() -> None:
 def test_every_page_links_stylesheet_and_subscribe_page(built: Path) -> None:
     for path in page_paths(built):
         doc = parse(path)
-        assert doc.xpath("//link[@rel='stylesheet']/@href") == \
-            ["https://example.org/n/static/style.css"], path
+        assert doc.xpath("//link[@rel='stylesheet']/@href") == [
+            "https://example.org/n/static/style.css"
+        ], path
         if path.name != "embed.html":
             assert "https://example.org/n/abonnieren.html" in doc.xpath("//a/@href"), path
 
@@ -151,8 +190,11 @@ def test_hostile_body_is_sanitized_in_page_and_feeds(built: Path) -> None:
     assert body.xpath(".//img/@src") == ["x.png"] and body.xpath(".//img/@alt") == ["Bild"]
     assert body.xpath(".//a/@href") == ["https://example.org/ok"]
     assert "Ende." in body.text_content()
-    item = next(i for i in json.loads((built / "feed.json").read_text("utf-8"))["items"]
-                if i["url"].endswith("/boese/"))
+    item = next(
+        i
+        for i in json.loads((built / "feed.json").read_text("utf-8"))["items"]
+        if i["url"].endswith("/boese/")
+    )
     assert "<script" not in item["content_html"] and "onerror" not in item["content_html"]
     assert item["title"] == HOSTILE_TITLE
     atom = (built / "atom.xml").read_text("utf-8")
@@ -173,8 +215,10 @@ def test_dates_are_german_with_time_and_reading_time(built: Path) -> None:
 def test_article_pages_link_older_and_newer_neighbours(built: Path) -> None:
     def neighbours(slug: str) -> dict[str, str]:
         doc = parse(built / slug / "index.html")
-        return {li.get("class"): li.xpath("a/@href")[0]
-                for li in doc.xpath("//nav[@class='article-nav']//li")}
+        return {
+            li.get("class"): li.xpath("a/@href")[0]
+            for li in doc.xpath("//nav[@class='article-nav']//li")
+        }
 
     base = "https://example.org/n/"
     assert neighbours("english") == {"older": base + "boese/"}
@@ -185,8 +229,9 @@ def test_article_pages_link_older_and_newer_neighbours(built: Path) -> None:
 def test_foreign_language_article_carries_its_lang(built: Path) -> None:
     doc = parse(built / "english" / "index.html")
     assert doc.xpath("//article/@lang") == ["en"]
-    assert parse(built / "index.html").xpath("//article[@lang='en']//a/text()") == \
-        ["Markets in brief"]
+    assert parse(built / "index.html").xpath("//article[@lang='en']//a/text()") == [
+        "Markets in brief"
+    ]
 
 
 def test_single_article_page_has_no_neighbour_nav() -> None:
@@ -196,18 +241,23 @@ def test_single_article_page_has_no_neighbour_nav() -> None:
 
 # --- subscribe page and embed kit -----------------------------------------------------------
 
+
 def test_subscribe_page_lists_feed_urls_with_copy_buttons_and_reader_links(built: Path) -> None:
     doc = parse(built / "abonnieren.html")
     urls = [code.text for code in doc.xpath("//code[@class='feed-url']")]
-    assert urls == ["https://example.org/n/atom.xml", "https://example.org/n/rss.xml",
-                    "https://example.org/n/feed.json"]
+    assert urls == [
+        "https://example.org/n/atom.xml",
+        "https://example.org/n/rss.xml",
+        "https://example.org/n/feed.json",
+    ]
     buttons = doc.xpath("//button[@data-copy]")
     assert [b.get("data-copy") for b in buttons] == ["feed-atom", "feed-rss", "feed-json"]
     assert all(b.get("hidden") is not None for b in buttons)  # shown by the script only
     assert doc.xpath("//script/@src") == ["https://example.org/n/static/abonnieren.js"]
     readers = doc.xpath("//ul[@class='reader-list']//a/@href")
-    assert "https://feedly.com/i/subscription/feed/https%3A%2F%2Fexample.org%2Fn%2Fatom.xml" \
-        in readers
+    assert (
+        "https://feedly.com/i/subscription/feed/https%3A%2F%2Fexample.org%2Fn%2Fatom.xml" in readers
+    )
     assert "Ein Feed ist" in doc.xpath("//p[@class='lead']")[0].text_content()
 
 
@@ -230,13 +280,20 @@ def test_static_files_are_copied_into_the_plan(built: Path) -> None:
 def test_embed_script_is_small_and_never_inserts_markup() -> None:
     script = read_static_files()["embed.js"].decode("utf-8")
     assert len(script.encode("utf-8")) < 5 * 1024
-    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
-                 "createContextualFragment"):
+    for sink in (
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+        "createContextualFragment",
+    ):
         assert sink not in script
     assert "textContent" in script and "attachShadow" in script
 
 
 # --- feeds point to the subscribe page ------------------------------------------------------
+
 
 def test_feeds_link_the_subscribe_page_and_stay_valid(built: Path) -> None:
     validate_atom(built / "atom.xml")
@@ -252,13 +309,17 @@ def test_feeds_link_the_subscribe_page_and_stay_valid(built: Path) -> None:
 
 # --- helpers --------------------------------------------------------------------------------
 
+
 def test_when_shows_time_in_site_timezone_and_drops_midnight() -> None:
     utc = ZoneInfo("UTC")
-    assert format_when_de(datetime(2025, 10, 8, 4, 30, tzinfo=utc), SITE) == \
-        "8. Oktober 2025, 06:30 Uhr"
+    assert (
+        format_when_de(datetime(2025, 10, 8, 4, 30, tzinfo=utc), SITE)
+        == "8. Oktober 2025, 06:30 Uhr"
+    )
     assert format_when_de(datetime(2025, 10, 8, tzinfo=BERLIN), SITE) == "8. Oktober 2025"
-    assert format_when_de(datetime(2025, 3, 1, 23, 5, tzinfo=utc), SITE) == \
-        "2. März 2025, 00:05 Uhr"
+    assert (
+        format_when_de(datetime(2025, 3, 1, 23, 5, tzinfo=utc), SITE) == "2. März 2025, 00:05 Uhr"
+    )
 
 
 def test_reading_time_counts_words_not_markup() -> None:
@@ -269,41 +330,62 @@ def test_reading_time_counts_words_not_markup() -> None:
 
 # --- sanitizer ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("dirty", [
-    '<script>alert(1)</script>',
-    '<SCRIPT src="https://evil.example/x.js"></SCRIPT>',
-    '<img src="x" onerror="alert(1)">',
-    '<p onclick="alert(1)">x</p>',
-    '<a href="javascript:alert(1)">x</a>',
-    '<a href=" JaVaScRiPt:alert(1)">x</a>',
-    '<a href="java&#x09;script:alert(1)">x</a>',
-    '<a href="data:text/html,<script>alert(1)</script>">x</a>',
-    '<iframe src="https://evil.example/"></iframe>',
-    '<svg><script>alert(1)</script></svg>',
-    '<style>body{display:none}</style>',
-    '<form action="https://evil.example/"><input name="q"></form>',
-    '<p style="background:url(javascript:alert(1))">x</p>',
-    '<!-- <script>alert(1)</script> -->',
-])
+
+@pytest.mark.parametrize(
+    "dirty",
+    [
+        "<script>alert(1)</script>",
+        '<SCRIPT src="https://evil.example/x.js"></SCRIPT>',
+        '<img src="x" onerror="alert(1)">',
+        '<p onclick="alert(1)">x</p>',
+        '<a href="javascript:alert(1)">x</a>',
+        '<a href=" JaVaScRiPt:alert(1)">x</a>',
+        '<a href="java&#x09;script:alert(1)">x</a>',
+        '<a href="data:text/html,<script>alert(1)</script>">x</a>',
+        '<iframe src="https://evil.example/"></iframe>',
+        "<svg><script>alert(1)</script></svg>",
+        "<style>body{display:none}</style>",
+        '<form action="https://evil.example/"><input name="q"></form>',
+        '<p style="background:url(javascript:alert(1))">x</p>',
+        "<!-- <script>alert(1)</script> -->",
+    ],
+)
 def test_sanitizer_removes_everything_that_can_run(dirty: str) -> None:
     clean = sanitize_html(dirty).lower()
-    for bad in ("<script", "alert", "javascript", "onerror", "onclick", "<iframe", "<svg",
-                "<style", "<form", "<input", "style=", "data:", "<!--"):
+    for bad in (
+        "<script",
+        "alert",
+        "javascript",
+        "onerror",
+        "onclick",
+        "<iframe",
+        "<svg",
+        "<style",
+        "<form",
+        "<input",
+        "style=",
+        "data:",
+        "<!--",
+    ):
         assert bad not in clean, (dirty, clean)
 
 
-@pytest.mark.parametrize("keep", [
-    "<p>Text mit <strong>fett</strong>, <em>kursiv</em>, <code>code</code> und <br>Umbruch.</p>",
-    '<p><a href="https://example.org/a?b=1&amp;c=2" title="T">Link</a> '
-    '<a href="mailto:a@example.org">Mail</a> <a href="../relativ/">rel</a></p>',
-    "<ul><li>eins</li></ul><ol start=\"3\"><li>drei</li></ol>",
-    "<h2>Zwischentitel</h2><h3>Unter</h3>",
-    '<figure><img src="bild.jpg" alt="Ein Bild" width="640" height="480">'
-    "<figcaption>Bildunterschrift</figcaption></figure>",
-    "<table><thead><tr><th>Jahr</th></tr></thead><tbody><tr><td>2025</td></tr></tbody></table>",
-    "<blockquote><p>„Zitat“ – ß, Ä, 🎉</p></blockquote>",
-    '<pre><code class="language-python">a &lt; b</code></pre>',
-])
+@pytest.mark.parametrize(
+    "keep",
+    [
+        "<p>Text mit <strong>fett</strong>, <em>kursiv</em>, <code>code</code> und <br>"
+        "Umbruch.</p>",
+        '<p><a href="https://example.org/a?b=1&amp;c=2" title="T">Link</a> '
+        '<a href="mailto:a@example.org">Mail</a> <a href="../relativ/">rel</a></p>',
+        '<ul><li>eins</li></ul><ol start="3"><li>drei</li></ol>',
+        "<h2>Zwischentitel</h2><h3>Unter</h3>",
+        '<figure><img src="bild.jpg" alt="Ein Bild" width="640" height="480">'
+        "<figcaption>Bildunterschrift</figcaption></figure>",
+        "<table><thead><tr><th>Jahr</th></tr></thead><tbody><tr><td>2025</td></tr></tbody></table>",
+        "<blockquote><p>„Zitat“ – ß, Ä, 🎉</p></blockquote>",
+        '<pre><code class="language-python">a &lt; b</code></pre>',
+    ],
+)
 def test_sanitizer_keeps_allowed_formatting(keep: str) -> None:
     assert sanitize_html(keep) == keep
 
@@ -317,13 +399,33 @@ def test_plain_text_articles_escape_markup_in_their_lines(tmp_path: Path) -> Non
     content.mkdir()
     (content / "a.txt").write_text(
         "date 2025-10-08 Titel\n\nEin <b>Satz</b> mit <script>alert(1)</script>.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     config = tmp_path / "feed.yaml"
-    config.write_text('title: "T"\nbase_url: "https://example.org/"\nauthor: "R"\n'
-                      'id_authority: "example.org,2025"\n', encoding="utf-8")
-    assert main(["build", "--content", str(content), "--config", str(config), "--out",
-                 str(tmp_path / "out"), "--now", FIXED_NOW]) == 0
+    config.write_text(
+        'title: "T"\nbase_url: "https://example.org/"\nauthor: "R"\n'
+        'id_authority: "example.org,2025"\n',
+        encoding="utf-8",
+    )
+    assert (
+        main(
+            [
+                "build",
+                "--content",
+                str(content),
+                "--config",
+                str(config),
+                "--out",
+                str(tmp_path / "out"),
+                "--now",
+                FIXED_NOW,
+            ]
+        )
+        == 0
+    )
     body = parse(tmp_path / "out" / "a" / "index.html").xpath("//div[@class='article-body']")[0]
     assert body.xpath(".//script | .//b") == []
-    assert re.sub(r"\s+", " ", body.text_content()).strip() == \
-        "Ein <b>Satz</b> mit <script>alert(1)</script>."
+    assert (
+        re.sub(r"\s+", " ", body.text_content()).strip()
+        == "Ein <b>Satz</b> mit <script>alert(1)</script>."
+    )

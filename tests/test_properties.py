@@ -21,11 +21,14 @@ from feedgen_app.model import Article, Author, Site
 from feedgen_app.reading.content import FRONT_MATTER_KEYS, read_article
 from feedgen_app.rendering.plan import plan_site
 
-SITE = Site(title="Wirtschaft kompakt", base_url="https://example.org/news/",
-            author=Author("Redaktion"), id_authority="example.org,2025")
+SITE = Site(
+    title="Wirtschaft kompakt",
+    base_url="https://example.org/news/",
+    author=Author("Redaktion"),
+    id_authority="example.org,2025",
+)
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ufffe\uffff\ud800-\udfff]")
-QUICK = settings(max_examples=150, deadline=None,
-                 suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def read_bytes_as(data: bytes, name: str) -> Article | ContentError:
@@ -59,19 +62,27 @@ def test_any_text_as_front_matter_gives_an_article_or_a_content_error(text: str)
 
 
 YAML_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
-    | st.dates().map(str) | st.datetimes().map(lambda d: d.isoformat()),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=30)
+    | st.dates().map(str)
+    | st.datetimes().map(lambda d: d.isoformat()),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
     max_leaves=8,
 )
 
 
 @QUICK
-@given(st.dictionaries(st.sampled_from([*FRONT_MATTER_KEYS, "titel", "x"]), YAML_VALUES,
-                       max_size=8))
+@given(
+    st.dictionaries(st.sampled_from([*FRONT_MATTER_KEYS, "titel", "x"]), YAML_VALUES, max_size=8)
+)
 def test_any_front_matter_mapping_gives_an_article_or_a_content_error(
-        values: dict[str, object]) -> None:
+    values: dict[str, object],
+) -> None:
     front = yaml.safe_dump(values, allow_unicode=True)
     result = read_bytes_as(f"---\n{front}---\nEin Absatz.\n".encode(), "meldung.md")
     if isinstance(result, Article):
@@ -79,7 +90,8 @@ def test_any_front_matter_mapping_gives_an_article_or_a_content_error(
 
 
 LINE = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=80).filter(
-    lambda s: "\n" not in s and "\r" not in s and s.strip() != "")
+    lambda s: "\n" not in s and "\r" not in s and s.strip() != ""
+)
 
 
 def read_back(plan: dict[str, bytes]) -> dict[str, tuple[str, str]]:
@@ -108,7 +120,8 @@ def read_back(plan: dict[str, bytes]) -> dict[str, tuple[str, str]]:
 @QUICK
 @given(title=LINE, lead=LINE, more=st.lists(LINE, max_size=3))
 def test_any_unicode_title_and_body_give_well_formed_feeds_that_read_back_the_same(
-        title: str, lead: str, more: list[str]) -> None:
+    title: str, lead: str, more: list[str]
+) -> None:
     text = f"date 2025-10-08T06:30:00+02:00 {title}\n\n{lead}.\n" + "\n".join(more) + "\n"
     result = read_bytes_as(text.encode("utf-8"), "2025-10-08-meldung.txt")
     if FORBIDDEN.search(text):

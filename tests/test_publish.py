@@ -30,16 +30,22 @@ ARTICLE = "date {date} {title}\n\nEin Absatz über {title}.\nZwischentitel\nNoch
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def assert_matches_manifest(out: Path) -> dict[str, str]:
     """`out` holds exactly the files its manifest lists, each with its SHA-256."""
     listed = read_manifest(out)
     assert listed is not None, f"{out} has no valid manifest"
-    present = {name: hashlib.sha256(data).hexdigest()
-               for name, data in snapshot(out).items() if name != MANIFEST}
+    present = {
+        name: hashlib.sha256(data).hexdigest()
+        for name, data in snapshot(out).items()
+        if name != MANIFEST
+    }
     assert present == listed
     return listed
 
@@ -48,8 +54,11 @@ def write_articles(content: Path, numbers: range, title: str = "Meldung {n}") ->
     for n in numbers:
         month, day = 1 + n % 12, 1 + n % 28
         (content / f"2025-{month:02d}-{day:02d}-meldung-{n}.txt").write_text(
-            ARTICLE.format(date=f"2025-{month:02d}-{day:02d}T{n % 24:02d}:00",
-                           title=title.format(n=n)), encoding="utf-8")
+            ARTICLE.format(
+                date=f"2025-{month:02d}-{day:02d}T{n % 24:02d}:00", title=title.format(n=n)
+            ),
+            encoding="utf-8",
+        )
 
 
 @pytest.fixture
@@ -60,12 +69,24 @@ def seed(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def build(content: Path, config: Path, out: Path) -> int:
-    return main(["build", "--content", str(content), "--config", str(config), "--out", str(out),
-                 "--now", FIXED_NOW])
+    return main(
+        [
+            "build",
+            "--content",
+            str(content),
+            "--config",
+            str(config),
+            "--out",
+            str(out),
+            "--now",
+            FIXED_NOW,
+        ]
+    )
 
 
-def test_a_build_writes_exactly_the_manifest_and_no_leftovers(seed: tuple[Path, Path],
-                                                               tmp_path: Path) -> None:
+def test_a_build_writes_exactly_the_manifest_and_no_leftovers(
+    seed: tuple[Path, Path], tmp_path: Path
+) -> None:
     out = tmp_path / "public"
     assert build(*seed, out) == 0
     listed = assert_matches_manifest(out)
@@ -88,8 +109,9 @@ def test_files_of_deleted_articles_disappear(seed: tuple[Path, Path], tmp_path: 
     assert_matches_manifest(out)
 
 
-def test_stale_staging_folders_of_killed_runs_are_removed(seed: tuple[Path, Path],
-                                                          tmp_path: Path) -> None:
+def test_stale_staging_folders_of_killed_runs_are_removed(
+    seed: tuple[Path, Path], tmp_path: Path
+) -> None:
     out = tmp_path / "public"
     for leftover in (".public.new-99999", ".public.old-12345"):
         (tmp_path / leftover / "x").mkdir(parents=True)
@@ -106,15 +128,13 @@ def test_a_site_parked_by_an_interrupted_two_rename_swap_is_put_back(tmp_path: P
     parked = tmp_path / ".public.old-4242"
     parked.mkdir()
     (parked / "index.html").write_text("alt", encoding="utf-8")
-    (parked / MANIFEST).write_text('{"generator": "feedgen-app", "files": {}}',
-                                   encoding="utf-8")
+    (parked / MANIFEST).write_text('{"generator": "feedgen-app", "files": {}}', encoding="utf-8")
     remove_stale_staging(out)
     assert (out / "index.html").read_text(encoding="utf-8") == "alt"
     assert not parked.exists()
 
 
-def test_a_plan_that_fails_check_is_not_published(seed: tuple[Path, Path],
-                                                  tmp_path: Path) -> None:
+def test_a_plan_that_fails_check_is_not_published(seed: tuple[Path, Path], tmp_path: Path) -> None:
     out = tmp_path / "public"
     assert build(*seed, out) == 0
     before = snapshot(out)
@@ -126,8 +146,11 @@ def test_a_plan_that_fails_check_is_not_published(seed: tuple[Path, Path],
 
 
 def test_the_build_refuses_to_publish_a_site_that_fails_check(
-        seed: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    seed: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     out = tmp_path / "public"
     assert build(*seed, out) == 0
     before = snapshot(out)
@@ -138,8 +161,10 @@ def test_the_build_refuses_to_publish_a_site_that_fails_check(
     def broken_plan(*args: object, **kwargs: object) -> Outputs:
         outputs = real_plan(*args, **kwargs)  # type: ignore[arg-type]
         _, render = outputs["rss.xml"]
-        outputs["rss.xml"] = ("broken", simple(lambda: join_rendered(render()).replace(
-            b"<language>de-DE", b"<language>de_DE")))
+        outputs["rss.xml"] = (
+            "broken",
+            simple(lambda: join_rendered(render()).replace(b"<language>de-DE", b"<language>de_DE")),
+        )
         return outputs
 
     monkeypatch.setattr(planner, "plan_outputs", broken_plan)
@@ -153,7 +178,8 @@ def test_the_build_refuses_to_publish_a_site_that_fails_check(
 
 @pytest.mark.parametrize("where", ["content", "parent-of-content"])
 def test_output_folder_that_is_or_contains_the_content_is_refused(
-        where: str, seed: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    where: str, seed: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     content, config = seed
     out = content if where == "content" else content.parent
     before = snapshot(content)
@@ -169,9 +195,9 @@ def test_root_and_home_are_refused(folder: Path) -> None:
         check_output_dir(folder, None)
 
 
-def test_a_foreign_non_empty_folder_is_refused_and_kept(seed: tuple[Path, Path],
-                                                        tmp_path: Path,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_foreign_non_empty_folder_is_refused_and_kept(
+    seed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "docs"
     out.mkdir()
     (out / "wichtig.txt").write_text("nicht löschen", encoding="utf-8")
@@ -182,7 +208,8 @@ def test_a_foreign_non_empty_folder_is_refused_and_kept(seed: tuple[Path, Path],
 
 
 def test_a_file_added_to_our_output_is_not_silently_deleted(
-        seed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seed: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "public"
     assert build(*seed, out) == 0
     (out / "CNAME").write_text("news.example.org\n", encoding="utf-8")
@@ -221,8 +248,9 @@ def test_plan_paths_that_leave_the_output_folder_are_refused(tmp_path: Path) -> 
     assert not (tmp_path / "public").exists() and not (tmp_path / "x.html").exists()
 
 
-def test_the_previous_generation_is_the_next_staging_tree(seed: tuple[Path, Path],
-                                                         tmp_path: Path) -> None:
+def test_the_previous_generation_is_the_next_staging_tree(
+    seed: tuple[Path, Path], tmp_path: Path
+) -> None:
     content, config = seed
     out, spare = tmp_path / "public", tmp_path / ".public.prev"
     write_articles(content, range(3))
@@ -246,7 +274,8 @@ def snapshot_of_cold_build(content: Path, config: Path, tmp_path: Path) -> dict[
 
 @pytest.mark.parametrize("tamper", ["extra", "changed", "missing", "symlink"])
 def test_a_tampered_previous_generation_is_never_published(
-        seed: tuple[Path, Path], tmp_path: Path, tamper: str) -> None:
+    seed: tuple[Path, Path], tmp_path: Path, tamper: str
+) -> None:
     content, config = seed
     out, spare = tmp_path / "public", tmp_path / ".public.prev"
     write_articles(content, range(3))
@@ -275,11 +304,26 @@ def test_a_tampered_previous_generation_is_never_published(
 
 # --- fault injection -------------------------------------------------------------------------
 
+
 def start_build(content: Path, config: Path, out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "feedgen_app", "build", "--content", str(content), "--config",
-         str(config), "--out", str(out), "--now", FIXED_NOW],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=out.parent,
+        [
+            sys.executable,
+            "-m",
+            "feedgen_app",
+            "build",
+            "--content",
+            str(content),
+            "--config",
+            str(config),
+            "--out",
+            str(out),
+            "--now",
+            FIXED_NOW,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=out.parent,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
 
@@ -304,16 +348,19 @@ def kill_stopped(process: subprocess.Popen[bytes]) -> None:
     assert process.wait() == -signal.SIGKILL
 
 
-def kill_when(condition: Callable[[], bool], process: subprocess.Popen[bytes], what: str,
-              limit: float = 120) -> None:
+def kill_when(
+    condition: Callable[[], bool], process: subprocess.Popen[bytes], what: str, limit: float = 120
+) -> None:
     """Kill the build at the first moment `condition` holds. The condition is tested while the
     build is stopped, so the kill always hits a build in progress; the test fails when the
     build ends (or `limit` seconds pass) before the condition held."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if not pause(process):
-            pytest.fail(f"kill point {what!r}: the build ended (exit {process.wait()}) before "
-                        "the kill point was reached")
+            pytest.fail(
+                f"kill point {what!r}: the build ended (exit {process.wait()}) before "
+                "the kill point was reached"
+            )
         if condition():
             kill_stopped(process)
             return
@@ -342,8 +389,9 @@ def rehearse(start: Callable[[], subprocess.Popen[bytes]]) -> float:
 def kill_after_cpu(seconds: float, process: subprocess.Popen[bytes]) -> None:
     """Kill the build once it has used `seconds` of CPU time (wall time on a shared machine
     varies threefold from run to run, CPU time by a third); fails if it ends first."""
-    kill_when(lambda: cpu_seconds(process.pid) >= seconds, process,
-              f"after {seconds:.2f} s of CPU time")
+    kill_when(
+        lambda: cpu_seconds(process.pid) >= seconds, process, f"after {seconds:.2f} s of CPU time"
+    )
 
 
 TIMED_FRACTIONS = (0.1, 0.35, 0.6)
@@ -396,8 +444,12 @@ def test_kill_9_at_any_moment_leaves_the_old_or_the_new_complete_site(tmp_path: 
         process = restart()
         kill_when(functools.partial(point, process.pid), process, point.__name__)
         outcomes[point.__name__] = outcome(out, old, old_manifest, new_manifest)
-    assert outcomes == {"staging_exists": "old", "staging_has_files": "old",
-                        "manifest_is_written": "old", "swapped": "new"}
+    assert outcomes == {
+        "staging_exists": "old",
+        "staging_has_files": "old",
+        "manifest_is_written": "old",
+        "swapped": "new",
+    }
     used = rehearse(restart)
     for fraction in TIMED_FRACTIONS:
         kill_after_cpu(fraction * used, restart())
@@ -406,14 +458,18 @@ def test_kill_9_at_any_moment_leaves_the_old_or_the_new_complete_site(tmp_path: 
     assert start_build(content, config, out).wait() == 0
     assert assert_matches_manifest(out) == new_manifest
     assert snapshot(out) == snapshot(reference)
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".public.new-")
-                 or p.name.startswith(".public.old-")]
+    leftovers = [
+        p.name
+        for p in tmp_path.iterdir()
+        if p.name.startswith(".public.new-") or p.name.startswith(".public.old-")
+    ]
     assert leftovers == []
 
 
-def outcome(out: Path, old: dict[str, bytes], old_manifest: dict[str, str],
-            new_manifest: dict[str, str]) -> str:
-    """"old" or "new": which complete site a killed build left in `out` (never a mix)."""
+def outcome(
+    out: Path, old: dict[str, bytes], old_manifest: dict[str, str], new_manifest: dict[str, str]
+) -> str:
+    """ "old" or "new": which complete site a killed build left in `out` (never a mix)."""
     listed = assert_matches_manifest(out)
     assert listed in (old_manifest, new_manifest)
     if listed == old_manifest:
@@ -424,7 +480,8 @@ def outcome(out: Path, old: dict[str, bytes], old_manifest: dict[str, str],
 
 @pytest.mark.slow
 def test_kill_9_while_the_previous_generation_is_updated_leaves_a_complete_site(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """Double buffering: the kept old site (`.public.prev`) is updated into the next site;
     a kill at any moment of that leaves the old or the new complete site, never a mix."""
     content, config, out = tmp_path / "content", tmp_path / "feed.yaml", tmp_path / "public"

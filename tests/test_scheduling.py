@@ -18,8 +18,10 @@ id_authority: "example.github.io,2025"
 """
 PAST = "date 2026-02-20T08:00 Frühere Meldung\nDiese Meldung ist längst erschienen.\n"
 # 06:00 Berlin on 1 March 2026 is 05:00 UTC (winter time).
-EMBARGOED = ("date 2026-03-01T06:00 Sperrfrist bis sechs Uhr\n"
-             "Diese Meldung steht unter Sperrfrist bis 6 Uhr.\n")
+EMBARGOED = (
+    "date 2026-03-01T06:00 Sperrfrist bis sechs Uhr\n"
+    "Diese Meldung steht unter Sperrfrist bis 6 Uhr.\n"
+)
 SLUG = "sperrfrist"
 ENTRY_ID = f"tag:example.github.io,2025:{SLUG}"
 ENTRY_URL = f"https://example.github.io/nachrichten/{SLUG}/"
@@ -36,9 +38,21 @@ def site(tmp_path: Path) -> Path:
 
 def build_at(site: Path, now: str) -> tuple[Path, dict[str, object]]:
     out, summary = site / "public", site / "summary.json"
-    code = main(["build", "--content", str(site / "content"), "--config",
-                 str(site / "feed.yaml"), "--out", str(out), "--now", now,
-                 "--summary", str(summary)])
+    code = main(
+        [
+            "build",
+            "--content",
+            str(site / "content"),
+            "--config",
+            str(site / "feed.yaml"),
+            "--out",
+            str(out),
+            "--now",
+            now,
+            "--summary",
+            str(summary),
+        ]
+    )
     assert code == 0
     return out, json.loads(summary.read_text(encoding="utf-8"))
 
@@ -51,8 +65,7 @@ def published_ids(out: Path) -> dict[str, set[str]]:
         "atom": {e.id for e in feedparser.parse(out / "atom.xml").entries},
         "rss": {e.id for e in feedparser.parse(out / "rss.xml").entries},
         "json": {item["id"] for item in json_feed["items"]},
-        "index": {SLUG} if f'href="{ENTRY_URL}"' in index or f'href="{SLUG}/"' in index
-        else set(),
+        "index": {SLUG} if f'href="{ENTRY_URL}"' in index or f'href="{SLUG}/"' in index else set(),
     }
 
 
@@ -65,9 +78,14 @@ def test_a_build_before_the_date_leaves_the_article_out_everywhere(site: Path) -
     assert not (out / SLUG).exists()
     assert summary["published"] == 1
     assert summary["next_due"] == "2026-03-01T06:00:00+01:00"
-    assert summary["scheduled"] == [{"slug": SLUG, "title": "Sperrfrist bis sechs Uhr",
-                                     "source": str(site / "content" / f"{SLUG}.txt"),
-                                     "due": "2026-03-01T06:00:00+01:00"}]
+    assert summary["scheduled"] == [
+        {
+            "slug": SLUG,
+            "title": "Sperrfrist bis sechs Uhr",
+            "source": str(site / "content" / f"{SLUG}.txt"),
+            "due": "2026-03-01T06:00:00+01:00",
+        }
+    ]
 
 
 def test_a_build_at_the_date_publishes_it_in_all_three_feeds_and_the_index(site: Path) -> None:
@@ -89,8 +107,9 @@ def test_now_in_utc_is_compared_as_an_instant(site: Path) -> None:
     assert ENTRY_ID in published_ids(out)["atom"]
 
 
-def test_the_build_line_names_the_next_due_time(site: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_build_line_names_the_next_due_time(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     build_at(site, "2026-03-01T05:59")
     out = capsys.readouterr().out
     assert out.startswith("1 Artikel veröffentlicht, 1 geplant")
@@ -109,7 +128,8 @@ def test_publishing_a_scheduled_article_changes_the_site_hash(site: Path) -> Non
 def test_drafts_are_neither_published_nor_scheduled(site: Path) -> None:
     (site / "content" / "entwurf.md").write_text(
         "---\ntitle: Entwurf\ndate: 2026-03-02\ndraft: true\n---\nNoch nicht fertig.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     out, summary = build_at(site, "2026-03-05T00:00")
     assert summary["published"] == 2
     assert summary["scheduled"] == []

@@ -54,8 +54,9 @@ class Preview:
     def port(self) -> int:
         return int(urlsplit(self.url).port or 0)
 
-    def get(self, path: str, headers: dict[str, str] | None = None,
-            method: str = "GET") -> tuple[int, http.client.HTTPMessage, bytes]:
+    def get(
+        self, path: str, headers: dict[str, str] | None = None, method: str = "GET"
+    ) -> tuple[int, http.client.HTTPMessage, bytes]:
         """One request with `path` sent exactly as given (no normalisation)."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
@@ -95,12 +96,31 @@ def copy_site(target: Path) -> Path:
 
 def start_preview(site: Path, *extra: str) -> Preview:
     """Start `feedgen-app serve --port 0` (a free port) and wait for its address."""
-    argv = [*FEEDGEN_APP, "serve", "--content", str(site / "content"),
-            "--config", str(site / "feed.yaml"), "--host", "127.0.0.1", "--port", "0",
-            "--now", FIXED_NOW, *extra]
+    argv = [
+        *FEEDGEN_APP,
+        "serve",
+        "--content",
+        str(site / "content"),
+        "--config",
+        str(site / "feed.yaml"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--now",
+        FIXED_NOW,
+        *extra,
+    ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
-    process = subprocess.Popen(argv, cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, encoding="utf-8", env=env)
+    process = subprocess.Popen(
+        argv,
+        cwd=site,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
     preview = Preview(process=process, site=site)
     assert process.stdout is not None and process.stderr is not None
 
@@ -111,8 +131,9 @@ def start_preview(site: Path, *extra: str) -> Preview:
                 lines.put(line)
 
     preview.readers = [
-        threading.Thread(target=pump, args=(process.stdout, preview.stdout, preview.lines),
-                         daemon=True),
+        threading.Thread(
+            target=pump, args=(process.stdout, preview.stdout, preview.lines), daemon=True
+        ),
         threading.Thread(target=pump, args=(process.stderr, preview.stderr, None), daemon=True),
     ]
     for reader in preview.readers:
@@ -130,8 +151,7 @@ def start_preview(site: Path, *extra: str) -> Preview:
     return preview
 
 
-def wait_for(preview: Preview, path: str, predicate: Callable[[str], bool],
-             deadline: float) -> str:
+def wait_for(preview: Preview, path: str, predicate: Callable[[str], bool], deadline: float) -> str:
     """Poll `path` until predicate(body) holds or `deadline` (monotonic) passes; the last body."""
     while True:
         body = preview.get(path)[2].decode("utf-8")
@@ -162,15 +182,19 @@ def own_preview(tmp_path: Path) -> Iterator[Preview]:
 
 # --- the real host's behaviour -----------------------------------------------------------------
 
-@pytest.mark.parametrize(("path", "media"), [
-    ("/", "text/html; charset=utf-8"),
-    ("/index.html", "text/html; charset=utf-8"),
-    ("/zeitumstellung/", "text/html; charset=utf-8"),
-    ("/atom.xml", "application/atom+xml"),
-    ("/rss.xml", "application/rss+xml"),
-    ("/feed.json", "application/feed+json"),
-    ("/grafik.png", "image/png"),
-])
+
+@pytest.mark.parametrize(
+    ("path", "media"),
+    [
+        ("/", "text/html; charset=utf-8"),
+        ("/index.html", "text/html; charset=utf-8"),
+        ("/zeitumstellung/", "text/html; charset=utf-8"),
+        ("/atom.xml", "application/atom+xml"),
+        ("/rss.xml", "application/rss+xml"),
+        ("/feed.json", "application/feed+json"),
+        ("/grafik.png", "image/png"),
+    ],
+)
 def test_serve_sends_the_right_media_types(preview: Preview, path: str, media: str) -> None:
     status, headers, body = preview.get(path)
     assert status == 200
@@ -207,35 +231,40 @@ def test_if_modified_since_gives_304_until_the_file_changes(preview: Preview) ->
     status, _, body = preview.get("/rss.xml", {"If-Modified-Since": earlier})
     assert status == 200 and body.startswith(b"<?xml")
     # If-None-Match wins over If-Modified-Since (RFC 9110 13.1.3)
-    status, _, _ = preview.get("/rss.xml", {"If-None-Match": '"0000"',
-                                            "If-Modified-Since": last_modified})
+    status, _, _ = preview.get(
+        "/rss.xml", {"If-None-Match": '"0000"', "If-Modified-Since": last_modified}
+    )
     assert status == 200
 
 
-@pytest.mark.parametrize("path", ["/gibt-es-nicht.html", "/gibt-es-nicht/", "/atom.xml/x",
-                                  "/__feedgen__/gibt-es-nicht"])
+@pytest.mark.parametrize(
+    "path", ["/gibt-es-nicht.html", "/gibt-es-nicht/", "/atom.xml/x", "/__feedgen__/gibt-es-nicht"]
+)
 def test_missing_files_are_404(preview: Preview, path: str) -> None:
     status, headers, _ = preview.get(path)
     assert status == 404
     assert headers["Content-Type"] == "text/html; charset=utf-8"
 
 
-@pytest.mark.parametrize("path", [
-    "/../feed.yaml",
-    "/../../../../../../../../../../etc/passwd",
-    "/zeitumstellung/../../../../../../../../../../etc/passwd",
-    "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-    "/%2E%2E/%2E%2E/%2E%2E/%2E%2E/%2E%2E/%2E%2E/%2E%2E/%2E%2E/%2E%2E/etc/passwd",
-    "/..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd",
-    "/%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-    "/zeitumstellung%2findex.html",
-    "/zeitumstellung%2Findex.html",
-    "/..\\..\\..\\..\\..\\..\\..\\..\\etc\\passwd",
-    "/%252e%252e/%252e%252e/etc/passwd",
-    "/.feedgen-manifest.json",
-    "//etc/passwd",
-    "/etc/passwd",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../feed.yaml",
+        "/../../../../../../../../../../etc/passwd",
+        "/zeitumstellung/../../../../../../../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E/%2E%2E/%2E%2E/%2E%2E/%2E%2E/%2E%2E/%2E%2E/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/zeitumstellung%2findex.html",
+        "/zeitumstellung%2Findex.html",
+        "/..\\..\\..\\..\\..\\..\\..\\..\\etc\\passwd",
+        "/%252e%252e/%252e%252e/etc/passwd",
+        "/.feedgen-manifest.json",
+        "//etc/passwd",
+        "/etc/passwd",
+    ],
+)
 def test_traversal_attempts_are_404(preview: Preview, path: str) -> None:
     status, _, body = preview.get(path)
     assert status == 404
@@ -261,15 +290,32 @@ def test_the_feeds_are_what_build_writes_for_the_preview_address(
 ) -> None:
     config = tmp_path / "feed.yaml"
     text = (preview.site / "feed.yaml").read_text(encoding="utf-8")
-    config.write_text(re.sub(r'base_url: "[^"]*"', f'base_url: "{preview.url}"', text),
-                      encoding="utf-8")
+    config.write_text(
+        re.sub(r'base_url: "[^"]*"', f'base_url: "{preview.url}"', text), encoding="utf-8"
+    )
     # the preview publishes the draft too: build the same content with the draft made ready
     content = shutil.copytree(preview.site / "content", tmp_path / "content")
     draft = content / "entwurf.md"
-    draft.write_text(draft.read_text(encoding="utf-8").replace("draft: true\n", ""),
-                     encoding="utf-8")
-    assert main(["build", "--content", str(content), "--config", str(config),
-                 "--out", str(tmp_path / "public"), "--now", FIXED_NOW, "--quiet"]) == 0
+    draft.write_text(
+        draft.read_text(encoding="utf-8").replace("draft: true\n", ""), encoding="utf-8"
+    )
+    assert (
+        main(
+            [
+                "build",
+                "--content",
+                str(content),
+                "--config",
+                str(config),
+                "--out",
+                str(tmp_path / "public"),
+                "--now",
+                FIXED_NOW,
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     for name in ("atom.xml", "rss.xml", "feed.json"):
         assert preview.get(f"/{name}")[2] == (tmp_path / "public" / name).read_bytes(), name
 
@@ -279,8 +325,11 @@ def test_pages_link_into_the_preview_and_load_an_external_reload_script(
 ) -> None:
     page = preview.text("/")
     assert f'href="{preview.url}zeitumstellung/"' in page
-    match = re.search(r'<script src="/__feedgen__/reload.js" data-build="(\d+)" defer></script>'
-                      r"\s*</head>", page)
+    match = re.search(
+        r'<script src="/__feedgen__/reload.js" data-build="(\d+)" defer></script>'
+        r"\s*</head>",
+        page,
+    )
     assert match, page
     assert not INLINE_SCRIPT.search(page)  # the pages' CSP forbids inline script
     status, headers, script = preview.get("/__feedgen__/reload.js")
@@ -305,37 +354,48 @@ def test_serve_never_writes_public(preview: Preview) -> None:
 
 def test_the_terminal_shows_the_build_summary_without_colour(preview: Preview) -> None:
     output = "".join(preview.stdout)
-    assert ("3 Artikel veröffentlicht, 1 Entwurf, 1 geplant für 1. Januar 2030, 06:00 Uhr, "
-            "0 Fehler, ") in output
+    assert (
+        "3 Artikel veröffentlicht, 1 Entwurf, 1 geplant für 1. Januar 2030, 06:00 Uhr, 0 Fehler, "
+    ) in output
     assert "\033[" not in output + "".join(preview.stderr)
 
 
 # --- rebuilding --------------------------------------------------------------------------------
+
 
 def test_an_edited_article_is_served_rebuilt_within_two_seconds(own_preview: Preview) -> None:
     _, before, body = own_preview.get("/zeitumstellung/")
     assert "In der Nacht wurden die Uhren" in body.decode("utf-8")
     article = own_preview.site / "content" / "2025-10-26-zeitumstellung.txt"
     text = article.read_text(encoding="utf-8")
-    article.write_text(text.replace("In der Nacht wurden die Uhren",
-                                    "Frisch bearbeitet: In der Nacht wurden die Uhren"),
-                       encoding="utf-8")
+    article.write_text(
+        text.replace(
+            "In der Nacht wurden die Uhren", "Frisch bearbeitet: In der Nacht wurden die Uhren"
+        ),
+        encoding="utf-8",
+    )
     deadline = time.monotonic() + REBUILD_DEADLINE
     page = wait_for(own_preview, "/zeitumstellung/", lambda b: "Frisch bearbeitet" in b, deadline)
     assert "Frisch bearbeitet: In der Nacht" in page
     assert "Frisch bearbeitet" in own_preview.text("/atom.xml")
     # the old copy's date must not validate the new page, even within the same second
-    status, after, body = own_preview.get("/zeitumstellung/",
-                                          {"If-Modified-Since": before["Last-Modified"]})
+    status, after, body = own_preview.get(
+        "/zeitumstellung/", {"If-Modified-Since": before["Last-Modified"]}
+    )
     assert status == 200 and "Frisch bearbeitet" in body.decode("utf-8")
-    assert parsedate_to_datetime(after["Last-Modified"]) > \
-        parsedate_to_datetime(before["Last-Modified"])
+    assert parsedate_to_datetime(after["Last-Modified"]) > parsedate_to_datetime(
+        before["Last-Modified"]
+    )
 
 
 def test_a_config_change_is_served_rebuilt(own_preview: Preview) -> None:
     config = own_preview.site / "feed.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        '"Wirtschaft kompakt"', '"Wirtschaft kompakt extra"'), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            '"Wirtschaft kompakt"', '"Wirtschaft kompakt extra"'
+        ),
+        encoding="utf-8",
+    )
     deadline = time.monotonic() + REBUILD_DEADLINE
     page = wait_for(own_preview, "/", lambda b: "Wirtschaft kompakt extra" in b, deadline)
     assert "Wirtschaft kompakt extra" in page
@@ -347,16 +407,18 @@ def test_a_site_template_or_static_file_change_is_served_rebuilt(tmp_path: Path)
     (site / "static").mkdir()
     running = start_preview(site)
     try:
-        (site / "templates" / "_tags.html").write_text('<p class="tags">Eigene Zeile</p>\n',
-                                                       encoding="utf-8")
+        (site / "templates" / "_tags.html").write_text(
+            '<p class="tags">Eigene Zeile</p>\n', encoding="utf-8"
+        )
         deadline = time.monotonic() + REBUILD_DEADLINE
-        page = wait_for(running, "/preise-und-loehne/", lambda b: "Eigene Zeile" in b,
-                        deadline)
+        page = wait_for(running, "/preise-und-loehne/", lambda b: "Eigene Zeile" in b, deadline)
         assert "Eigene Zeile" in page
         (site / "static" / "humans.txt").write_text("Redaktion\n", encoding="utf-8")
         deadline = time.monotonic() + REBUILD_DEADLINE
-        assert wait_for(running, "/humans.txt", lambda b: b == "Redaktion\n",
-                        deadline) == "Redaktion\n"
+        assert (
+            wait_for(running, "/humans.txt", lambda b: b == "Redaktion\n", deadline)
+            == "Redaktion\n"
+        )
         status, _, body = running.get("/gibt-es-nicht/")  # the site's own 404 page
         assert status == 404 and "Seite nicht gefunden" in body.decode("utf-8")
     finally:
@@ -378,8 +440,9 @@ def test_a_broken_article_shows_its_error_and_keeps_the_last_good_site(
     assert "In der Nacht wurden die Uhren" in own_preview.text("/zeitumstellung/")
     assert own_preview.get("/atom.xml")[2] == good_feed
     assert own_preview.get("/kaputt/")[0] == 404
-    assert any(f"{broken}:1: the article has no paragraph" in line
-               for line in own_preview.stderr), own_preview.stderr
+    assert any(
+        f"{broken}:1: the article has no paragraph" in line for line in own_preview.stderr
+    ), own_preview.stderr
     broken.write_text("date 2025-11-20 Repariert\nJetzt mit Absatz.\n", encoding="utf-8")
     deadline = time.monotonic() + REBUILD_DEADLINE
     page = wait_for(own_preview, "/", lambda b: "feedgen-preview-error" not in b, deadline)
@@ -409,8 +472,11 @@ def test_serve_starts_with_a_broken_config_and_recovers(tmp_path: Path) -> None:
 def test_sigterm_stops_the_server_and_removes_its_folder(tmp_path: Path) -> None:
     running = start_preview(copy_site(tmp_path / "site"), "--verbose")
     assert running.get("/")[0] == 200
-    folder = next(re.search(r"Vorschau-Ordner: (\S+)", line).group(1)  # type: ignore[union-attr]
-                  for line in running.stdout if "Vorschau-Ordner" in line)
+    folder = next(
+        re.search(r"Vorschau-Ordner: (\S+)", line).group(1)  # type: ignore[union-attr]
+        for line in running.stdout
+        if "Vorschau-Ordner" in line
+    )
     assert Path(folder).is_dir()
     assert running.stop() == 0
     assert not Path(folder).exists()
@@ -419,15 +485,26 @@ def test_sigterm_stops_the_server_and_removes_its_folder(tmp_path: Path) -> None
         running.get("/")
 
 
-def test_a_port_in_use_is_an_error_naming_the_port(preview: Preview,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["serve", "--content", str(preview.site / "content"), "--config",
-                 str(preview.site / "feed.yaml"), "--port", str(preview.port)])
+def test_a_port_in_use_is_an_error_naming_the_port(
+    preview: Preview, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "serve",
+            "--content",
+            str(preview.site / "content"),
+            "--config",
+            str(preview.site / "feed.yaml"),
+            "--port",
+            str(preview.port),
+        ]
+    )
     assert code == 1
     assert f"127.0.0.1:{preview.port}: cannot listen" in capsys.readouterr().err
 
 
 # --- the rules behind it, in-process -----------------------------------------------------------
+
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
@@ -445,39 +522,64 @@ def root(tmp_path: Path) -> Path:
 def test_resolve_site_path_finds_files_and_folders(root: Path) -> None:
     assert resolve_site_path(root, "/atom.xml") == (root / "atom.xml").resolve()
     assert resolve_site_path(root, "/artikel/") == (root / "artikel").resolve()
-    assert resolve_site_path(root, "/artikel/index.html") == \
-        (root / "artikel" / "index.html").resolve()
+    assert (
+        resolve_site_path(root, "/artikel/index.html")
+        == (root / "artikel" / "index.html").resolve()
+    )
     assert resolve_site_path(root, "/") == root.resolve()
     assert resolve_site_path(root, "/%61tom.xml") == (root / "atom.xml").resolve()
 
 
-@pytest.mark.parametrize("path", [
-    "/link.txt", "/ordner/geheim.txt", "/ordner/", "/innen",
-    "/../geheim.txt", "/%2e%2e/geheim.txt", "/%2E%2e/geheim.txt", "/..%2fgeheim.txt",
-    "/artikel%2findex.html", "/artikel%5cindex.html", "/..\\geheim.txt", "/.%2e/geheim.txt",
-    "/artikel/./index.html", "/artikel//index.html", "/atom.xml%00.html", "/%ff", "atom.xml",
-    "/gibt-es-nicht",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/link.txt",
+        "/ordner/geheim.txt",
+        "/ordner/",
+        "/innen",
+        "/../geheim.txt",
+        "/%2e%2e/geheim.txt",
+        "/%2E%2e/geheim.txt",
+        "/..%2fgeheim.txt",
+        "/artikel%2findex.html",
+        "/artikel%5cindex.html",
+        "/..\\geheim.txt",
+        "/.%2e/geheim.txt",
+        "/artikel/./index.html",
+        "/artikel//index.html",
+        "/atom.xml%00.html",
+        "/%ff",
+        "atom.xml",
+        "/gibt-es-nicht",
+    ],
+)
 def test_resolve_site_path_refuses_what_leaves_the_site(root: Path, path: str) -> None:
     assert resolve_site_path(root, path) is None
 
 
-@pytest.mark.parametrize(("name", "data", "media"), [
-    ("atom.xml", b"<?xml version='1.0'?>\n<feed xmlns='http://www.w3.org/2005/Atom'/>",
-     "application/atom+xml"),
-    ("tags/x/feed.xml", b"<!-- c --><feed/>", "application/atom+xml"),
-    ("rss.xml", b"<?xml version='1.0'?><rss version='2.0'/>", "application/rss+xml"),
-    ("sitemap.xml", b"<?xml version='1.0'?><urlset/>", "application/xml"),
-    ("feed.json", b'{"version": "https://jsonfeed.org/version/1.1"}', "application/feed+json"),
-    ("daten.json", b'{"a": 1}', "application/json"),
-    ("index.html", b"<!DOCTYPE html>", "text/html; charset=utf-8"),
-    ("static/style.css", b"body{}", "text/css; charset=utf-8"),
-    ("embed.js", b"", "text/javascript; charset=utf-8"),
-    ("bild.JPG", b"", "image/jpeg"),
-    ("unbekannt.xyz", b"", "application/octet-stream"),
-])
-def test_media_type_recognises_feeds_by_their_root_element(name: str, data: bytes,
-                                                           media: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "data", "media"),
+    [
+        (
+            "atom.xml",
+            b"<?xml version='1.0'?>\n<feed xmlns='http://www.w3.org/2005/Atom'/>",
+            "application/atom+xml",
+        ),
+        ("tags/x/feed.xml", b"<!-- c --><feed/>", "application/atom+xml"),
+        ("rss.xml", b"<?xml version='1.0'?><rss version='2.0'/>", "application/rss+xml"),
+        ("sitemap.xml", b"<?xml version='1.0'?><urlset/>", "application/xml"),
+        ("feed.json", b'{"version": "https://jsonfeed.org/version/1.1"}', "application/feed+json"),
+        ("daten.json", b'{"a": 1}', "application/json"),
+        ("index.html", b"<!DOCTYPE html>", "text/html; charset=utf-8"),
+        ("static/style.css", b"body{}", "text/css; charset=utf-8"),
+        ("embed.js", b"", "text/javascript; charset=utf-8"),
+        ("bild.JPG", b"", "image/jpeg"),
+        ("unbekannt.xyz", b"", "application/octet-stream"),
+    ],
+)
+def test_media_type_recognises_feeds_by_their_root_element(
+    name: str, data: bytes, media: str
+) -> None:
     assert media_type(Path(name), data) == media
 
 
@@ -515,8 +617,14 @@ def test_inject_preview_adds_a_script_tag_and_an_escaped_error_box() -> None:
 
 # --- live reload in a real browser, under the pages' Content-Security-Policy -------------------
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.mark.browser
@@ -562,8 +670,12 @@ def drive_browser(preview: Preview, chromium: str, problems: list[str]) -> None:
             assert "Content-Security-Policy" in page.content()  # the page forbids inline script
             page.wait_for_timeout(700)  # the reload script has polled at least once
             article = preview.site / "content" / "2025-10-26-zeitumstellung.txt"
-            article.write_text(article.read_text(encoding="utf-8").replace(
-                "In der Nacht", "Im Browser neu geladen: In der Nacht"), encoding="utf-8")
+            article.write_text(
+                article.read_text(encoding="utf-8").replace(
+                    "In der Nacht", "Im Browser neu geladen: In der Nacht"
+                ),
+                encoding="utf-8",
+            )
             page.get_by_text("Im Browser neu geladen").wait_for(timeout=5000)
             broken = preview.site / "content" / "2025-11-20-kaputt.txt"
             broken.write_text("date 2025-11-20 Kaputt\n", encoding="utf-8")
@@ -575,28 +687,44 @@ def drive_browser(preview: Preview, chromium: str, problems: list[str]) -> None:
             browser.close()
 
 
-@pytest.mark.parametrize("argv", [["--port", "70000"], ["--port", "-1"], ["--port", "acht"],
-                                  ["--now", "gestern"]])
-def test_bad_serve_options_are_usage_errors(argv: list[str], tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "argv", [["--port", "70000"], ["--port", "-1"], ["--port", "acht"], ["--now", "gestern"]]
+)
+def test_bad_serve_options_are_usage_errors(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     site = copy_site(tmp_path / "site")
-    code = main(["serve", "--content", str(site / "content"), "--config",
-                 str(site / "feed.yaml"), *argv])
+    code = main(
+        ["serve", "--content", str(site / "content"), "--config", str(site / "feed.yaml"), *argv]
+    )
     assert code == 2
     assert argv[0] in capsys.readouterr().err
 
 
-def test_serve_without_a_content_folder_exits_1(tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_without_a_content_folder_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     site = copy_site(tmp_path / "site")
-    code = main(["serve", "--content", str(site / "fehlt"), "--config", str(site / "feed.yaml"),
-                 "--port", "0"])
+    code = main(
+        [
+            "serve",
+            "--content",
+            str(site / "fehlt"),
+            "--config",
+            str(site / "feed.yaml"),
+            "--port",
+            "0",
+        ]
+    )
     assert code == 1
     assert f"{site / 'fehlt'}:1: content folder not found" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("path", ["/" + "a" * 256, "/" + "%C3%A4" * 200 + "/index.html",
-                                  "/x" * 3000], ids=["ascii", "utf-8", "path-max"])
+@pytest.mark.parametrize(
+    "path",
+    ["/" + "a" * 256, "/" + "%C3%A4" * 200 + "/index.html", "/x" * 3000],
+    ids=["ascii", "utf-8", "path-max"],
+)
 def test_a_path_segment_too_long_for_a_file_name_is_404(preview: Preview, path: str) -> None:
     status, _, body = preview.get(path)
     assert status == 404 and b"<html" in body.lower()

@@ -18,14 +18,18 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "feedgen_app" / "templates"
 
 def site_with_article(root: Path) -> Path:
     make_site(root)
-    write(root, "2025-10-08-hafen.txt",
-          "date 2025-10-08T06:30 Hafen wächst\ntags Hafen\n\nDer Hafen wächst.\n")
+    write(
+        root,
+        "2025-10-08-hafen.txt",
+        "date 2025-10-08T06:30 Hafen wächst\ntags Hafen\n\nDer Hafen wächst.\n",
+    )
     return root
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file()}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+    }
 
 
 def override(root: Path, name: str, text: str) -> Path:
@@ -52,10 +56,15 @@ def packaged(name: str) -> str:
 def test_a_template_in_templates_replaces_the_packaged_one(tmp_path: Path) -> None:
     root = site_with_article(tmp_path / "site")
     override(root, "README.md", "Templates for this site: {{ not a template }}\n")
-    override(root, "article.html", packaged("article.html").replace(
-        "{% block article_after_body %}",
-        '<p class="eigene-zeile">Ein Hinweis der Redaktion.</p>\n'
-        "{% block article_after_body %}"))
+    override(
+        root,
+        "article.html",
+        packaged("article.html").replace(
+            "{% block article_after_body %}",
+            '<p class="eigene-zeile">Ein Hinweis der Redaktion.</p>\n'
+            "{% block article_after_body %}",
+        ),
+    )
     assert build(root) == 0
     page = (root / "public" / "hafen" / "index.html").read_text(encoding="utf-8")
     assert '<p class="eigene-zeile">Ein Hinweis der Redaktion.</p>' in page
@@ -83,12 +92,17 @@ def test_an_edited_or_removed_template_changes_the_next_build(tmp_path: Path) ->
 
 
 def test_a_template_syntax_error_names_file_and_line_and_publishes_nothing(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = site_with_article(tmp_path / "site")
     assert build(root) == 0
     before = snapshot(root / "public")
-    override(root, "article.html", '{% extends "base.html" %}\n{% block main %}\n'
-             "<h1>{{ article.title }</h1>\n{% endblock %}\n")
+    override(
+        root,
+        "article.html",
+        '{% extends "base.html" %}\n{% block main %}\n'
+        "<h1>{{ article.title }</h1>\n{% endblock %}\n",
+    )
     capsys.readouterr()
     assert build(root) == 1
     err = capsys.readouterr().err
@@ -98,7 +112,8 @@ def test_a_template_syntax_error_names_file_and_line_and_publishes_nothing(
 
 
 def test_template_errors_name_the_file_as_the_site_repository_has_it(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Run from the site's folder with the default paths, as `feedgen-app build` is."""
     root = site_with_article(tmp_path / "site")
     override(root, "article.html", "{% block main %}\n{% endblok %}\n")
@@ -108,12 +123,15 @@ def test_template_errors_name_the_file_as_the_site_repository_has_it(
         assert main(["build", "--now", FIXED_NOW]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("templates/article.html:2: template syntax error: ")
-    assert err[1] == ("templates/index.html:3: not UTF-8 text: byte 0xfc is not valid UTF-8; "
-                      "save the template as UTF-8")
+    assert err[1] == (
+        "templates/index.html:3: not UTF-8 text: byte 0xfc is not valid UTF-8; "
+        "save the template as UTF-8"
+    )
 
 
 def test_an_unknown_name_in_a_template_names_its_line(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = site_with_article(tmp_path / "site")
     override(root, "_tags.html", "<p>Themen</p>\n<p>{{ artikel.tags }}</p>\n")
     capsys.readouterr()
@@ -124,7 +142,8 @@ def test_an_unknown_name_in_a_template_names_its_line(
 
 
 def test_a_template_that_extends_a_missing_one_is_named(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = site_with_article(tmp_path / "site")
     override(root, "tags.html", '{% extends "rahmen.html" %}\n')
     capsys.readouterr()
@@ -174,10 +193,13 @@ def test_a_static_robots_txt_replaces_the_generated_one(tmp_path: Path) -> None:
     assert (root / "public" / "robots.txt").read_bytes() == b"User-agent: *\nDisallow: /intern/\n"
 
 
-@pytest.mark.parametrize("name", ["index.html", "atom.xml", "404.html", "sitemap.xml",
-                                  "static/style.css", "hafen/index.html"])
+@pytest.mark.parametrize(
+    "name",
+    ["index.html", "atom.xml", "404.html", "sitemap.xml", "static/style.css", "hafen/index.html"],
+)
 def test_a_static_file_may_not_replace_a_generated_one(
-        tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = site_with_article(tmp_path / "site")
     assert build(root) == 0
     before = snapshot(root / "public")
@@ -190,7 +212,8 @@ def test_a_static_file_may_not_replace_a_generated_one(
 
 
 def test_a_static_file_and_a_media_file_of_the_same_path_are_an_error(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = site_with_article(tmp_path / "site")
     (root / "content" / "bilder").mkdir()
     (root / "content" / "bilder" / "logo.png").write_bytes(b"media")
@@ -198,17 +221,26 @@ def test_a_static_file_and_a_media_file_of_the_same_path_are_an_error(
     capsys.readouterr()
     assert build(root) == 1
     err = capsys.readouterr().err
-    assert (f"{root}/static/bilder/logo.png:1: the static file and "
-            f"{root}/content/bilder/logo.png in the content folder would both be published "
-            "as bilder/logo.png") in err
+    assert (
+        f"{root}/static/bilder/logo.png:1: the static file and "
+        f"{root}/content/bilder/logo.png in the content folder would both be published "
+        "as bilder/logo.png"
+    ) in err
 
 
-@pytest.mark.parametrize(("name", "problem"), [
-    ("hafen", "stands where the site needs the folder hafen/"),
-    ("atom.xml/x.txt", "the static folder atom.xml/ stands where the site has the file atom.xml"),
-])
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("hafen", "stands where the site needs the folder hafen/"),
+        (
+            "atom.xml/x.txt",
+            "the static folder atom.xml/ stands where the site has the file atom.xml",
+        ),
+    ],
+)
 def test_a_static_file_may_not_stand_where_the_site_needs_a_folder(
-        tmp_path: Path, name: str, problem: str, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, name: str, problem: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = site_with_article(tmp_path / "site")
     static(root, name, b"x")
     capsys.readouterr()
@@ -221,19 +253,23 @@ def test_a_static_file_may_not_stand_where_the_site_needs_a_folder(
 
 @pytest.mark.parametrize("name", ["robots.txt", "humans.txt", "CNAME", "favicon.ico"])
 def test_a_site_root_file_in_content_says_to_move_it_to_static(
-        tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = site_with_article(tmp_path / "site")
     (root / "content" / name).write_bytes(b"User-agent: *\n")
     capsys.readouterr()
     assert build(root) == 1
     err = capsys.readouterr().err
-    assert (f"{root}/content/{name}:1: {name} is a file for the site root, not an article or "
-            "its media: move it into the static/ folder beside feed.yaml") in err
+    assert (
+        f"{root}/content/{name}:1: {name} is a file for the site root, not an article or "
+        "its media: move it into the static/ folder beside feed.yaml"
+    ) in err
     assert not (root / "public").exists()
 
 
 def test_a_robots_txt_below_the_top_of_content_is_an_article_like_any_other(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = site_with_article(tmp_path / "site")
     write(root, "2025/robots.txt", "date 2025-10-09 Roboter im Hafen\n\nKräne fahren allein.\n")
     assert build(root) == 0

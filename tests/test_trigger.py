@@ -36,14 +36,24 @@ def github() -> Iterator[FakeGitHub]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
-            fake.requests.append({"method": "POST", "path": self.path,
-                                  # header names are case-insensitive: compare them lowered
-                                  "headers": {k.lower(): v for k, v in self.headers.items()},
-                                  "body": json.loads(self.rfile.read(length) or b"null")})
+            fake.requests.append(
+                {
+                    "method": "POST",
+                    "path": self.path,
+                    # header names are case-insensitive: compare them lowered
+                    "headers": {k.lower(): v for k, v in self.headers.items()},
+                    "body": json.loads(self.rfile.read(length) or b"null"),
+                }
+            )
             auth = self.headers.get("Authorization", "")
             # GitHub's real messages never echo the token; this fake does, to prove it is hidden.
-            body = b"" if fake.status == 204 else json.dumps(
-                {"message": f"Nope for {auth}", "documentation_url": "https://docs"}).encode()
+            body = (
+                b""
+                if fake.status == 204
+                else json.dumps(
+                    {"message": f"Nope for {auth}", "documentation_url": "https://docs"}
+                ).encode()
+            )
             self.send_response(fake.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -75,7 +85,7 @@ def trigger(github: FakeGitHub, *args: str) -> int:
 
 
 def test_repository_dispatch_sends_the_exact_request(
-        github: FakeGitHub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    github: FakeGitHub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     assert trigger(github, "--repo", "octo-org/nachrichten") == 0
@@ -96,19 +106,30 @@ def test_repository_dispatch_sends_the_exact_request(
 
 
 def test_event_and_force_go_into_the_repository_dispatch_body(
-        github: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     assert trigger(github, "--repo", "o/r", "--event", "morning", "--force") == 0
-    assert github.requests[0]["body"] == {"event_type": "morning",
-                                          "client_payload": {"force": True}}
+    assert github.requests[0]["body"] == {
+        "event_type": "morning",
+        "client_payload": {"force": True},
+    }
 
 
 def test_workflow_dispatch_names_the_workflow_ref_and_inputs(
-        github: FakeGitHub, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    github: FakeGitHub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("GH_TOKEN", TOKEN)  # GH_TOKEN works when GITHUB_TOKEN is not set
-    code = trigger(github, "--repo", "octo-org/nachrichten", "--workflow", "publish.yml",
-                   "--ref", "release", "--force")
+    code = trigger(
+        github,
+        "--repo",
+        "octo-org/nachrichten",
+        "--workflow",
+        "publish.yml",
+        "--ref",
+        "release",
+        "--force",
+    )
     assert code == 0
     [request] = github.requests
     assert request["path"] == "/repos/octo-org/nachrichten/actions/workflows/publish.yml/dispatches"
@@ -119,8 +140,9 @@ def test_workflow_dispatch_names_the_workflow_ref_and_inputs(
     assert "workflow publish.yml on release" in capsys.readouterr().out
 
 
-def test_github_token_wins_over_gh_token(github: FakeGitHub,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_github_token_wins_over_gh_token(
+    github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.setenv("GH_TOKEN", "other")
     assert trigger(github, "--repo", "o/r") == 0
@@ -129,8 +151,9 @@ def test_github_token_wins_over_gh_token(github: FakeGitHub,
     assert headers["authorization"] == f"Bearer {TOKEN}"
 
 
-def test_repository_comes_from_github_repository(github: FakeGitHub,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_repository_comes_from_github_repository(
+    github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     monkeypatch.setenv("GITHUB_REPOSITORY", "octo-org/aus-env")
     assert trigger(github) == 0
@@ -138,12 +161,15 @@ def test_repository_comes_from_github_repository(github: FakeGitHub,
 
 
 def test_repository_comes_from_the_git_remote(tmp_path: Path) -> None:
-    for url in ("git@github.com:octo-org/nachrichten.git",
-                "https://github.com/octo-org/nachrichten"):
+    for url in (
+        "git@github.com:octo-org/nachrichten.git",
+        "https://github.com/octo-org/nachrichten",
+    ):
         repo = tmp_path / url.replace("/", "_").replace(":", "_")
         subprocess.run(["git", "init", "-q", str(repo)], check=True)
         subprocess.run(["git", "-C", str(repo), "remote", "add", "origin", url], check=True)
         import os
+
         cwd = os.getcwd()
         os.chdir(repo)
         try:
@@ -153,7 +179,8 @@ def test_repository_comes_from_the_git_remote(tmp_path: Path) -> None:
 
 
 def test_no_token_is_an_error_and_sends_nothing(
-        github: FakeGitHub, capsys: pytest.CaptureFixture[str]) -> None:
+    github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert trigger(github, "--repo", "o/r") == 1
     err = capsys.readouterr().err
     assert "no GitHub token: set GITHUB_TOKEN or GH_TOKEN" in err
@@ -161,41 +188,55 @@ def test_no_token_is_an_error_and_sends_nothing(
 
 
 def test_the_token_cannot_be_given_on_the_command_line(
-        github: FakeGitHub, capsys: pytest.CaptureFixture[str]) -> None:
+    github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert trigger(github, "--repo", "o/r", "--token", TOKEN) == 2
     assert "unrecognized arguments" in capsys.readouterr().err
     assert github.requests == []
 
 
 @pytest.mark.parametrize("repo", ["octo-org", "a/b/c", "octo org/x", "../x", "o/.."])
-def test_a_malformed_repo_is_a_usage_error(github: FakeGitHub, repo: str,
-                                           monkeypatch: pytest.MonkeyPatch,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_malformed_repo_is_a_usage_error(
+    github: FakeGitHub,
+    repo: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     assert trigger(github, "--repo", repo) == 2
     assert "is not OWNER/NAME" in capsys.readouterr().err
     assert github.requests == []
 
 
-def test_no_repository_anywhere_is_a_usage_error(github: FakeGitHub,
-                                                 monkeypatch: pytest.MonkeyPatch,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_repository_anywhere_is_a_usage_error(
+    github: FakeGitHub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     assert trigger(github) == 2
     assert "pass --repo OWNER/NAME" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("status", "expected"), [
-    (401, "HTTP 401: GitHub rejected the token; it is wrong, expired or revoked"),
-    (403, "HTTP 403: the token may not start workflows here; a fine-grained token needs "
-          "'Contents: read and write'"),
-    (404, "HTTP 404: repository or workflow not found; check --repo OWNER/NAME"),
-    (422, "HTTP 422: GitHub refused the request"),
-    (500, "HTTP 500: GitHub did not accept the request"),
-])
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (401, "HTTP 401: GitHub rejected the token; it is wrong, expired or revoked"),
+        (
+            403,
+            "HTTP 403: the token may not start workflows here; a fine-grained token needs "
+            "'Contents: read and write'",
+        ),
+        (404, "HTTP 404: repository or workflow not found; check --repo OWNER/NAME"),
+        (422, "HTTP 422: GitHub refused the request"),
+        (500, "HTTP 500: GitHub did not accept the request"),
+    ],
+)
 def test_each_error_status_has_its_message_and_hides_the_token(
-        github: FakeGitHub, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str], status: int, expected: str) -> None:
+    github: FakeGitHub,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    status: int,
+    expected: str,
+) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     github.status = status
     assert trigger(github, "--repo", "o/r") == 1
@@ -207,8 +248,8 @@ def test_each_error_status_has_its_message_and_hides_the_token(
 
 
 def test_403_for_a_workflow_names_the_actions_permission(
-        github: FakeGitHub, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    github: FakeGitHub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     github.status = 403
     assert trigger(github, "--repo", "o/r", "--workflow", "publish.yml") == 1
@@ -216,7 +257,8 @@ def test_403_for_a_workflow_names_the_actions_permission(
 
 
 def test_an_unreachable_api_is_a_network_error(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
         probe.bind(("127.0.0.1", 0))

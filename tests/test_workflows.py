@@ -55,17 +55,22 @@ def load_workflow(path: Path) -> dict[Any, Any]:
 
 
 def run_tool(*command: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, capture_output=True, text=True, check=False, cwd=REPO,
-                          timeout=300)
+    return subprocess.run(
+        command, capture_output=True, text=True, check=False, cwd=REPO, timeout=300
+    )
 
 
-def scaffold(target: Path, base_url: str = "https://octo.github.io/nachrichten/",
-             now: str = "2026-03-02T09:30:00+01:00") -> Path:
+def scaffold(
+    target: Path,
+    base_url: str = "https://octo.github.io/nachrichten/",
+    now: str = "2026-03-02T09:30:00+01:00",
+) -> Path:
     """A site as `feedgen-app init` writes it, its action pinned to SHA (as a package installed
     from that commit would pin it); returns `target`."""
     answers = SiteAnswers(title="Wirtschaft kompakt", base_url=base_url, author="Redaktion")
-    write_site(target, plan_site(answers, datetime.fromisoformat(now),
-                                 ActionRef(SHA, __version__), target))
+    write_site(
+        target, plan_site(answers, datetime.fromisoformat(now), ActionRef(SHA, __version__), target)
+    )
     return target
 
 
@@ -86,16 +91,25 @@ def test_there_are_the_two_workflows_and_the_two_actions() -> None:
 def actionlint_command() -> list[str]:
     """actionlint with shellcheck for the `run:` scripts: named, since actionlint skips the
     scripts without a word when it finds none (no step runs Python: no pyflakes)."""
-    return [require_tool("actionlint"), "-no-color", f"-shellcheck={require_tool('shellcheck')}",
-            "-pyflakes="]
+    return [
+        require_tool("actionlint"),
+        "-no-color",
+        f"-shellcheck={require_tool('shellcheck')}",
+        "-pyflakes=",
+    ]
 
 
 def jactionlint_command() -> list[str]:
     """jactionlint (actionlint's stricter fork: its security and policy rules too), offline,
     with shellcheck for the `run:` scripts and ruff for any Python ones; a tool given by path
     must exist, or jactionlint exits 3."""
-    return [require_tool("jactionlint"), "--no-color", "--no-online",
-            f"--shellcheck={require_tool('shellcheck')}", f"--ruff={require_tool('ruff')}"]
+    return [
+        require_tool("jactionlint"),
+        "--no-color",
+        "--no-online",
+        f"--shellcheck={require_tool('shellcheck')}",
+        f"--ruff={require_tool('ruff')}",
+    ]
 
 
 def test_actionlint_reports_nothing() -> None:
@@ -110,16 +124,24 @@ def test_jactionlint_reports_nothing_on_the_workflows_and_the_actions() -> None:
 
 def test_zizmor_offline_reports_nothing() -> None:
     zizmor = require_tool("zizmor")
-    result = run_tool(zizmor, "--offline", "--no-progress", "--format", "plain",
-                      str(REPO / ".github"), *map(str, ACTION_FILES))
+    result = run_tool(
+        zizmor,
+        "--offline",
+        "--no-progress",
+        "--format",
+        "plain",
+        str(REPO / ".github"),
+        *map(str, ACTION_FILES),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings to report" in result.stdout + result.stderr
 
 
 def test_workflows_match_the_github_workflow_schema() -> None:
     check = require_tool("check-jsonschema")
-    result = run_tool(check, "--builtin-schema", "vendor.github-workflows",
-                      *map(str, WORKFLOW_FILES))
+    result = run_tool(
+        check, "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOW_FILES)
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -147,8 +169,9 @@ def test_jactionlint_reports_nothing_on_a_scaffolded_workflow(scaffolded: Path) 
 
 def test_zizmor_offline_reports_nothing_on_a_scaffolded_site(scaffolded: Path) -> None:
     zizmor = require_tool("zizmor")
-    result = run_tool(zizmor, "--offline", "--no-progress", "--format", "plain",
-                      str(scaffolded.parents[2]))
+    result = run_tool(
+        zizmor, "--offline", "--no-progress", "--format", "plain", str(scaffolded.parents[2])
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings to report" in result.stdout + result.stderr
 
@@ -176,21 +199,30 @@ def yaml_files(scaffolded: Path) -> list[Path]:
 
 @pytest.mark.parametrize("path", [*WORKFLOW_FILES, *ACTION_FILES], ids=lambda p: p.name)
 def test_every_action_is_pinned_to_a_commit_with_its_version(path: Path) -> None:
-    uses = [line for line in path.read_text(encoding="utf-8").splitlines()
-            if re.match(r"^\s*(-\s+)?uses:", line)]
+    uses = [
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if re.match(r"^\s*(-\s+)?uses:", line)
+    ]
     assert uses
     for line in uses:
-        assert PINNED.match(line) or LOCAL.match(line), \
+        assert PINNED.match(line) or LOCAL.match(line), (
             f"not pinned to a full SHA with '# vX.Y.Z', nor this checkout: {line.strip()}"
+        )
 
 
-def test_a_scaffolded_workflow_pins_every_action_as_this_repository_does(
-        scaffolded: Path) -> None:
-    ours = {match[1]: match[2] for path in [*WORKFLOW_FILES, *ACTION_FILES]
-            for match in map(PINNED.match, path.read_text(encoding="utf-8").splitlines())
-            if match}
-    lines = [line for line in scaffolded.read_text(encoding="utf-8").splitlines()
-             if re.match(r"^\s*(-\s+)?uses:", line)]
+def test_a_scaffolded_workflow_pins_every_action_as_this_repository_does(scaffolded: Path) -> None:
+    ours = {
+        match[1]: match[2]
+        for path in [*WORKFLOW_FILES, *ACTION_FILES]
+        for match in map(PINNED.match, path.read_text(encoding="utf-8").splitlines())
+        if match
+    }
+    lines = [
+        line
+        for line in scaffolded.read_text(encoding="utf-8").splitlines()
+        if re.match(r"^\s*(-\s+)?uses:", line)
+    ]
     for line in lines:
         match = PINNED.match(line)
         assert match, f"not pinned: {line.strip()}"
@@ -233,8 +265,14 @@ def test_publish_triggers_schedule_push_dispatch_and_rebuild() -> None:
     assert minutes == [7, 22, 37, 52]  # every 15 minutes, never on the hour
     assert crons[0].split()[1:] == ["*", "*", "*", "*"]
     assert on["push"]["branches"] == ["main"]
-    assert {"content/**", "feed.yaml", "feedgen_app/**", "action.yml", "ping/action.yml",
-            ".github/workflows/publish.yml"} <= set(on["push"]["paths"])
+    assert {
+        "content/**",
+        "feed.yaml",
+        "feedgen_app/**",
+        "action.yml",
+        "ping/action.yml",
+        ".github/workflows/publish.yml",
+    } <= set(on["push"]["paths"])
     assert on["workflow_dispatch"]["inputs"]["force"]["type"] == "boolean"
     assert on["repository_dispatch"] == {"types": ["rebuild"]}
 
@@ -250,18 +288,31 @@ def test_publish_deploys_with_exactly_pages_and_id_token_after_the_build() -> No
     assert deploy["needs"] == "build"
     assert deploy["if"] == "needs.build.outputs.changed == 'true'"
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
-    upload = [s for s in load_workflow(ACTION)["runs"]["steps"]
-              if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
-    assert upload == [{"name": "Upload the site", "if": "steps.compare.outputs.changed == 'true'",
-                       "uses": upload[0]["uses"], "with": {"path": "public/"}}]
+    upload = [
+        s
+        for s in load_workflow(ACTION)["runs"]["steps"]
+        if s.get("uses", "").startswith("actions/upload-pages-artifact@")
+    ]
+    assert upload == [
+        {
+            "name": "Upload the site",
+            "if": "steps.compare.outputs.changed == 'true'",
+            "uses": upload[0]["uses"],
+            "with": {"path": "public/"},
+        }
+    ]
 
 
 def test_publish_builds_through_the_local_action_and_runs_no_tests() -> None:
     jobs = load_workflow(PUBLISH)["jobs"]
     assert [s.get("uses", "").split("@")[0] for s in jobs["build"]["steps"]] == [
-        "actions/checkout", "./"]
+        "actions/checkout",
+        "./",
+    ]
     assert [s.get("uses", "").split("@")[0] for s in jobs["ping"]["steps"]] == [
-        "actions/checkout", "./ping"]
+        "actions/checkout",
+        "./ping",
+    ]
     for path in [PUBLISH, *ACTION_FILES]:
         assert "pytest" not in path.read_text(encoding="utf-8"), path.name
 
@@ -283,17 +334,22 @@ def test_the_build_cache_is_saved_only_under_a_new_key() -> None:
     assert "hashFiles(format('{0}/**', inputs.content), inputs.config)" in key
     assert "steps.package.outputs.id" in key
     assert "run_id" not in key and "run_id" not in restore["with"]["restore-keys"]
-    assert restore["with"]["restore-keys"].strip() == key[:key.rindex("${{")]
+    assert restore["with"]["restore-keys"].strip() == key[: key.rindex("${{")]
     assert save["uses"].startswith("actions/cache/save@")
     assert save["if"] == "steps.cache.outputs.cache-hit != 'true'"
-    assert save["with"] == {"path": ".feedgen-cache/",
-                            "key": "${{ steps.cache.outputs.cache-primary-key }}"}
+    assert save["with"] == {
+        "path": ".feedgen-cache/",
+        "key": "${{ steps.cache.outputs.cache-primary-key }}",
+    }
 
 
 def test_the_base_url_guard_runs_before_the_upload() -> None:
     names = [s["name"] for s in load_workflow(ACTION)["runs"]["steps"]]
-    assert (names.index("Configure Pages") < names.index("Compare base_url with the Pages address")
-            < names.index("Upload the site"))
+    assert (
+        names.index("Configure Pages")
+        < names.index("Compare base_url with the Pages address")
+        < names.index("Upload the site")
+    )
 
 
 def test_the_keepalive_only_runs_on_its_own_weekly_schedule() -> None:
@@ -313,7 +369,8 @@ def test_a_scaffolded_workflow_runs_and_deploys_as_this_repositorys(scaffolded: 
         assert theirs["on"][trigger] == ours["on"][trigger], trigger
     assert theirs["on"]["push"]["branches"] == ours["on"]["push"]["branches"]
     assert {"content/**", "feed.yaml", ".github/workflows/publish.yml"} <= set(
-        theirs["on"]["push"]["paths"])
+        theirs["on"]["push"]["paths"]
+    )
     assert theirs["jobs"].keys() == ours["jobs"].keys()
     for name in ("deploy", "keepalive"):
         assert theirs["jobs"][name] == ours["jobs"][name], name
@@ -339,12 +396,20 @@ def test_the_site_hash_is_the_sha256sum_listing_of_the_other_files(tmp_path: Pat
 
 def test_the_published_site_hash_can_be_checked_with_coreutils(tmp_path: Path) -> None:
     work = make_site(tmp_path, "http://127.0.0.1:9/")
-    subprocess.run([sys.executable, "-m", "feedgen_app", "build"], cwd=work,
-                   capture_output=True, text=True, check=True)
-    script = ("find . -type f ! -name site-hash.txt ! -name '.*' | sed 's|^\\./||' "
-              "| LC_ALL=C sort | while read -r f; do sha256sum \"$f\"; done | sha256sum")
-    listing = subprocess.run(["bash", "-c", script], cwd=work / "public", capture_output=True,
-                             text=True, check=True).stdout.split()[0]
+    subprocess.run(
+        [sys.executable, "-m", "feedgen_app", "build"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    script = (
+        "find . -type f ! -name site-hash.txt ! -name '.*' | sed 's|^\\./||' "
+        '| LC_ALL=C sort | while read -r f; do sha256sum "$f"; done | sha256sum'
+    )
+    listing = subprocess.run(
+        ["bash", "-c", script], cwd=work / "public", capture_output=True, text=True, check=True
+    ).stdout.split()[0]
     assert (work / "public" / "site-hash.txt").read_text(encoding="ascii") == f"{listing}\n"
 
 
@@ -354,33 +419,41 @@ def test_the_published_site_hash_can_be_checked_with_coreutils(tmp_path: Path) -
 def load_pages_script() -> Any:
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("check_pages_url",
-                                                  REPO / "scripts" / "check_pages_url.py")
+    spec = importlib.util.spec_from_file_location(
+        "check_pages_url", REPO / "scripts" / "check_pages_url.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-@pytest.mark.parametrize(("base_url", "pages_url"), [
-    ("https://octo.github.io/nachrichten/", "https://octo.github.io/nachrichten"),
-    ("https://octo.github.io/nachrichten/", "https://octo.github.io/nachrichten/"),
-    ("https://news.example.org/", "https://news.example.org"),
-])
-def test_the_guard_accepts_the_pages_address_with_or_without_a_slash(base_url: str,
-                                                                     pages_url: str) -> None:
+@pytest.mark.parametrize(
+    ("base_url", "pages_url"),
+    [
+        ("https://octo.github.io/nachrichten/", "https://octo.github.io/nachrichten"),
+        ("https://octo.github.io/nachrichten/", "https://octo.github.io/nachrichten/"),
+        ("https://news.example.org/", "https://news.example.org"),
+    ],
+)
+def test_the_guard_accepts_the_pages_address_with_or_without_a_slash(
+    base_url: str, pages_url: str
+) -> None:
     assert load_pages_script().compare_urls(base_url, pages_url, "feed.yaml") is None
 
 
 def test_the_guard_names_the_config_and_the_address_to_set() -> None:
     problem = load_pages_script().compare_urls(
-        "https://feedgen-app.github.io/feedgen-app/", "https://octo.github.io/nachrichten",
-        "feed.yaml")
+        "https://feedgen-app.github.io/feedgen-app/",
+        "https://octo.github.io/nachrichten",
+        "feed.yaml",
+    )
     assert problem == (
         "feed.yaml:1: base_url https://feedgen-app.github.io/feedgen-app/ is not the address "
         "GitHub Pages serves this site at, https://octo.github.io/nachrichten/: set base_url: "
-        "\"https://octo.github.io/nachrichten/\" in feed.yaml (or set up the custom domain in "
-        "Settings -> Pages)")
+        '"https://octo.github.io/nachrichten/" in feed.yaml (or set up the custom domain in '
+        "Settings -> Pages)"
+    )
 
 
 def test_the_guard_fails_when_pages_reports_no_address() -> None:
@@ -455,12 +528,15 @@ class LocalRunner:
         for step in job["steps"]:
             uses = step.get("uses", "")
             if uses == "./" or uses.startswith("feedgen-app/feedgen-app@"):
-                inputs = {name: self.job_value(name, str(value))
-                          for name, value in (step.get("with") or {}).items()}
+                inputs = {
+                    name: self.job_value(name, str(value))
+                    for name, value in (step.get("with") or {}).items()
+                }
                 run = self.run_action(inputs)
                 site_outputs[step["id"]] = run.job_outputs
-        run.job_outputs = {name: evaluate(str(value), site_outputs, {})
-                           for name, value in job["outputs"].items()}
+        run.job_outputs = {
+            name: evaluate(str(value), site_outputs, {}) for name, value in job["outputs"].items()
+        }
         return run
 
     def job_value(self, name: str, raw: str) -> str:
@@ -480,11 +556,16 @@ class LocalRunner:
         summary = temp / "step-summary.md"
         summary.touch()
         run = JobRun()
-        base = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-                "HOME": os.environ.get("HOME", str(self.work)), "LANG": "C.UTF-8",
-                "RUNNER_TEMP": str(temp), "GITHUB_STEP_SUMMARY": str(summary),
-                "GITHUB_RUN_ID": "4242", "GITHUB_ACTIONS": "true",
-                "GITHUB_ACTION_PATH": str(REPO)}
+        base = {
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            "HOME": os.environ.get("HOME", str(self.work)),
+            "LANG": "C.UTF-8",
+            "RUNNER_TEMP": str(temp),
+            "GITHUB_STEP_SUMMARY": str(summary),
+            "GITHUB_RUN_ID": "4242",
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_ACTION_PATH": str(REPO),
+        }
         for number, step in enumerate(action["runs"]["steps"]):
             condition = step.get("if", "success()")
             if not holds(condition, run.outputs, failed=bool(run.failed)):
@@ -501,18 +582,31 @@ class LocalRunner:
             output.touch()
             script = temp / f"step-{number}.sh"
             script.write_text(step["run"], encoding="utf-8")
-            env = {**base, "GITHUB_OUTPUT": str(output),
-                   **{name: evaluate(str(value), run.outputs, inputs)
-                      for name, value in (step.get("env") or {}).items()}}
-            result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail",
-                                     str(script)], cwd=self.work, env=env, capture_output=True,
-                                    text=True, check=False, timeout=120)
+            env = {
+                **base,
+                "GITHUB_OUTPUT": str(output),
+                **{
+                    name: evaluate(str(value), run.outputs, inputs)
+                    for name, value in (step.get("env") or {}).items()
+                },
+            }
+            result = subprocess.run(
+                ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+                cwd=self.work,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=120,
+            )
             run.ran.append(step_id)
             run.outputs[step_id] = read_outputs(output)
             if result.returncode != 0 and not run.failed:
                 run.failed = f"{step_id}: {result.stdout}{result.stderr}"
-        run.job_outputs = {name: evaluate(str(spec["value"]), run.outputs, inputs)
-                           for name, spec in action["outputs"].items()}
+        run.job_outputs = {
+            name: evaluate(str(spec["value"]), run.outputs, inputs)
+            for name, spec in action["outputs"].items()
+        }
         run.summary = summary.read_text(encoding="utf-8")
         return run
 
@@ -558,7 +652,8 @@ def live_site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
             pass
 
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+        ("127.0.0.1", 0), functools.partial(Handler, directory=str(root))
+    )
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield root, f"http://127.0.0.1:{server.server_address[1]}/"
@@ -579,14 +674,21 @@ def succeeded(run: JobRun) -> JobRun:
 
 
 RUN_STEPS = [s["id"] for s in load_workflow(ACTION)["runs"]["steps"] if "run" in s]
-ALWAYS = [s["id"] for s in load_workflow(ACTION)["runs"]["steps"]
-          if "run" in s and s.get("if") == "always()"]
-WHEN_CHANGED = [s.get("id", s["name"]) for s in load_workflow(ACTION)["runs"]["steps"]
-                if s.get("if") == "steps.compare.outputs.changed == 'true'"]
+ALWAYS = [
+    s["id"]
+    for s in load_workflow(ACTION)["runs"]["steps"]
+    if "run" in s and s.get("if") == "always()"
+]
+WHEN_CHANGED = [
+    s.get("id", s["name"])
+    for s in load_workflow(ACTION)["runs"]["steps"]
+    if s.get("if") == "steps.compare.outputs.changed == 'true'"
+]
 
 
-def test_the_build_job_deploys_only_what_changed(tmp_path: Path,
-                                                 live_site: tuple[Path, str]) -> None:
+def test_the_build_job_deploys_only_what_changed(
+    tmp_path: Path, live_site: tuple[Path, str]
+) -> None:
     live, url = live_site
     work = make_site(tmp_path, url)
     runner = LocalRunner(work, pages_url=url.rstrip("/"), given={"force": "false"})
@@ -597,8 +699,9 @@ def test_the_build_job_deploys_only_what_changed(tmp_path: Path,
     assert first.job_outputs == {"changed": "true"}
     assert "first deploy" in first.outputs["compare"]["reason"]
     assert first.outputs["compare"]["live_url"] == url
-    assert ("| Deploy | yes: the live site has no site-hash.txt yet (first deploy) |"
-            in first.summary)
+    assert (
+        "| Deploy | yes: the live site has no site-hash.txt yet (first deploy) |" in first.summary
+    )
     assert "| Articles published | 1 |" in first.summary
     assert "| Scheduled, waiting | 1 |" in first.summary
     assert "1. Januar 2099, 06:00 Uhr (2099-01-01T06:00:00+01:00): Sperrfrist" in first.summary
@@ -620,13 +723,17 @@ def test_the_build_job_deploys_only_what_changed(tmp_path: Path,
     deploy(work / "public", live)
     assert succeeded(runner.run_job(PUBLISH)).job_outputs == {"changed": "false"}
     forced = succeeded(LocalRunner(work, url, given={"force": "true"}).run_job(PUBLISH))
-    assert forced.outputs["compare"] == {**forced.outputs["compare"], "changed": "true",
-                                         "reason": "forced"}
+    assert forced.outputs["compare"] == {
+        **forced.outputs["compare"],
+        "changed": "true",
+        "reason": "forced",
+    }
     assert "| Deploy | yes: forced |" in forced.summary
 
 
 def test_a_scaffolded_sites_build_job_deploys_only_what_changed(
-        tmp_path: Path, live_site: tuple[Path, str]) -> None:
+    tmp_path: Path, live_site: tuple[Path, str]
+) -> None:
     live, url = live_site
     work = scaffold(tmp_path / "work", base_url=url)
     workflow = work / ".github" / "workflows" / "publish.yml"
@@ -643,8 +750,7 @@ def test_a_scaffolded_sites_build_job_deploys_only_what_changed(
     assert "Upload the site" not in same.ran
 
     article = next((work / "content").glob("*-willkommen.md"))
-    article.write_text(article.read_text(encoding="utf-8") + "\nEin Nachtrag.\n",
-                       encoding="utf-8")
+    article.write_text(article.read_text(encoding="utf-8") + "\nEin Nachtrag.\n", encoding="utf-8")
     edited = succeeded(runner.run_job(workflow))
     assert edited.job_outputs == {"changed": "true"}
     assert edited.outputs["compare"]["reason"].startswith("the site changed (live ")
@@ -652,19 +758,25 @@ def test_a_scaffolded_sites_build_job_deploys_only_what_changed(
     deploy(work / "public", live)
     assert succeeded(runner.run_job(workflow)).job_outputs == {"changed": "false"}
     forced = succeeded(LocalRunner(work, url, given={"force": "true"}).run_job(workflow))
-    assert (forced.job_outputs, forced.outputs["compare"]["reason"]) == ({"changed": "true"},
-                                                                        "forced")
+    assert (forced.job_outputs, forced.outputs["compare"]["reason"]) == (
+        {"changed": "true"},
+        "forced",
+    )
 
 
 def test_a_base_url_that_is_not_the_pages_address_stops_before_the_upload(
-        tmp_path: Path, live_site: tuple[Path, str]) -> None:
+    tmp_path: Path, live_site: tuple[Path, str]
+) -> None:
     _, url = live_site
     work = scaffold(tmp_path / "work", base_url=url)
-    runner = LocalRunner(work, pages_url="https://octo.github.io/nachrichten",
-                         given={"force": "false"})
+    runner = LocalRunner(
+        work, pages_url="https://octo.github.io/nachrichten", given={"force": "false"}
+    )
     run = runner.run_job(work / ".github" / "workflows" / "publish.yml")
-    assert run.failed.startswith("pages-url: ::error file=feed.yaml,line=1::feed.yaml:1: "
-                                 f"base_url {url} is not the address GitHub Pages serves")
+    assert run.failed.startswith(
+        "pages-url: ::error file=feed.yaml,line=1::feed.yaml:1: "
+        f"base_url {url} is not the address GitHub Pages serves"
+    )
     assert "https://octo.github.io/nachrichten/" in run.failed
     assert "Upload the site" not in run.ran and "check-against" not in run.ran
     assert ALWAYS and set(ALWAYS) <= set(run.ran)  # the summary is still written
@@ -676,11 +788,20 @@ def test_an_unreachable_live_site_counts_as_changed(tmp_path: Path) -> None:
         port = probe.getsockname()[1]
     work = make_site(tmp_path, f"http://127.0.0.1:{port}/")
     summary, output = tmp_path / "summary.json", tmp_path / "output"
-    subprocess.run([sys.executable, "-m", "feedgen_app", "build", "--summary", str(summary)],
-                   cwd=work, capture_output=True, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "feedgen_app", "build", "--summary", str(summary)],
+        cwd=work,
+        capture_output=True,
+        check=True,
+    )
     env = {**os.environ, "GITHUB_OUTPUT": str(output), "FORCE": ""}
-    subprocess.run([sys.executable, str(REPO / "scripts" / "compare_live.py"), "--summary",
-                    str(summary)], cwd=work, env=env, capture_output=True, check=True)
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "compare_live.py"), "--summary", str(summary)],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        check=True,
+    )
     outputs = read_outputs(output)
     assert outputs["changed"] == "true"
     assert outputs["reason"].startswith("the live site could not be read")

@@ -12,12 +12,12 @@ from feedgen_app.reading.yamlkeys import YamlMapping, load_mapping
 
 SAMPLES = [
     "title: Grüße aus München\ndate: 2025-10-08T06:30\ntags: [Wirtschaft, KI]\n",
-    "title: \"Zitat: „Ja“\"\ndate: 08.10.2025\nauthor: {name: Erika, email: e@example.org}\n",
+    'title: "Zitat: „Ja“"\ndate: 08.10.2025\nauthor: {name: Erika, email: e@example.org}\n',
     "title: a\ntitle: b\n",  # a key twice
     "a: &x 1\nb: *x\n",  # an alias
     "title: [unclosed\n",
     "date: 2025-02-30\n",  # a date that does not exist
-    "title: \"\\x01\"\n",  # a control character from an escape
+    'title: "\\x01"\n',  # a control character from an escape
     "- a\n- b\n",  # not a mapping
     "",
 ]
@@ -34,8 +34,9 @@ def read(text: str, fast: bool, monkeypatch: pytest.MonkeyPatch) -> YamlMapping 
 
 
 @pytest.mark.parametrize("text", SAMPLES)
-def test_the_c_parser_reads_like_the_python_loader(text: str,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_c_parser_reads_like_the_python_loader(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert read(text, True, monkeypatch) == read(text, False, monkeypatch)
 
 

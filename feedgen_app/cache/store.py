@@ -54,8 +54,10 @@ INDEX = "index.sqlite"
 SCHEMA = 4
 RACY_SECONDS = 2.0
 """A file modified this close to the index's own write time is hashed again."""
-CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
-                "# This folder is feedgen-app's build cache; deleting it is safe.\n")
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This folder is feedgen-app's build cache; deleting it is safe.\n"
+)
 MARSHAL_VERSION = 2
 """No back-references (version 3 adds them depending on reference counts): equal values
 always give equal bytes, so a blob's SHA-256 is the article's identity."""
@@ -119,8 +121,9 @@ def hash_package() -> str:
 def sign_site(site: Site, content_dir: Path) -> str:
     """Everything besides an article file itself that its parse depends on."""
     environment = [os.environ.get(name) for name in ENVIRONMENT_VARIABLES]
-    text = json.dumps([describe_environment(), repr(site), str(content_dir), hash_package(),
-                       environment])
+    text = json.dumps(
+        [describe_environment(), repr(site), str(content_dir), hash_package(), environment]
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -140,8 +143,11 @@ def encode_value(value: Any) -> Any:
         name = type(value).__name__
         if getattr(model, name, None) is not type(value):
             raise TypeError(f"cannot store {name}: not a model class")
-        return ["c", name, {f.name: encode_value(getattr(value, f.name))
-                            for f in dataclasses.fields(value)}]
+        return [
+            "c",
+            name,
+            {f.name: encode_value(getattr(value, f.name)) for f in dataclasses.fields(value)},
+        ]
     raise TypeError(f"cannot store a {type(value).__name__}")
 
 
@@ -194,8 +200,9 @@ _RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(ArticleRecord))
 
 def encode_article(article: Article) -> bytes:
     """An Article as bytes: its field values in declaration order (the meta names them)."""
-    return marshal.dumps([encode_value(getattr(article, name)) for name in _ARTICLE_FIELDS],
-                         MARSHAL_VERSION)
+    return marshal.dumps(
+        [encode_value(getattr(article, name)) for name in _ARTICLE_FIELDS], MARSHAL_VERSION
+    )
 
 
 def decode_article(blob: bytes) -> Article:
@@ -212,8 +219,9 @@ def decode_article(blob: bytes) -> Article:
 
 def encode_record(record: ArticleRecord) -> bytes:
     """A record as bytes, with a CRC-32 in front (records are read without other checks)."""
-    body = marshal.dumps([encode_value(getattr(record, name)) for name in _RECORD_FIELDS],
-                         MARSHAL_VERSION)
+    body = marshal.dumps(
+        [encode_value(getattr(record, name)) for name in _RECORD_FIELDS], MARSHAL_VERSION
+    )
     return zlib.crc32(body).to_bytes(4, "big") + body
 
 
@@ -282,8 +290,10 @@ class BuildIndex:
 
     def fail(self, problem: str) -> None:
         """The index cannot be trusted: warn, close it and go on without one."""
-        self.warnings.append(f"{self.path}:1: warning: {problem}; building without it (it is "
-                             "written anew after this build)")
+        self.warnings.append(
+            f"{self.path}:1: warning: {problem}; building without it (it is "
+            "written anew after this build)"
+        )
         self.close()
         self.written_ns, self.last = 0, {}
 
@@ -356,13 +366,15 @@ def _open(index: BuildIndex) -> None:
         index.warnings.append(
             f"{index.path}:1: warning: the build cache was written by another version "
             f"(feedgen-app {written_by}, or another feedgen, Python or cache format); "
-            "building without it")
+            "building without it"
+        )
         _empty(connection)
         rows = {}
     if "environment" not in rows:
         with transaction(connection):
-            connection.execute("INSERT OR REPLACE INTO meta VALUES ('environment', ?)",
-                               (environment,))
+            connection.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('environment', ?)", (environment,)
+            )
         return
     index.written_ns = written_ns(index.path)
     last = json.loads(rows.get("last", "{}"))
@@ -402,8 +414,7 @@ def transaction(connection: sqlite3.Connection) -> _Transaction:
     return _Transaction(connection)
 
 
-def safely(index: BuildIndex, what: str, default: T, query: Callable[[sqlite3.Connection], T]
-           ) -> T:
+def safely(index: BuildIndex, what: str, default: T, query: Callable[[sqlite3.Connection], T]) -> T:
     """`query(connection)`, or `default` when the index is closed; a database error is a
     StoreError (the build sets the index aside and starts again without it)."""
     if index.connection is None:
@@ -425,9 +436,15 @@ def stat_key(path: Path) -> Stat:
 
 def read_file_stats(index: BuildIndex) -> dict[str, tuple[int, int, int, str]]:
     """path -> (size, mtime_ns, inode, SHA-256) of every content file hashed before."""
-    return safely(index, "reading file hashes", {}, lambda connection: {
-        row[0]: (row[1], row[2], row[3], row[4]) for row in connection.execute(
-            "SELECT path, size, mtime_ns, inode, sha256 FROM files")})
+    return safely(
+        index,
+        "reading file hashes",
+        {},
+        lambda connection: {
+            row[0]: (row[1], row[2], row[3], row[4])
+            for row in connection.execute("SELECT path, size, mtime_ns, inode, sha256 FROM files")
+        },
+    )
 
 
 def is_racy(index: BuildIndex, mtime_ns: int) -> bool:
@@ -435,9 +452,9 @@ def is_racy(index: BuildIndex, mtime_ns: int) -> bool:
     return mtime_ns >= index.written_ns - int(RACY_SECONDS * 1e9)
 
 
-def hash_files(index: BuildIndex, paths: Iterable[Path],
-               known: Mapping[str, tuple[int, int, int, str]]
-               ) -> tuple[dict[str, str], dict[str, tuple[int, int, int, str]], list[str]]:
+def hash_files(
+    index: BuildIndex, paths: Iterable[Path], known: Mapping[str, tuple[int, int, int, str]]
+) -> tuple[dict[str, str], dict[str, tuple[int, int, int, str]], list[str]]:
     """SHA-256 of every file in `paths` (from `known` when its stat is unchanged and not
     racy); the rows to remember; and the files that could not be read (path: reason)."""
     hashes: dict[str, str] = {}
@@ -448,8 +465,11 @@ def hash_files(index: BuildIndex, paths: Iterable[Path],
         try:
             size, mtime_ns, inode = stat_key(path)
             row = known.get(key)
-            if row is not None and row[:3] == (size, mtime_ns, inode) and not is_racy(
-                    index, mtime_ns):
+            if (
+                row is not None
+                and row[:3] == (size, mtime_ns, inode)
+                and not is_racy(index, mtime_ns)
+            ):
                 hashes[key] = row[3]
                 continue
             digest = hashlib.sha256(read_regular_file(path)).hexdigest()
@@ -468,9 +488,15 @@ def hash_files(index: BuildIndex, paths: Iterable[Path],
 
 def read_article_keys(index: BuildIndex) -> dict[str, tuple[str, str]]:
     """source -> (file SHA-256, site signature) of every stored article."""
-    return safely(index, "reading articles", {}, lambda connection: {
-        row[0]: (row[1], row[2]) for row in connection.execute(
-            "SELECT source, sha256, signature FROM articles")})
+    return safely(
+        index,
+        "reading articles",
+        {},
+        lambda connection: {
+            row[0]: (row[1], row[2])
+            for row in connection.execute("SELECT source, sha256, signature FROM articles")
+        },
+    )
 
 
 def read_records(index: BuildIndex, sources: Iterable[str]) -> dict[str, ArticleRecord]:
@@ -488,23 +514,29 @@ def read_records(index: BuildIndex, sources: Iterable[str]) -> dict[str, Article
             try:
                 records[source] = decode_record(blob)
             except (ValueError, TypeError, EOFError) as exc:
-                index.warnings.append(f"{index.path}:1: warning: the stored record of {source} "
-                                      f"is corrupt ({exc}); parsing the article again")
+                index.warnings.append(
+                    f"{index.path}:1: warning: the stored record of {source} "
+                    f"is corrupt ({exc}); parsing the article again"
+                )
         return records
 
     return safely(index, "reading article records", {}, query)
 
 
-def write_articles(index: BuildIndex,
-                   rows: Sequence[tuple[str, str, str, ArticleRecord, bytes]]) -> None:
+def write_articles(
+    index: BuildIndex, rows: Sequence[tuple[str, str, str, ArticleRecord, bytes]]
+) -> None:
     """Remember parsed articles: (source, file SHA-256, signature, record, article blob)."""
 
     def update(connection: sqlite3.Connection) -> None:
         with transaction(connection):
             connection.executemany(
                 "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
-                [(source, sha, signature, encode_record(record), blob)
-                 for source, sha, signature, record, blob in rows])
+                [
+                    (source, sha, signature, encode_record(record), blob)
+                    for source, sha, signature, record, blob in rows
+                ],
+            )
 
     safely(index, "storing articles", None, update)
 
@@ -514,8 +546,9 @@ def forget_articles(index: BuildIndex, sources: Iterable[str]) -> None:
 
     def update(connection: sqlite3.Connection) -> None:
         with transaction(connection):
-            connection.executemany("DELETE FROM articles WHERE source = ?",
-                                   [(source,) for source in sources])
+            connection.executemany(
+                "DELETE FROM articles WHERE source = ?", [(source,) for source in sources]
+            )
 
     safely(index, "forgetting articles", None, update)
 
@@ -553,8 +586,9 @@ class ArticleLoader:
 
     def _query(self, records: Sequence[ArticleRecord]) -> dict[str, Article]:
         if self._connection is None or self._pid != os.getpid():
-            self._connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
-                                               check_same_thread=False)
+            self._connection = sqlite3.connect(
+                f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
+            )
             self._pid = os.getpid()
         found: dict[str, Article] = {}
         digests = {r.source: r.digest for r in records}
@@ -562,21 +596,24 @@ class ArticleLoader:
         sources = list(digests)
         try:
             for start in range(0, len(sources), chunk):
-                part = sources[start:start + chunk]
+                part = sources[start : start + chunk]
                 marks = ",".join("?" * len(part))
                 for source, blob in self._connection.execute(
-                        f"SELECT source, article FROM articles WHERE source IN ({marks})",
-                        part):
+                    f"SELECT source, article FROM articles WHERE source IN ({marks})", part
+                ):
                     if digest_blob(blob) != digests[source]:
-                        raise StoreError(f"the build cache is corrupt (the stored article "
-                                         f"{source} does not match its record)")
+                        raise StoreError(
+                            f"the build cache is corrupt (the stored article "
+                            f"{source} does not match its record)"
+                        )
                     found[source] = decode_article(blob)
         except (sqlite3.Error, ValueError) as exc:
             raise StoreError(f"the build cache is corrupt (loading articles: {exc})") from None
         lost = [s for s in sources if s not in found]
         if lost:
-            raise StoreError(f"the build cache is corrupt (the stored article {lost[0]} is "
-                             "missing)")
+            raise StoreError(
+                f"the build cache is corrupt (the stored article {lost[0]} is missing)"
+            )
         return found
 
 
@@ -586,50 +623,77 @@ class ArticleLoader:
 
 def read_outputs(index: BuildIndex) -> dict[str, tuple[str, str]]:
     """path -> (key, SHA-256) of every output the last build wrote."""
-    return safely(index, "reading the output memo", {}, lambda connection: {
-        row[0]: (row[1], row[2]) for row in connection.execute(
-            "SELECT path, key, sha256 FROM outputs")})
+    return safely(
+        index,
+        "reading the output memo",
+        {},
+        lambda connection: {
+            row[0]: (row[1], row[2])
+            for row in connection.execute("SELECT path, key, sha256 FROM outputs")
+        },
+    )
 
 
 def read_published(index: BuildIndex) -> dict[str, list[int]]:
     """path -> [size, mtime_ns, inode] of every file and folder the last build published."""
-    return safely(index, "reading the published files", {}, lambda connection: {
-        row[0]: [row[1], row[2], row[3]] for row in connection.execute(
-            "SELECT path, size, mtime_ns, inode FROM published")})
+    return safely(
+        index,
+        "reading the published files",
+        {},
+        lambda connection: {
+            row[0]: [row[1], row[2], row[3]]
+            for row in connection.execute("SELECT path, size, mtime_ns, inode FROM published")
+        },
+    )
 
 
-def record_build(index: BuildIndex, files: Mapping[str, tuple[int, int, int, str]],
-                 gone: Iterable[str], outputs: Mapping[str, tuple[str, str]],
-                 published: Mapping[str, Sequence[int]], last: Mapping[str, Any]) -> None:
+def record_build(
+    index: BuildIndex,
+    files: Mapping[str, tuple[int, int, int, str]],
+    gone: Iterable[str],
+    outputs: Mapping[str, tuple[str, str]],
+    published: Mapping[str, Sequence[int]],
+    last: Mapping[str, Any],
+) -> None:
     """Remember in one transaction: the content files hashed (and those gone), each output's
     key and SHA-256, the stat of what was published, and the last build."""
 
     def update(connection: sqlite3.Connection) -> None:
         with transaction(connection):
             connection.execute("DELETE FROM published")
-            connection.executemany("INSERT INTO published VALUES (?, ?, ?, ?)",
-                                   [(path, *row) for path, row in published.items()])
-            connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                                   [(path, *row) for path, row in files.items()])
-            connection.executemany("DELETE FROM files WHERE path = ?",
-                                   [(path,) for path in gone])
+            connection.executemany(
+                "INSERT INTO published VALUES (?, ?, ?, ?)",
+                [(path, *row) for path, row in published.items()],
+            )
+            connection.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                [(path, *row) for path, row in files.items()],
+            )
+            connection.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
             connection.execute("DELETE FROM outputs")
-            connection.executemany("INSERT INTO outputs VALUES (?, ?, ?)",
-                                   [(path, key, sha) for path, (key, sha) in outputs.items()])
+            connection.executemany(
+                "INSERT INTO outputs VALUES (?, ?, ?)",
+                [(path, key, sha) for path, (key, sha) in outputs.items()],
+            )
             _write_meta(connection, last)
         index.last = dict(last)
 
     safely(index, "recording the build", None, update)
 
 
-def record_files(index: BuildIndex, files: Mapping[str, tuple[int, int, int, str]],
-                 last: Mapping[str, Any] | None = None) -> None:
+def record_files(
+    index: BuildIndex,
+    files: Mapping[str, tuple[int, int, int, str]],
+    last: Mapping[str, Any] | None = None,
+) -> None:
     """Remember hashed content files (and, if given, the last build) without outputs."""
 
     def update(connection: sqlite3.Connection) -> None:
         with transaction(connection):
-            connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                                   [(path, *row) for path, row in files.items()])
+            connection.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                [(path, *row) for path, row in files.items()],
+            )
             if last is not None:
                 _write_meta(connection, last)
         if last is not None:
@@ -639,5 +703,6 @@ def record_files(index: BuildIndex, files: Mapping[str, tuple[int, int, int, str
 
 
 def _write_meta(connection: sqlite3.Connection, last: Mapping[str, Any]) -> None:
-    connection.execute("INSERT OR REPLACE INTO meta VALUES ('last', ?)",
-                       (json.dumps(last, sort_keys=True),))
+    connection.execute(
+        "INSERT OR REPLACE INTO meta VALUES ('last', ?)", (json.dumps(last, sort_keys=True),)
+    )

@@ -29,56 +29,85 @@ def check_atom(source: Path | bytes, name: str | None = None) -> FeedReport:
 
 def check_atom_tree(root: Node, name: str) -> FeedReport:
     if root.tag != ATOM + "feed":
-        return FeedReport(name, "atom", (f"{where(name, root)}: the root element is "
-                                         f"{show_tag(root.tag)}, expected Atom <feed>",))
+        return FeedReport(
+            name,
+            "atom",
+            (
+                f"{where(name, root)}: the root element is "
+                f"{show_tag(root.tag)}, expected Atom <feed>",
+            ),
+        )
     findings = _check_xml_langs(root, name)
     if _XML_LANG not in root.attrs:
-        findings.append(f"{where(name, root)}: <feed> has no xml:lang; expected the "
-                        "site language, e.g. xml:lang=\"de-DE\"")
-    findings += _check_atom_common(root, name, "feed", ("id", "title", "updated"),
-                                   ("generator", "icon", "logo", "rights", "subtitle"))
+        findings.append(
+            f"{where(name, root)}: <feed> has no xml:lang; expected the "
+            'site language, e.g. xml:lang="de-DE"'
+        )
+    findings += _check_atom_common(
+        root,
+        name,
+        "feed",
+        ("id", "title", "updated"),
+        ("generator", "icon", "logo", "rights", "subtitle"),
+    )
     self_links = [link for link in root.findall(ATOM + "link") if link.attrs.get("rel") == "self"]
     if not self_links:
-        findings.append(f"{where(name, root)}: <feed> has no <link rel=\"self\">; expected "
-                        "the feed's own URL")
+        findings.append(
+            f'{where(name, root)}: <feed> has no <link rel="self">; expected the feed\'s own URL'
+        )
     feed_has_author = bool(root.findall(ATOM + "author"))
     entries = []
     ids: dict[str, int] = {}
     for node in root.findall(ATOM + "entry"):
-        findings += _check_atom_common(node, name, "entry", ("id", "title", "updated"),
-                                       ("content", "published", "rights", "source", "summary"))
+        findings += _check_atom_common(
+            node,
+            name,
+            "entry",
+            ("id", "title", "updated"),
+            ("content", "published", "rights", "source", "summary"),
+        )
         if not feed_has_author and not node.findall(ATOM + "author"):
-            findings.append(f"{where(name, node)}: <entry> has no <author> and neither "
-                            "has the feed; RFC 4287 requires one of them")
-        links = [link.attrs.get("href", "") for link in node.findall(ATOM + "link")
-                 if link.attrs.get("rel", "alternate") == "alternate"]
+            findings.append(
+                f"{where(name, node)}: <entry> has no <author> and neither "
+                "has the feed; RFC 4287 requires one of them"
+            )
+        links = [
+            link.attrs.get("href", "")
+            for link in node.findall(ATOM + "link")
+            if link.attrs.get("rel", "alternate") == "alternate"
+        ]
         if node.find(ATOM + "content") is None and not links:
-            findings.append(f"{where(name, node)}: <entry> has neither <content> nor a "
-                            "<link rel=\"alternate\">; RFC 4287 requires one")
+            findings.append(
+                f"{where(name, node)}: <entry> has neither <content> nor a "
+                '<link rel="alternate">; RFC 4287 requires one'
+            )
         id_node = node.find(ATOM + "id")
         entry_id = id_node.text.strip() if id_node is not None else ""
         if entry_id and entry_id in ids:
-            findings.append(f"{where(name, node)}: entry id {entry_id!r} is already used by "
-                            f"the entry on line {ids[entry_id]}; ids must be unique")
+            findings.append(
+                f"{where(name, node)}: entry id {entry_id!r} is already used by "
+                f"the entry on line {ids[entry_id]}; ids must be unique"
+            )
         ids.setdefault(entry_id, node.line)
         entries.append(Entry(entry_id, tuple(links)))
     self_url = self_links[0].attrs.get("href") if self_links else None
     return FeedReport(name, "atom", tuple(findings), tuple(entries), self_url)
 
 
-def _check_atom_common(node: Node, name: str, what: str, required: Sequence[str],
-                       optional: Sequence[str]) -> list[str]:
+def _check_atom_common(
+    node: Node, name: str, what: str, required: Sequence[str], optional: Sequence[str]
+) -> list[str]:
     """The rules <feed> and <entry> share: cardinality, dates, IRIs, links, text, people."""
     findings = []
     for local in required:
         count = len(node.findall(ATOM + local))
         if count != 1:
-            findings.append(f"{where(name, node)}: <{what}> must have exactly one <{local}> "
-                            f"(found {count})")
+            findings.append(
+                f"{where(name, node)}: <{what}> must have exactly one <{local}> (found {count})"
+            )
     for local in optional:
         if len(node.findall(ATOM + local)) > 1:
-            findings.append(f"{where(name, node)}: <{what}> must not have more than one "
-                            f"<{local}>")
+            findings.append(f"{where(name, node)}: <{what}> must not have more than one <{local}>")
     for child in node.children:
         findings += _check_atom_child(child, name)
     findings += _check_atom_links(node, name, what)
@@ -90,11 +119,15 @@ def _check_atom_child(child: Node, name: str) -> list[str]:
     local = child.tag.removeprefix(ATOM)
     value = child.text.strip()
     if local in ("updated", "published") and not is_rfc3339(value):
-        return [f"{where(name, child)}: <{local}> {value!r} is not an RFC 3339 date-time; "
-                "expected e.g. 2025-10-08T06:30:00+02:00"]
+        return [
+            f"{where(name, child)}: <{local}> {value!r} is not an RFC 3339 date-time; "
+            "expected e.g. 2025-10-08T06:30:00+02:00"
+        ]
     if local in ("id", "icon", "logo") and not ABSOLUTE_IRI.fullmatch(value):
-        return [f"{where(name, child)}: <{local}> {value!r} is not an absolute IRI; expected "
-                "e.g. tag:example.org,2025:slug"]
+        return [
+            f"{where(name, child)}: <{local}> {value!r} is not an absolute IRI; expected "
+            "e.g. tag:example.org,2025:slug"
+        ]
     if local in ("title", "subtitle", "summary", "rights"):
         return _check_text_construct(child, name, local)
     if local in ("author", "contributor"):
@@ -112,18 +145,24 @@ def _check_atom_links(node: Node, name: str, what: str) -> list[str]:
     for link in node.findall(ATOM + "link"):
         href = link.attrs.get("href")
         if not href or not ABSOLUTE_IRI.fullmatch(href):
-            findings.append(f"{where(name, link)}: <link> href {href!r} is not an absolute "
-                            "IRI; expected e.g. https://example.org/slug/")
+            findings.append(
+                f"{where(name, link)}: <link> href {href!r} is not an absolute "
+                "IRI; expected e.g. https://example.org/slug/"
+            )
         if link.attrs.get("rel", "alternate") == "alternate":
             key = (link.attrs.get("type", ""), link.attrs.get("hreflang", ""))
             if key in alternates:
-                findings.append(f"{where(name, link)}: <{what}> has a second <link "
-                                f"rel=\"alternate\"> with type {key[0]!r} and hreflang "
-                                f"{key[1]!r}; RFC 4287 allows one per type and language")
+                findings.append(
+                    f"{where(name, link)}: <{what}> has a second <link "
+                    f'rel="alternate"> with type {key[0]!r} and hreflang '
+                    f"{key[1]!r}; RFC 4287 allows one per type and language"
+                )
             alternates[key] = link.line
         if "hreflang" in link.attrs and not is_language_tag(link.attrs["hreflang"]):
-            findings.append(f"{where(name, link)}: hreflang {link.attrs['hreflang']!r} is not "
-                            "a BCP 47 language tag")
+            findings.append(
+                f"{where(name, link)}: hreflang {link.attrs['hreflang']!r} is not "
+                "a BCP 47 language tag"
+            )
     return findings
 
 
@@ -132,11 +171,12 @@ def _check_text_construct(node: Node, name: str, local: str) -> list[str]:
     if kind not in ("text", "html", "xhtml"):
         return [f"{where(name, node)}: <{local}> type {kind!r} must be text, html or xhtml"]
     if kind == "xhtml" and [c.tag for c in node.children] != [XHTML_NS + " div"]:
-        return [f"{where(name, node)}: <{local} type=\"xhtml\"> must hold exactly one "
-                "XHTML <div>"]
+        return [f'{where(name, node)}: <{local} type="xhtml"> must hold exactly one XHTML <div>']
     if kind != "xhtml" and node.children:
-        return [f"{where(name, node)}: <{local} type=\"{kind}\"> must not contain elements; "
-                "escape the markup"]
+        return [
+            f'{where(name, node)}: <{local} type="{kind}"> must not contain elements; '
+            "escape the markup"
+        ]
     return []
 
 
@@ -145,8 +185,9 @@ def _check_content(node: Node, name: str) -> list[str]:
     if kind in ("text", "html", "xhtml"):
         return _check_text_construct(node, name, "content")
     if "/" not in kind:
-        return [f"{where(name, node)}: <content> type {kind!r} must be text, html, xhtml or "
-                "a MIME type"]
+        return [
+            f"{where(name, node)}: <content> type {kind!r} must be text, html, xhtml or a MIME type"
+        ]
     return []
 
 
@@ -154,12 +195,12 @@ def _check_person(node: Node, name: str, local: str) -> list[str]:
     findings = []
     names = node.findall(ATOM + "name")
     if len(names) != 1 or not names[0].text.strip():
-        findings.append(f"{where(name, node)}: <{local}> must have exactly one non-empty "
-                        "<name>")
+        findings.append(f"{where(name, node)}: <{local}> must have exactly one non-empty <name>")
     for uri in node.findall(ATOM + "uri"):
         if not ABSOLUTE_IRI.fullmatch(uri.text.strip()):
-            findings.append(f"{where(name, uri)}: <uri> {uri.text.strip()!r} is not an "
-                            "absolute IRI")
+            findings.append(
+                f"{where(name, uri)}: <uri> {uri.text.strip()!r} is not an absolute IRI"
+            )
     return findings
 
 

@@ -11,14 +11,40 @@ from feedgen_app.checking.xmltree import parse_json
 from feedgen_app.formats import JSON_FEED_VERSION, is_language_tag
 
 JSON_FEED_KEYS = {
-    "version", "title", "home_page_url", "feed_url", "description", "user_comment", "next_url",
-    "icon", "favicon", "author", "authors", "language", "expired", "hubs", "items",
+    "version",
+    "title",
+    "home_page_url",
+    "feed_url",
+    "description",
+    "user_comment",
+    "next_url",
+    "icon",
+    "favicon",
+    "author",
+    "authors",
+    "language",
+    "expired",
+    "hubs",
+    "items",
 }
 
 
 JSON_ITEM_KEYS = {
-    "id", "url", "external_url", "title", "content_html", "content_text", "summary", "image",
-    "banner_image", "date_published", "date_modified", "author", "authors", "tags", "language",
+    "id",
+    "url",
+    "external_url",
+    "title",
+    "content_html",
+    "content_text",
+    "summary",
+    "image",
+    "banner_image",
+    "date_published",
+    "date_modified",
+    "author",
+    "authors",
+    "tags",
+    "language",
     "attachments",
 }
 
@@ -55,16 +81,18 @@ def check_json(source: Path | bytes, name: str | None = None) -> FeedReport:
 def _check_json_feed(document: dict[str, object], name: str) -> list[str]:
     findings = []
     if document.get("version") != JSON_FEED_VERSION:
-        findings.append(f"{name}: version is {document.get('version')!r}, expected "
-                        f"{JSON_FEED_VERSION!r}")
+        findings.append(
+            f"{name}: version is {document.get('version')!r}, expected {JSON_FEED_VERSION!r}"
+        )
     if not isinstance(document.get("title"), str) or not str(document["title"]).strip():
         findings.append(f"{name}: title is missing or not text")
     if not isinstance(document.get("items"), list):
         findings.append(f"{name}: items is missing or not a list")
     if "feed_url" not in document:
         findings.append(f"{name}: feed_url is missing; expected the feed's own URL")
-    findings += _check_json_common(document, name, JSON_FEED_KEYS,
-                                   ("home_page_url", "feed_url", "next_url", "icon", "favicon"))
+    findings += _check_json_common(
+        document, name, JSON_FEED_KEYS, ("home_page_url", "feed_url", "next_url", "icon", "favicon")
+    )
     if "expired" in document and not isinstance(document["expired"], bool):
         findings.append(f"{name}: expired must be true or false")
     hubs = document.get("hubs", [])
@@ -82,8 +110,7 @@ def _check_json_item(item: dict[str, object], where: str, ids: set[str]) -> list
     if not isinstance(entry_id, str) or not entry_id.strip():
         findings.append(f"{where}: id is missing or not text; expected the entry's permanent ID")
     elif entry_id in ids:
-        findings.append(f"{where}: id {entry_id!r} is used by an earlier item; ids must be "
-                        "unique")
+        findings.append(f"{where}: id {entry_id!r} is used by an earlier item; ids must be unique")
     else:
         ids.add(entry_id)
     if not isinstance(item.get("content_html"), str) and not isinstance(
@@ -96,25 +123,30 @@ def _check_json_item(item: dict[str, object], where: str, ids: set[str]) -> list
     for key in ("date_published", "date_modified"):
         value = item.get(key)
         if key in item and not (isinstance(value, str) and is_rfc3339(value)):
-            findings.append(f"{where}: {key} {value!r} is not an RFC 3339 date-time; expected "
-                            "e.g. 2025-10-08T06:30:00+02:00")
+            findings.append(
+                f"{where}: {key} {value!r} is not an RFC 3339 date-time; expected "
+                "e.g. 2025-10-08T06:30:00+02:00"
+            )
     tags = item.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         findings.append(f"{where}: tags must be a list of text")
     attachments = item.get("attachments", [])
     if not isinstance(attachments, list) or not all(
-        isinstance(a, dict) and isinstance(a.get("url"), str)
-        and isinstance(a.get("mime_type"), str) for a in attachments
+        isinstance(a, dict)
+        and isinstance(a.get("url"), str)
+        and isinstance(a.get("mime_type"), str)
+        for a in attachments
     ):
-        findings.append(f"{where}: attachments must be a list of objects with url and "
-                        "mime_type")
-    findings += _check_json_common(item, where, JSON_ITEM_KEYS,
-                                   ("url", "external_url", "image", "banner_image"))
+        findings.append(f"{where}: attachments must be a list of objects with url and mime_type")
+    findings += _check_json_common(
+        item, where, JSON_ITEM_KEYS, ("url", "external_url", "image", "banner_image")
+    )
     return findings
 
 
-def _check_json_common(obj: dict[str, object], where: str, known: set[str],
-                       url_keys: Sequence[str]) -> list[str]:
+def _check_json_common(
+    obj: dict[str, object], where: str, known: set[str], url_keys: Sequence[str]
+) -> list[str]:
     findings = []
     for key in obj:
         if key not in known and not key.startswith("_"):
@@ -125,8 +157,10 @@ def _check_json_common(obj: dict[str, object], where: str, known: set[str],
             findings.append(f"{where}: {key} {value!r} is not an absolute http(s) URL")
     language = obj.get("language")
     if "language" in obj and not (isinstance(language, str) and is_language_tag(language)):
-        findings.append(f"{where}: language {language!r} is not a valid BCP 47 language tag; "
-                        "expected e.g. de-DE")
+        findings.append(
+            f"{where}: language {language!r} is not a valid BCP 47 language tag; "
+            "expected e.g. de-DE"
+        )
     authors = obj.get("authors", [])
     if not isinstance(authors, list) or not all(
         isinstance(a, dict) and any(isinstance(a.get(k), str) for k in ("name", "url", "avatar"))

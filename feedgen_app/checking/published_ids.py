@@ -55,8 +55,12 @@ Fetch = Callable[[str], bytes | None]
 """Reads one document by location; None when it does not exist."""
 
 
-def compare_published(new_site: Path, previous: str, sources: Mapping[str, str] | None = None,
-                    accepted: Iterable[str] = ()) -> ComparisonReport:
+def compare_published(
+    new_site: Path,
+    previous: str,
+    sources: Mapping[str, str] | None = None,
+    accepted: Iterable[str] = (),
+) -> ComparisonReport:
     """Compare the built site in `new_site` with the published one (folder or http(s) URL).
 
     `sources` maps new entry IDs to their article files, for messages; `accepted` lists IDs
@@ -64,13 +68,18 @@ def compare_published(new_site: Path, previous: str, sources: Mapping[str, str] 
     """
     new_entries = read_site_entries(str(new_site), read_local_file)
     old_entries = read_site_entries(previous, fetch_url if is_url(previous) else read_local_file)
-    return compare_entries(old_entries, new_entries, sources or {}, set(accepted),
-                           where=f"{new_site}/feed.json")
+    return compare_entries(
+        old_entries, new_entries, sources or {}, set(accepted), where=f"{new_site}/feed.json"
+    )
 
 
-def compare_entries(old: Mapping[str, PublishedEntry], new: Mapping[str, PublishedEntry],
-                    sources: Mapping[str, str], accepted: set[str],
-                    where: str) -> ComparisonReport:
+def compare_entries(
+    old: Mapping[str, PublishedEntry],
+    new: Mapping[str, PublishedEntry],
+    sources: Mapping[str, str],
+    accepted: set[str],
+    where: str,
+) -> ComparisonReport:
     """Vanished IDs whose title or publication date reappears under a new ID are problems."""
     appeared = [new[i] for i in sorted(new) if i not in old]
     claimed: set[str] = set()
@@ -86,8 +95,9 @@ def compare_entries(old: Mapping[str, PublishedEntry], new: Mapping[str, Publish
     return ComparisonReport(tuple(problems), tuple(deleted), len(old))
 
 
-def find_lookalike(entry: PublishedEntry, candidates: Iterable[PublishedEntry],
-                   claimed: set[str]) -> PublishedEntry | None:
+def find_lookalike(
+    entry: PublishedEntry, candidates: Iterable[PublishedEntry], claimed: set[str]
+) -> PublishedEntry | None:
     """The first unclaimed new entry with the same title, else with the same date."""
     pool = [c for c in candidates if c.id not in claimed]
     same_title = [c for c in pool if _norm(c.title) == _norm(entry.title)]
@@ -99,21 +109,24 @@ def find_lookalike(entry: PublishedEntry, candidates: Iterable[PublishedEntry],
     return same_date[0] if same_date else None
 
 
-def rename_advice(old: PublishedEntry, new: PublishedEntry, source: str | None,
-                  where: str) -> str:
+def rename_advice(old: PublishedEntry, new: PublishedEntry, source: str | None, where: str) -> str:
     """The message for a published entry that would reappear under a new ID."""
     same = "title" if _norm(old.title) == _norm(new.title) else "date"
     place = f"{source}:1" if source else where
     article = source or f"the article of {new.url}"
     plain = source is not None and source.endswith(".txt")
-    how = (f"a line `id {old.id}` right after its date line" if plain else
-           f"`id: {old.id}` to its front matter" + ("" if source else
-                                                     f" (plain text: a line `id {old.id}` "
-                                                     "right after the date line)"))
-    return (f"{place}: entry {new.id!r} (\u201e{new.title}\u201c) has the same {same} as the "
-            f"published entry {old.id!r} (\u201e{old.title}\u201c), whose ID is gone: readers "
-            f"would show it again as new. Add {how} in {article} to keep the published ID; "
-            f"if it really is another article, pass --deleted {old.id}")
+    how = (
+        f"a line `id {old.id}` right after its date line"
+        if plain
+        else f"`id: {old.id}` to its front matter"
+        + ("" if source else f" (plain text: a line `id {old.id}` right after the date line)")
+    )
+    return (
+        f"{place}: entry {new.id!r} (\u201e{new.title}\u201c) has the same {same} as the "
+        f"published entry {old.id!r} (\u201e{old.title}\u201c), whose ID is gone: readers "
+        f"would show it again as new. Add {how} in {article} to keep the published ID; "
+        f"if it really is another article, pass --deleted {old.id}"
+    )
 
 
 def read_site_entries(location: str, fetch: Fetch) -> dict[str, PublishedEntry]:
@@ -132,8 +145,9 @@ PageReader = Callable[[bytes, str], tuple[list[PublishedEntry], str | None, str 
 """A document's bytes and name -> its entries, its own URL, the next older document's URL."""
 
 
-def _follow(base: str, name: str, data: bytes, fetch: Fetch,
-            read_page: PageReader) -> dict[str, PublishedEntry]:
+def _follow(
+    base: str, name: str, data: bytes, fetch: Fetch, read_page: PageReader
+) -> dict[str, PublishedEntry]:
     entries: dict[str, PublishedEntry] = {}
     seen = {name}
     site_url: str | None = None
@@ -151,8 +165,10 @@ def _follow(base: str, name: str, data: bytes, fetch: Fetch,
         seen.add(name)
         fetched = fetch(name)
         if fetched is None:
-            raise PreviousSiteError(f"{name}:1: the archive document this site's feeds link to "
-                               "is missing; the published history is broken")
+            raise PreviousSiteError(
+                f"{name}:1: the archive document this site's feeds link to "
+                "is missing; the published history is broken"
+            )
         data = fetched
 
 
@@ -160,15 +176,19 @@ def _locate(url: str, site_url: str | None, base: str, current: str) -> str:
     """Where to read a linked document: its path below the site's URL, read below `base` (a
     folder, or the URL given, which may differ from `base_url`, e.g. a custom domain)."""
     if site_url and url.startswith(site_url):
-        return base + url[len(site_url):]
+        return base + url[len(site_url) :]
     if is_url(base):
         target = urljoin(current, url)
         if urlsplit(target)[:2] != urlsplit(base)[:2]:
-            raise PreviousSiteError(f"{current}:1: the feed links to {url!r} on another site; "
-                               "only the site's own archive documents are read")
+            raise PreviousSiteError(
+                f"{current}:1: the feed links to {url!r} on another site; "
+                "only the site's own archive documents are read"
+            )
         return target
-    raise PreviousSiteError(f"{current}:1: the link {url!r} does not point into the site "
-                       f"({site_url}); cannot find it in the folder {base}")
+    raise PreviousSiteError(
+        f"{current}:1: the link {url!r} does not point into the site "
+        f"({site_url}); cannot find it in the folder {base}"
+    )
 
 
 def _json_page(data: bytes, name: str) -> tuple[list[PublishedEntry], str | None, str | None]:
@@ -181,13 +201,20 @@ def _json_page(data: bytes, name: str) -> tuple[list[PublishedEntry], str | None
     entries = []
     for item in document["items"]:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
-            entries.append(PublishedEntry(
-                id=item["id"], title=str(item.get("title", "")),
-                published=_parse_date(item.get("date_published")), url=str(item.get("url", "")),
-            ))
+            entries.append(
+                PublishedEntry(
+                    id=item["id"],
+                    title=str(item.get("title", "")),
+                    published=_parse_date(item.get("date_published")),
+                    url=str(item.get("url", "")),
+                )
+            )
     feed_url, older = document.get("feed_url"), document.get("next_url")
-    return (entries, feed_url if isinstance(feed_url, str) else None,
-            older if isinstance(older, str) else None)
+    return (
+        entries,
+        feed_url if isinstance(feed_url, str) else None,
+        older if isinstance(older, str) else None,
+    )
 
 
 def _atom_page(data: bytes, name: str) -> tuple[list[PublishedEntry], str | None, str | None]:
@@ -197,17 +224,24 @@ def _atom_page(data: bytes, name: str) -> tuple[list[PublishedEntry], str | None
         raise PreviousSiteError(f"{name}:{exc.line}: not well-formed XML: {exc}") from None
     if root.tag != ATOM + "feed":
         raise PreviousSiteError(f"{name}:1: not an Atom feed")
-    links = {link.attrs.get("rel", "alternate"): link.attrs.get("href", "")
-             for link in root.findall(ATOM + "link")}
+    links = {
+        link.attrs.get("rel", "alternate"): link.attrs.get("href", "")
+        for link in root.findall(ATOM + "link")
+    }
     entries = []
     for node in root.findall(ATOM + "entry"):
-        entry_links = {link.attrs.get("rel", "alternate"): link.attrs.get("href", "")
-                       for link in node.findall(ATOM + "link")}
-        entries.append(PublishedEntry(
-            id=_text(node, "id"), title=_text(node, "title"),
-            published=_parse_date(_text(node, "published") or None),
-            url=entry_links.get("alternate", ""),
-        ))
+        entry_links = {
+            link.attrs.get("rel", "alternate"): link.attrs.get("href", "")
+            for link in node.findall(ATOM + "link")
+        }
+        entries.append(
+            PublishedEntry(
+                id=_text(node, "id"),
+                title=_text(node, "title"),
+                published=_parse_date(_text(node, "published") or None),
+                url=entry_links.get("alternate", ""),
+            )
+        )
     return entries, links.get("self"), links.get("prev-archive")
 
 
@@ -257,12 +291,16 @@ def fetch_url(url: str) -> bytes | None:
     except urllib.error.HTTPError as exc:
         if exc.code in (404, 410):
             return None
-        raise PreviousSiteError(f"{url}:1: the published site answered HTTP {exc.code} "
-                           f"{exc.reason}; cannot compare with it") from None
+        raise PreviousSiteError(
+            f"{url}:1: the published site answered HTTP {exc.code} "
+            f"{exc.reason}; cannot compare with it"
+        ) from None
     except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
         raise PreviousSiteError(f"{url}:1: cannot reach the published site: {reason}") from None
     if len(data) > MAX_FETCH_BYTES:
-        raise PreviousSiteError(f"{url}:1: the published document is larger than "
-                           f"{MAX_FETCH_BYTES // 2**20} MiB; a feed page never is")
+        raise PreviousSiteError(
+            f"{url}:1: the published document is larger than "
+            f"{MAX_FETCH_BYTES // 2**20} MiB; a feed page never is"
+        )
     return data

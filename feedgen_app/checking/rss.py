@@ -25,33 +25,43 @@ def check_rss(source: Path | bytes, name: str | None = None) -> FeedReport:
 
 def check_rss_tree(root: Node, name: str) -> FeedReport:
     if root.tag != "rss":
-        return FeedReport(name, "rss", (f"{where(name, root)}: the root element is "
-                                        f"{show_tag(root.tag)}, expected <rss>",))
+        return FeedReport(
+            name,
+            "rss",
+            (f"{where(name, root)}: the root element is {show_tag(root.tag)}, expected <rss>",),
+        )
     findings = []
     if root.attrs.get("version") != "2.0":
-        findings.append(f"{where(name, root)}: <rss> version is "
-                        f"{root.attrs.get('version')!r}, expected \"2.0\"")
+        findings.append(
+            f'{where(name, root)}: <rss> version is {root.attrs.get("version")!r}, expected "2.0"'
+        )
     channels = root.findall("channel")
     if len(channels) != 1:
-        findings.append(f"{where(name, root)}: <rss> must hold exactly one <channel> "
-                        f"(found {len(channels)})")
+        findings.append(
+            f"{where(name, root)}: <rss> must hold exactly one <channel> (found {len(channels)})"
+        )
         return FeedReport(name, "rss", tuple(findings))
     channel = channels[0]
     for local in ("title", "link", "description"):
         count = len(channel.findall(local))
         if count != 1:
-            findings.append(f"{where(name, channel)}: <channel> must have exactly one "
-                            f"<{local}> (found {count})")
+            findings.append(
+                f"{where(name, channel)}: <channel> must have exactly one <{local}> (found {count})"
+            )
     for local in ("language", "pubDate", "lastBuildDate", "ttl", "generator", "image"):
         if len(channel.findall(local)) > 1:
-            findings.append(f"{where(name, channel)}: <channel> must not have more than one "
-                            f"<{local}>")
+            findings.append(
+                f"{where(name, channel)}: <channel> must not have more than one <{local}>"
+            )
     findings += _check_rss_elements(channel, name)
-    self_links = [link for link in channel.findall(ATOM + "link")
-                  if link.attrs.get("rel") == "self"]
+    self_links = [
+        link for link in channel.findall(ATOM + "link") if link.attrs.get("rel") == "self"
+    ]
     if not self_links:
-        findings.append(f"{where(name, channel)}: <channel> has no <atom:link rel=\"self\">; "
-                        "expected the feed's own URL")
+        findings.append(
+            f'{where(name, channel)}: <channel> has no <atom:link rel="self">; '
+            "expected the feed's own URL"
+        )
     entries, guids = [], dict[str, int]()
     for item in channel.findall("item"):
         findings += _check_rss_item(item, name, guids)
@@ -69,19 +79,26 @@ def _check_rss_elements(node: Node, name: str) -> list[str]:
     for child in node.children:
         value = child.text.strip()
         if child.tag in ("pubDate", "lastBuildDate") and not is_rfc822(value):
-            findings.append(f"{where(name, child)}: <{child.tag}> {value!r} is not an RFC 822 "
-                            "date; expected e.g. Wed, 08 Oct 2025 06:30:00 +0200")
+            findings.append(
+                f"{where(name, child)}: <{child.tag}> {value!r} is not an RFC 822 "
+                "date; expected e.g. Wed, 08 Oct 2025 06:30:00 +0200"
+            )
         elif child.tag in ("link", "comments", "docs") and not HTTP_URL.fullmatch(value):
-            findings.append(f"{where(name, child)}: <{child.tag}> {value!r} is not an absolute "
-                            "http(s) URL")
+            findings.append(
+                f"{where(name, child)}: <{child.tag}> {value!r} is not an absolute http(s) URL"
+            )
         elif child.tag == "language" and not is_language_tag(value):
-            findings.append(f"{where(name, child)}: <language> {value!r} is not a valid BCP 47 "
-                            "language tag; expected e.g. de-DE")
+            findings.append(
+                f"{where(name, child)}: <language> {value!r} is not a valid BCP 47 "
+                "language tag; expected e.g. de-DE"
+            )
         elif child.tag == "ttl" and not value.isdigit():
             findings.append(f"{where(name, child)}: <ttl> {value!r} must be whole minutes")
         elif child.tag == ATOM + "link" and not HTTP_URL.fullmatch(child.attrs.get("href", "")):
-            findings.append(f"{where(name, child)}: <atom:link> href "
-                            f"{child.attrs.get('href')!r} is not an absolute http(s) URL")
+            findings.append(
+                f"{where(name, child)}: <atom:link> href "
+                f"{child.attrs.get('href')!r} is not an absolute http(s) URL"
+            )
     return findings
 
 
@@ -91,19 +108,18 @@ def _check_rss_item(item: Node, name: str, guids: dict[str, int]) -> list[str]:
         findings.append(f"{where(name, item)}: <item> needs a <title> or a <description>")
     for local in ("title", "link", "description", "guid", "pubDate"):
         if len(item.findall(local)) > 1:
-            findings.append(f"{where(name, item)}: <item> must not have more than one "
-                            f"<{local}>")
+            findings.append(f"{where(name, item)}: <item> must not have more than one <{local}>")
     guid = item.find("guid")
     if guid is None:
-        findings.append(f"{where(name, item)}: <item> has no <guid>; expected the entry's "
-                        "permanent ID")
+        findings.append(
+            f"{where(name, item)}: <item> has no <guid>; expected the entry's permanent ID"
+        )
         return findings
     findings += _check_guid(guid, item, name, guids)
     for enclosure in item.findall("enclosure"):
         missing = [a for a in ("url", "length", "type") if not enclosure.attrs.get(a)]
         if missing:
-            findings.append(f"{where(name, enclosure)}: <enclosure> lacks "
-                            f"{', '.join(missing)}")
+            findings.append(f"{where(name, enclosure)}: <enclosure> lacks {', '.join(missing)}")
     return findings
 
 
@@ -115,13 +131,17 @@ def _check_guid(guid: Node, item: Node, name: str, guids: dict[str, int]) -> lis
     if not value:
         findings.append(f"{where(name, guid)}: <guid> is empty")
     elif value in guids:
-        findings.append(f"{where(name, guid)}: guid {value!r} is already used by the item on "
-                        f"line {guids[value]}; guids must be unique")
+        findings.append(
+            f"{where(name, guid)}: guid {value!r} is already used by the item on "
+            f"line {guids[value]}; guids must be unique"
+        )
     guids.setdefault(value, item.line)
     permalink = guid.attrs.get("isPermaLink", "true")
     if permalink not in ("true", "false"):
         findings.append(f"{where(name, guid)}: isPermaLink must be true or false")
     elif permalink == "true" and value and not HTTP_URL.fullmatch(value):
-        findings.append(f"{where(name, guid)}: guid {value!r} is a permalink but not an "
-                        "http(s) URL; set isPermaLink=\"false\"")
+        findings.append(
+            f"{where(name, guid)}: guid {value!r} is a permalink but not an "
+            'http(s) URL; set isPermaLink="false"'
+        )
     return findings

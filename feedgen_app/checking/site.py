@@ -51,8 +51,7 @@ def check_feed(source: Path | bytes, name: str | None = None) -> FeedReport | No
     try:
         root = parse_xml(data)
     except XmlError as exc:
-        return FeedReport(name, "unknown",
-                          (f"{name}:{exc.line}: not well-formed XML: {exc}",))
+        return FeedReport(name, "unknown", (f"{name}:{exc.line}: not well-formed XML: {exc}",))
     if root.tag == ATOM + "feed":
         return check_atom_tree(root, name)
     if root.tag == "rss":
@@ -73,16 +72,19 @@ def check_same_entries(reports: Sequence[FeedReport]) -> list[str]:
         missing = [i for i in first_ids if i not in other_set]
         extra = [i for i in other_ids if i not in first_set]
         if missing or extra:
-            findings.append(f"{other.name}: does not carry the same entries as {first.name}: "
-                            f"missing {missing[:5]}, extra {extra[:5]}")
+            findings.append(
+                f"{other.name}: does not carry the same entries as {first.name}: "
+                f"missing {missing[:5]}, extra {extra[:5]}"
+            )
         elif other_ids != first_ids:
-            findings.append(f"{other.name}: lists the entries in another order than "
-                            f"{first.name}")
+            findings.append(f"{other.name}: lists the entries in another order than {first.name}")
         for entry in other.entries:
             if entry.id in first_links and entry.links[:1] != first_links[entry.id]:
-                findings.append(f"{other.name}: entry {entry.id!r} links to "
-                                f"{list(entry.links[:1])}, but {first.name} to "
-                                f"{list(first_links[entry.id])}")
+                findings.append(
+                    f"{other.name}: entry {entry.id!r} links to "
+                    f"{list(entry.links[:1])}, but {first.name} to "
+                    f"{list(first_links[entry.id])}"
+                )
     return findings
 
 
@@ -101,8 +103,9 @@ def check_files(files: Mapping[str, bytes], prefix: str = "") -> list[str]:
     """Check an output plan held in memory (relative path -> bytes); findings name `prefix` +
     path. Every feed document in full, then the site rules across them."""
     feeds = sorted(name for name in files if _is_feed_candidate(name))
-    return check_tree(set(files), lambda name: check_feed(files[name], prefix + name), feeds,
-                      prefix)
+    return check_tree(
+        set(files), lambda name: check_feed(files[name], prefix + name), feeds, prefix
+    )
 
 
 def gate_document(name: str, data: bytes, full: bool) -> tuple[list[str], FeedReport | None]:
@@ -145,8 +148,12 @@ def check_site(site_dir: Path) -> list[str]:
     return check_tree(names, report, feeds, f"{site_dir}/")
 
 
-def check_tree(names: set[str], report_of: Callable[[str], FeedReport | None],
-               feeds: Sequence[str], prefix: str) -> list[str]:
+def check_tree(
+    names: set[str],
+    report_of: Callable[[str], FeedReport | None],
+    feeds: Sequence[str],
+    prefix: str,
+) -> list[str]:
     """The site rules over a set of file names and the reports of the feed documents among
     them (`report_of(name)`: None for a file that is not a feed)."""
     reports: dict[str, FeedReport] = {}
@@ -157,8 +164,9 @@ def check_tree(names: set[str], report_of: Callable[[str], FeedReport | None],
             reports[name] = report
             findings += report.findings
     if not any(r.kind in ("atom", "rss", "json") for r in reports.values()):
-        findings.append(f"{prefix or './'}: no feed found; expected atom.xml, rss.xml and "
-                        "feed.json")
+        findings.append(
+            f"{prefix or './'}: no feed found; expected atom.xml, rss.xml and feed.json"
+        )
         return findings
     for group in group_alternates(n for n, r in reports.items() if r.kind != "unknown"):
         findings += check_same_entries([reports[n] for n in group])
@@ -175,8 +183,10 @@ def _check_links(reports: Mapping[str, FeedReport], names: set[str]) -> list[str
         if report.self_url.endswith("/" + name):
             bases[report.self_url[: -len(name)]] += 1
         else:
-            findings.append(f"{report.name}: self link {report.self_url!r} does not match the "
-                            f"file's place in the site (…/{name})")
+            findings.append(
+                f"{report.name}: self link {report.self_url!r} does not match the "
+                f"file's place in the site (…/{name})"
+            )
     if not bases:
         return findings
     base = bases.most_common(1)[0][0]
@@ -193,9 +203,12 @@ def _resolve_link(link: str, base: str, names: set[str]) -> str | None:
     if not link.startswith(base):
         return f"link {link!r} does not point into the site ({base})"
     path = unquote(urlsplit(link).path)
-    relative = path[len(unquote(urlsplit(base).path)):]
-    candidates = [relative + "index.html"] if relative.endswith("/") or not relative else [
-        relative, relative + "/index.html"]
+    relative = path[len(unquote(urlsplit(base).path)) :]
+    candidates = (
+        [relative + "index.html"]
+        if relative.endswith("/") or not relative
+        else [relative, relative + "/index.html"]
+    )
     if any(c in names for c in candidates):
         return None
     return f"link {link!r} does not resolve to a page in the site (no {candidates[0]})"

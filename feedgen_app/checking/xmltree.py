@@ -58,8 +58,10 @@ def parse_xml(data: bytes) -> Node:
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         if len(stack) >= MAX_XML_DEPTH:
-            raise XmlError(parser.CurrentLineNumber, f"elements nested more than "
-                           f"{MAX_XML_DEPTH} deep; a feed never needs that many")
+            raise XmlError(
+                parser.CurrentLineNumber,
+                f"elements nested more than {MAX_XML_DEPTH} deep; a feed never needs that many",
+            )
         node = Node(tag, attrs, parser.CurrentLineNumber)
         (stack[-1].children if stack else roots).append(node)
         stack.append(node)

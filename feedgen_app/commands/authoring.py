@@ -103,8 +103,7 @@ def parse_new_date(raw: str | None, today: datetime, site: Site) -> tuple[dateti
     return value, has_time
 
 
-def create_article(content_dir: Path, site: Site, new: NewArticle,
-                   report: ContentReport) -> Path:
+def create_article(content_dir: Path, site: Site, new: NewArticle, report: ContentReport) -> Path:
     """Write a new article file into `content_dir`; return its path.
 
     Refuses (ContentError) an empty title, a slug that another article already uses, and an
@@ -122,10 +121,14 @@ def create_article(content_dir: Path, site: Site, new: NewArticle,
             handle.write(text)
     except FileExistsError as exc:
         if Path(exc.filename or path) != path:
-            raise ContentError(f"{content_dir}:1: the content folder is a file, not a "
-                               "folder; pass --content FOLDER") from None
-        raise ContentError(f"{path}:1: the file already exists; feedgen-app new never "
-                           "overwrites an article (edit it, or choose another title)") from None
+            raise ContentError(
+                f"{content_dir}:1: the content folder is a file, not a "
+                "folder; pass --content FOLDER"
+            ) from None
+        raise ContentError(
+            f"{path}:1: the file already exists; feedgen-app new never "
+            "overwrites an article (edit it, or choose another title)"
+        ) from None
     except OSError as exc:
         raise ContentError(f"{path}:1: cannot write the article: {exc.strerror}") from None
     return path
@@ -142,16 +145,21 @@ def check_new_slug(content_dir: Path, new: NewArticle, report: ContentReport) ->
     if any(unicodedata.category(char) == "Cc" for char in title):
         raise ContentError(f"{where}: the title contains a control character; type it again")
     if content_dir.exists() and not content_dir.is_dir():
-        raise ContentError(f"{where}: the content folder is a file, not a folder; pass "
-                           "--content FOLDER")
+        raise ContentError(
+            f"{where}: the content folder is a file, not a folder; pass --content FOLDER"
+        )
     slug = new.slug if new.slug is not None else shorten_slug(slugify(title))
     if not slug:
-        raise ContentError(f"{where}: the title {title!r} gives no slug (it has no Latin "
-                           "letters a-z or digits; umlauts become ae, oe, ue); add --slug, e.g. "
-                           "--slug meldung-des-tages")
+        raise ContentError(
+            f"{where}: the title {title!r} gives no slug (it has no Latin "
+            "letters a-z or digits; umlauts become ae, oe, ue); add --slug, e.g. "
+            "--slug meldung-des-tages"
+        )
     if not _SLUG.fullmatch(slug):
-        raise ContentError(f"{where}: slug {slug!r} must be lowercase letters a-z, digits and "
-                           "single hyphens, e.g. gruesse-aus-muenchen")
+        raise ContentError(
+            f"{where}: slug {slug!r} must be lowercase letters a-z, digits and "
+            "single hyphens, e.g. gruesse-aus-muenchen"
+        )
     problem = check_slug_limits(slug, f"{where}: --slug")
     if problem:
         raise ContentError(problem)
@@ -159,8 +167,10 @@ def check_new_slug(content_dir: Path, new: NewArticle, report: ContentReport) ->
     for path in find_article_files(content_dir):
         owners.setdefault(slug_from_path(path), str(path))
     if slug in owners:
-        raise ContentError(f"{owners[slug]}:1: slug {slug!r} is already used by this article; "
-                           "choose another title or pass --slug")
+        raise ContentError(
+            f"{owners[slug]}:1: slug {slug!r} is already used by this article; "
+            "choose another title or pass --slug"
+        )
     return slug
 
 
@@ -169,7 +179,7 @@ def shorten_slug(slug: str) -> str:
     (a long title would otherwise give a file name over the file system's limit)."""
     if len(slug) <= NEW_SLUG_LENGTH:
         return slug
-    cut = slug[:NEW_SLUG_LENGTH + 1].rsplit("-", 1)[0]
+    cut = slug[: NEW_SLUG_LENGTH + 1].rsplit("-", 1)[0]
     return cut if cut else slug[:NEW_SLUG_LENGTH]
 
 
@@ -214,12 +224,20 @@ def list_articles(report: ContentReport, content_dir: Path, now: datetime) -> li
     for path, problems in errors.items():
         if path in listed:
             continue
-        rows.append(ArticleRow(path=path, status=STATUS_BROKEN, slug=slug_from_path(Path(path)),
-                               title="", published=date_from_name(Path(path), now),
-                               errors=tuple(problems)))
+        rows.append(
+            ArticleRow(
+                path=path,
+                status=STATUS_BROKEN,
+                slug=slug_from_path(Path(path)),
+                title="",
+                published=date_from_name(Path(path), now),
+                errors=tuple(problems),
+            )
+        )
     by_slug = sorted(rows, key=lambda r: (r.slug, r.path))
-    dated = sorted((r for r in by_slug if r.published), key=lambda r: r.published or now,
-                   reverse=True)
+    dated = sorted(
+        (r for r in by_slug if r.published), key=lambda r: r.published or now, reverse=True
+    )
     return [r for r in by_slug if r.published is None] + dated
 
 
@@ -231,8 +249,15 @@ def row_from_article(article: Article, now: datetime) -> ArticleRow:
         status = STATUS_SCHEDULED
     else:
         status = STATUS_PUBLISHED
-    return ArticleRow(path=article.source, status=status, slug=article.slug, title=article.title,
-                      published=article.published, updated=article.updated, tags=article.tags)
+    return ArticleRow(
+        path=article.source,
+        status=status,
+        slug=article.slug,
+        title=article.title,
+        published=article.published,
+        updated=article.updated,
+        tags=article.tags,
+    )
 
 
 def group_problems(problems: Sequence[str], files: Sequence[Path]) -> dict[str, list[str]]:
@@ -262,14 +287,24 @@ def date_from_name(path: Path, now: datetime) -> datetime | None:
 
 def rows_to_json(rows: Sequence[ArticleRow], now: datetime) -> str:
     """The `list --json` document (see docs/writing.md, "list")."""
+
     def iso(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
 
     items = [
-        {"path": r.path, "slug": r.slug, "title": r.title, "status": r.status,
-         "date": iso(r.published), "updated": iso(r.updated), "due": iso(r.due),
-         "tags": list(r.tags), "errors": list(r.errors)}
+        {
+            "path": r.path,
+            "slug": r.slug,
+            "title": r.title,
+            "status": r.status,
+            "date": iso(r.published),
+            "updated": iso(r.updated),
+            "due": iso(r.due),
+            "tags": list(r.tags),
+            "errors": list(r.errors),
+        }
         for r in rows
     ]
-    return json.dumps({"now": now.isoformat(), "articles": items}, ensure_ascii=False,
-                      indent=2) + "\n"
+    return (
+        json.dumps({"now": now.isoformat(), "articles": items}, ensure_ascii=False, indent=2) + "\n"
+    )

@@ -86,24 +86,24 @@ from feedgen_app.rendering.plan import (
 )
 
 EXAMPLES = {
-    "new": "examples:\n  feedgen-app new \"Grüße aus München\"\n"
-           "  feedgen-app new \"Zinsentscheid der EZB\" --date \"9.12.2025 06:00\" --format md "
-           "--tags \"Wirtschaft, EZB\"\n"
-           "  feedgen-app new \"Kurzmeldung\" --ready    # no draft: the next build publishes it",
+    "new": 'examples:\n  feedgen-app new "Grüße aus München"\n'
+    '  feedgen-app new "Zinsentscheid der EZB" --date "9.12.2025 06:00" --format md '
+    '--tags "Wirtschaft, EZB"\n'
+    '  feedgen-app new "Kurzmeldung" --ready    # no draft: the next build publishes it',
     "list": "examples:\n  feedgen-app list\n  feedgen-app list --all\n"
-            "  feedgen-app list --json > articles.json",
+    "  feedgen-app list --json > articles.json",
     "serve": "examples:\n  feedgen-app serve            # then open http://127.0.0.1:8000/\n"
-             "  feedgen-app serve --port 8080 --now 2025-12-09T06:00",
+    "  feedgen-app serve --port 8080 --now 2025-12-09T06:00",
     "build": "example:\n  feedgen-app build --content content --out public --now 2025-10-08T06:00",
     "check": "examples:\n  feedgen-app check\n  feedgen-app check public\n"
-             "  feedgen-app check --against https://owner.github.io/repo/",
+    "  feedgen-app check --against https://owner.github.io/repo/",
     "ping": "example:\n  feedgen-app ping          # after a deploy; needs `hubs:` in feed.yaml",
     "trigger": "the token comes from GITHUB_TOKEN or GH_TOKEN, never from the command line.\n"
-               "examples:\n  GITHUB_TOKEN=... feedgen-app trigger --repo octo-org/nachrichten\n"
-               "  feedgen-app trigger --workflow publish.yml --ref main --force",
+    "examples:\n  GITHUB_TOKEN=... feedgen-app trigger --repo octo-org/nachrichten\n"
+    "  feedgen-app trigger --workflow publish.yml --ref main --force",
     "init": "examples:\n  feedgen-app init nachrichten    # asks for title, address and author\n"
-            "  feedgen-app init nachrichten --title \"Wirtschaft kompakt\" "
-            "--base-url https://octo.github.io/nachrichten/",
+    '  feedgen-app init nachrichten --title "Wirtschaft kompakt" '
+    "--base-url https://octo.github.io/nachrichten/",
 }
 
 
@@ -149,8 +149,9 @@ def report_error(out: Output, command: str, exc: FeedAppError) -> int:
         out.failure(f"feedgen-app {command}: error: {last}")
         return EXIT_USAGE
     out.problems(exc.problems)
-    out.failure(f"feedgen-app {command}: error: {len(exc.problems)} problem(s); "
-                f"{NOT_DONE[command]}")
+    out.failure(
+        f"feedgen-app {command}: error: {len(exc.problems)} problem(s); {NOT_DONE[command]}"
+    )
     return EXIT_FAILED
 
 
@@ -163,13 +164,24 @@ Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Handler: TypeAlias = Callable[[argparse.Namespace], int]
 
 
-def add_command(commands: Commands, name: str, handler: Handler, *, help: str,
-                description: str, site: bool = True) -> argparse.ArgumentParser:
+def add_command(
+    commands: Commands,
+    name: str,
+    handler: Handler,
+    *,
+    help: str,
+    description: str,
+    site: bool = True,
+) -> argparse.ArgumentParser:
     """A subcommand's parser: its `help` and `description`, its EXAMPLES after the options,
     the function that runs it, and (with `site`) the options that name the site first."""
-    parser = commands.add_parser(name, help=help, description=description,
-                                 epilog=EXAMPLES[name],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = commands.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=EXAMPLES[name],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.set_defaults(handler=handler)
     if site:
         add_site_options(parser)
@@ -197,122 +209,190 @@ def make_parser() -> argparse.ArgumentParser:
 
 def add_build_parser(commands: Commands) -> None:
     build = add_command(
-        commands, "build", cmd_build, help="read content/, write the feeds and pages into public/",
+        commands,
+        "build",
+        cmd_build,
+        help="read content/, write the feeds and pages into public/",
         description="Read the articles, build Atom, RSS, JSON Feed, the HTML pages, the "
-                    "sitemaps and robots.txt, and replace the output folder atomically. The "
-                    "site's own templates/ and static/ folders beside the config file are "
-                    "used when they exist (docs/themes.md).",
+        "sitemaps and robots.txt, and replace the output folder atomically. The "
+        "site's own templates/ and static/ folders beside the config file are "
+        "used when they exist (docs/themes.md).",
     )
     add_output_options(build)
-    build.add_argument("--out", type=Path, default=Path("public"),
-                       help="output folder (default: public)")
-    add_now_option(build, "build as if it were this time (default: the current time); "
-                          "articles dated later are left out")
-    build.add_argument("--summary", type=Path, metavar="FILE",
-                       help="also write a JSON summary (published count, scheduled articles with "
-                            "their due times, next_due, site_hash) to FILE, e.g. for CI")
-    build.add_argument("--cache-dir", type=Path, default=CACHE_DIR, metavar="DIR",
-                       help="build cache: unchanged articles are not parsed again and an "
-                            "unchanged site is not written again (default: .feedgen-cache; "
-                            "delete it for a cold build)")
-    build.add_argument("--jobs", type=int, default=0, metavar="N",
-                       help="worker processes for parsing and rendering (default: 0, chosen "
-                            "by the size of the work and the number of CPUs; 1: none)")
-    build.add_argument("--keep-going", action="store_true",
-                       help="publish the good articles even if some are broken; the broken "
-                            "ones are reported on stderr and the exit code is still 1")
+    build.add_argument(
+        "--out", type=Path, default=Path("public"), help="output folder (default: public)"
+    )
+    add_now_option(
+        build,
+        "build as if it were this time (default: the current time); "
+        "articles dated later are left out",
+    )
+    build.add_argument(
+        "--summary",
+        type=Path,
+        metavar="FILE",
+        help="also write a JSON summary (published count, scheduled articles with "
+        "their due times, next_due, site_hash) to FILE, e.g. for CI",
+    )
+    build.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=CACHE_DIR,
+        metavar="DIR",
+        help="build cache: unchanged articles are not parsed again and an "
+        "unchanged site is not written again (default: .feedgen-cache; "
+        "delete it for a cold build)",
+    )
+    build.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes for parsing and rendering (default: 0, chosen "
+        "by the size of the work and the number of CPUs; 1: none)",
+    )
+    build.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="publish the good articles even if some are broken; the broken "
+        "ones are reported on stderr and the exit code is still 1",
+    )
 
 
 def add_check_parser(commands: Commands) -> None:
     check = add_command(
         commands,
-        "check", cmd_check, help="validate a built site's feeds and links without rebuilding it",
+        "check",
+        cmd_check,
+        help="validate a built site's feeds and links without rebuilding it",
         description="Check every feed in a built site: well-formed XML/JSON, Atom (RFC 4287), "
-                    "RSS 2.0 and JSON Feed 1.1 rules, the same entries in alternate feeds, and "
-                    "entry links that reach pages in the site. Prints one `FILE: message` line "
-                    "per finding; exit 0 when clean, 1 with findings.",
+        "RSS 2.0 and JSON Feed 1.1 rules, the same entries in alternate feeds, and "
+        "entry links that reach pages in the site. Prints one `FILE: message` line "
+        "per finding; exit 0 when clean, 1 with findings.",
         site=False,
     )
-    check.add_argument("dir", nargs="?", type=Path, default=Path("public"), metavar="DIR",
-                       help="the built site (default: public)")
-    check.add_argument("--against", metavar="DIR_OR_URL",
-                       help="also compare with the previously published site (a folder or its "
-                            "URL): fail when a published entry ID vanished while an entry with "
-                            "the same title or date appeared under a new ID; report deleted "
-                            "entries")
-    check.add_argument("--deleted", action="append", default=[], metavar="ID",
-                       help="with --against: this published entry ID was deleted on purpose "
-                            "(repeatable)")
+    check.add_argument(
+        "dir",
+        nargs="?",
+        type=Path,
+        default=Path("public"),
+        metavar="DIR",
+        help="the built site (default: public)",
+    )
+    check.add_argument(
+        "--against",
+        metavar="DIR_OR_URL",
+        help="also compare with the previously published site (a folder or its "
+        "URL): fail when a published entry ID vanished while an entry with "
+        "the same title or date appeared under a new ID; report deleted "
+        "entries",
+    )
+    check.add_argument(
+        "--deleted",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="with --against: this published entry ID was deleted on purpose (repeatable)",
+    )
     add_site_options(check)
 
 
 def add_trigger_parser(commands: Commands) -> None:
     trigger = add_command(
         commands,
-        "trigger", cmd_trigger, help="ask GitHub Actions to rebuild and republish the site",
+        "trigger",
+        cmd_trigger,
+        help="ask GitHub Actions to rebuild and republish the site",
         description="Start the publish workflow on GitHub: a repository_dispatch event (default) "
-                    "or, with --workflow, a workflow_dispatch run.",
+        "or, with --workflow, a workflow_dispatch run.",
         site=False,
     )
-    trigger.add_argument("--repo", metavar="OWNER/NAME",
-                         help="repository (default: $GITHUB_REPOSITORY, else the git remote "
-                              "'origin' if it is on github.com)")
-    trigger.add_argument("--event", default=DEFAULT_EVENT,
-                         help=f"repository_dispatch event type (default: {DEFAULT_EVENT})")
-    trigger.add_argument("--workflow", metavar="FILE",
-                         help="use workflow_dispatch on this workflow file (e.g. publish.yml) "
-                              "instead of repository_dispatch")
-    trigger.add_argument("--ref", default="main",
-                         help="branch or tag to run --workflow on (default: main)")
-    trigger.add_argument("--force", action="store_true",
-                         help="deploy even if the built site equals the live one")
-    trigger.add_argument("--api-url", default=DEFAULT_API_URL, metavar="URL",
-                         help="GitHub API root, for GitHub Enterprise "
-                              f"(default: {DEFAULT_API_URL})")
+    trigger.add_argument(
+        "--repo",
+        metavar="OWNER/NAME",
+        help="repository (default: $GITHUB_REPOSITORY, else the git remote "
+        "'origin' if it is on github.com)",
+    )
+    trigger.add_argument(
+        "--event",
+        default=DEFAULT_EVENT,
+        help=f"repository_dispatch event type (default: {DEFAULT_EVENT})",
+    )
+    trigger.add_argument(
+        "--workflow",
+        metavar="FILE",
+        help="use workflow_dispatch on this workflow file (e.g. publish.yml) "
+        "instead of repository_dispatch",
+    )
+    trigger.add_argument(
+        "--ref", default="main", help="branch or tag to run --workflow on (default: main)"
+    )
+    trigger.add_argument(
+        "--force", action="store_true", help="deploy even if the built site equals the live one"
+    )
+    trigger.add_argument(
+        "--api-url",
+        default=DEFAULT_API_URL,
+        metavar="URL",
+        help=f"GitHub API root, for GitHub Enterprise (default: {DEFAULT_API_URL})",
+    )
 
 
 def add_new_parser(commands: Commands) -> None:
     new = add_command(
         commands,
-        "new", cmd_new,
+        "new",
+        cmd_new,
         help="create a new draft article with today's date and a slug from the title",
         description="Write a new article into the content folder: the file name is the date and "
-                    "a slug derived from the title (Grüße aus München -> "
-                    "gruesse-aus-muenchen), the text a skeleton to fill in. It is a draft "
-                    "(`draft: true`, or a `draft` line in plain text): `serve` shows it, no "
-                    "build publishes it until you delete that line, or write it with --ready. "
-                    "Never overwrites a file and never reuses a slug. Prints the new file's path.",
+        "a slug derived from the title (Grüße aus München -> "
+        "gruesse-aus-muenchen), the text a skeleton to fill in. It is a draft "
+        "(`draft: true`, or a `draft` line in plain text): `serve` shows it, no "
+        "build publishes it until you delete that line, or write it with --ready. "
+        "Never overwrites a file and never reuses a slug. Prints the new file's path.",
         site=False,
     )
     new.add_argument("title", help="the article's title, in quotes")
     add_site_options(new)
-    new.add_argument("--date", metavar="DATE",
-                     help="publication date, e.g. 2025-12-09, 9.12.2025 06:00 or "
-                          "'9. Dezember 2025, 06:00 Uhr' (default: today); a later date "
-                          "schedules the article")
-    new.add_argument("--format", choices=FORMATS, default="txt",
-                     help="txt: plain text, one paragraph a line (default); md: Markdown with "
-                          "front matter")
+    new.add_argument(
+        "--date",
+        metavar="DATE",
+        help="publication date, e.g. 2025-12-09, 9.12.2025 06:00 or "
+        "'9. Dezember 2025, 06:00 Uhr' (default: today); a later date "
+        "schedules the article",
+    )
+    new.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="txt",
+        help="txt: plain text, one paragraph a line (default); md: Markdown with front matter",
+    )
     new.add_argument("--tags", metavar="TAGS", help="comma-separated tags, e.g. 'Wirtschaft, KI'")
-    new.add_argument("--slug", metavar="SLUG",
-                     help="the URL path instead of the one derived from the title")
-    new.add_argument("--ready", action="store_true",
-                     help="write a publishable article, not a draft")
+    new.add_argument(
+        "--slug", metavar="SLUG", help="the URL path instead of the one derived from the title"
+    )
+    new.add_argument(
+        "--ready", action="store_true", help="write a publishable article, not a draft"
+    )
     add_output_options(new)
 
 
 def add_list_parser(commands: Commands) -> None:
     listing = add_command(
         commands,
-        "list", cmd_list, help="show every article with its date and status, newest first",
+        "list",
+        cmd_list,
+        help="show every article with its date and status, newest first",
         description="A table of the articles: date, status (veröffentlicht, geplant für ..., "
-                    "Entwurf, fehlerhaft with the error), slug and title, newest first. Without "
-                    "--all it shows every unpublished article and the 20 newest published ones.",
+        "Entwurf, fehlerhaft with the error), slug and title, newest first. Without "
+        "--all it shows every unpublished article and the 20 newest published ones.",
     )
-    listing.add_argument("--all", action="store_true",
-                         help="show every published article, not only the 20 newest")
-    listing.add_argument("--json", action="store_true",
-                         help="print JSON for scripts (always every article)")
+    listing.add_argument(
+        "--all", action="store_true", help="show every published article, not only the 20 newest"
+    )
+    listing.add_argument(
+        "--json", action="store_true", help="print JSON for scripts (always every article)"
+    )
     add_now_option(listing, "the status as of this time (default: the current time)")
     add_output_options(listing)
 
@@ -320,64 +400,92 @@ def add_list_parser(commands: Commands) -> None:
 def add_serve_parser(commands: Commands) -> None:
     serve = add_command(
         commands,
-        "serve", cmd_serve,
+        "serve",
+        cmd_serve,
         help="preview the site in a browser; rebuilds and reloads on every change",
         description="Build the site into a temporary folder and serve it on "
-                    "http://127.0.0.1:8000/ as GitHub Pages would (media types, ETag, "
-                    "304, CORS on feeds). Saving an article, feed.yaml or a template rebuilds "
-                    "it and reloads the browser; a broken article shows its error in the "
-                    "terminal and on the page while the last good site stays online. "
-                    "public/ is not touched. Stop with Ctrl+C.",
+        "http://127.0.0.1:8000/ as GitHub Pages would (media types, ETag, "
+        "304, CORS on feeds). Saving an article, feed.yaml or a template rebuilds "
+        "it and reloads the browser; a broken article shows its error in the "
+        "terminal and on the page while the last good site stays online. "
+        "public/ is not touched. Stop with Ctrl+C.",
     )
-    serve.add_argument("--port", type=port_number, default=8000,
-                       help="port (default: 8000; 0 picks a free one)")
-    serve.add_argument("--host", default="127.0.0.1",
-                       help="address to listen on (default: 127.0.0.1, this computer only)")
+    serve.add_argument(
+        "--port", type=port_number, default=8000, help="port (default: 8000; 0 picks a free one)"
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this computer only)",
+    )
     add_now_option(serve, "preview as if it were this time, e.g. to see a scheduled article")
     add_output_options(serve)
 
 
 def add_ping_parser(commands: Commands) -> None:
     ping = add_command(
-        commands, "ping", cmd_ping, help="tell the WebSub hubs in feed.yaml that the feeds changed",
+        commands,
+        "ping",
+        cmd_ping,
+        help="tell the WebSub hubs in feed.yaml that the feeds changed",
         description="Send each hub in `hubs:` a WebSub publish request (hub.mode=publish, "
-                    "hub.url=FEED) for every subscription feed: the main Atom, RSS and JSON "
-                    "feeds and every tag's feeds. Exit 0 when every hub accepted, 1 when one "
-                    "failed (each failure on stderr); run it after the deploy.",
+        "hub.url=FEED) for every subscription feed: the main Atom, RSS and JSON "
+        "feeds and every tag's feeds. Exit 0 when every hub accepted, 1 when one "
+        "failed (each failure on stderr); run it after the deploy.",
     )
     add_now_option(ping, "the feeds as a build at this time has them (default: now)")
-    ping.add_argument("--timeout", type=float, default=TIMEOUT, metavar="SECONDS",
-                      help=f"seconds to wait for each hub (default: {TIMEOUT:g})")
+    ping.add_argument(
+        "--timeout",
+        type=float,
+        default=TIMEOUT,
+        metavar="SECONDS",
+        help=f"seconds to wait for each hub (default: {TIMEOUT:g})",
+    )
 
 
 def add_init_parser(commands: Commands) -> None:
     init = add_command(
         commands,
-        "init", cmd_init,
+        "init",
+        cmd_init,
         help="start a site of your own: feed.yaml, a first article, the publish workflow",
         description="Write a new site into DIR: feed.yaml (title, address, author and an "
-                    "id_authority from the address's host and the current year), content/ with "
-                    "a first article, templates/ and static/ with a README each, .gitignore, and "
-                    ".github/workflows/publish.yml, which builds the site with feedgen-app's "
-                    "action and deploys it to GitHub Pages. On a terminal it asks for the values "
-                    "not given; otherwise it takes the defaults. It never overwrites: if one of "
-                    "these files exists, nothing is written (exit 1).",
+        "id_authority from the address's host and the current year), content/ with "
+        "a first article, templates/ and static/ with a README each, .gitignore, and "
+        ".github/workflows/publish.yml, which builds the site with feedgen-app's "
+        "action and deploys it to GitHub Pages. On a terminal it asks for the values "
+        "not given; otherwise it takes the defaults. It never overwrites: if one of "
+        "these files exists, nothing is written (exit 1).",
         site=False,
     )
-    init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR",
-                      help="the new site's folder, created if need be (default: the current one)")
+    init.add_argument(
+        "dir",
+        nargs="?",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the new site's folder, created if need be (default: the current one)",
+    )
     init.add_argument("--title", help=f"the site's title (default: {DEFAULT_TITLE})")
-    init.add_argument("--base-url", metavar="URL",
-                      help="where the site will be served, e.g. https://owner.github.io/repo/ "
-                           f"(default: the placeholder {PLACEHOLDER_BASE_URL})")
-    init.add_argument("--author", metavar="NAME",
-                      help="the site's author (default: 'Redaktion' and the title)")
-    add_now_option(init, "the first article's date and id_authority's year (default: the "
-                         "current time)")
-    init.add_argument("--action-ref", metavar="REF",
-                      help="the commit SHA (or tag) of feedgen-app's action that the workflow "
-                           "uses (default: the commit this feedgen-app was installed from, if pip "
-                           "recorded one, else the tag v<version>)")
+    init.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="where the site will be served, e.g. https://owner.github.io/repo/ "
+        f"(default: the placeholder {PLACEHOLDER_BASE_URL})",
+    )
+    init.add_argument(
+        "--author", metavar="NAME", help="the site's author (default: 'Redaktion' and the title)"
+    )
+    add_now_option(
+        init, "the first article's date and id_authority's year (default: the current time)"
+    )
+    init.add_argument(
+        "--action-ref",
+        metavar="REF",
+        help="the commit SHA (or tag) of feedgen-app's action that the workflow "
+        "uses (default: the commit this feedgen-app was installed from, if pip "
+        "recorded one, else the tag v<version>)",
+    )
     add_output_options(init)
 
 
@@ -388,10 +496,15 @@ def add_now_option(parser: argparse.ArgumentParser, help: str) -> None:
 
 def add_site_options(parser: argparse.ArgumentParser) -> None:
     """The options every command that reads the site takes."""
-    parser.add_argument("--content", type=Path, default=Path("content"),
-                        help="content folder (default: content)")
-    parser.add_argument("--config", type=Path, default=Path("feed.yaml"),
-                        help="site configuration (default: feed.yaml)")
+    parser.add_argument(
+        "--content", type=Path, default=Path("content"), help="content folder (default: content)"
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=Path("feed.yaml"),
+        help="site configuration (default: feed.yaml)",
+    )
 
 
 def current_time(raw: str | None, site: Site) -> datetime:
@@ -402,8 +515,6 @@ def current_time(raw: str | None, site: Site) -> datetime:
         return parse_date(raw, site.tz)
     except DateFormatError as exc:
         raise UsageError(f"--now: {exc}") from None
-
-
 
 
 def check_build_paths(content: Path, out: Path, cache_dir: Path) -> None:
@@ -417,17 +528,25 @@ def check_build_paths(content: Path, out: Path, cache_dir: Path) -> None:
         return inner == outer or inner.is_relative_to(outer)
 
     if within(out_at, content_at):
-        raise UsageError(f"--out {out} is inside the content folder {content}; the site "
-                         "would be read back as content: choose a folder outside it")
+        raise UsageError(
+            f"--out {out} is inside the content folder {content}; the site "
+            "would be read back as content: choose a folder outside it"
+        )
     if within(content_at, out_at):
-        raise UsageError(f"--out {out} holds the content folder {content}; a build replaces "
-                         "the whole output folder: choose a folder of its own, e.g. public")
+        raise UsageError(
+            f"--out {out} holds the content folder {content}; a build replaces "
+            "the whole output folder: choose a folder of its own, e.g. public"
+        )
     if within(cache_at, content_at):
-        raise UsageError(f"--cache-dir {cache_dir} is inside the content folder {content}; "
-                         "choose a folder outside it, e.g. .feedgen-cache")
+        raise UsageError(
+            f"--cache-dir {cache_dir} is inside the content folder {content}; "
+            "choose a folder outside it, e.g. .feedgen-cache"
+        )
     if within(cache_at, out_at) or within(out_at, cache_at):
-        raise UsageError(f"--cache-dir {cache_dir} and --out {out} overlap; the build cache "
-                         "and the published site need folders of their own")
+        raise UsageError(
+            f"--cache-dir {cache_dir} and --out {out} overlap; the build cache "
+            "and the published site need folders of their own"
+        )
     for option, path in (("--out", out_at), ("--cache-dir", cache_at)):
         blocker = next((p for p in (path, *path.parents) if p.exists()), None)
         if blocker is not None and not blocker.is_dir():
@@ -442,19 +561,29 @@ def cmd_build(args: argparse.Namespace) -> int:
     request = make_build_request(args, current_time(args.now, site))
     out.problems(demo_warnings(site, str(args.config), (args.content / DEMO_SEED).is_file()))
     bar = ProgressBar(sys.stderr, sys.stderr.isatty() and not out.quiet, started)
-    result = run_build(site, request, BuildProgress(
-        articles_read=bar.update, stage=bar.show, done=bar.finish))
+    result = run_build(
+        site, request, BuildProgress(articles_read=bar.update, stage=bar.show, done=bar.finish)
+    )
     out.problems(result.warnings)
     out.problems(result.problems)  # --keep-going: report the bad, publish the good
-    if args.summary is not None and not write_build_summary(out, args, site, result,
-                                                            request.now):
+    if args.summary is not None and not write_build_summary(out, args, site, result, request.now):
         return EXIT_FAILED
-    out.info(format_summary(site, result.published_count, len(result.scheduled),
-                            result.next_due, len(result.problems), time.monotonic() - started))
+    out.info(
+        format_summary(
+            site,
+            result.published_count,
+            len(result.scheduled),
+            result.next_due,
+            len(result.problems),
+            time.monotonic() - started,
+        )
+    )
     report_build(out, args.out, site, result)
     if result.problems:
-        out.failure(f"feedgen-app build: error: {len(result.problems)} problem(s); the other "
-                    "articles were published (--keep-going)")
+        out.failure(
+            f"feedgen-app build: error: {len(result.problems)} problem(s); the other "
+            "articles were published (--keep-going)"
+        )
         return EXIT_FAILED
     return 0
 
@@ -463,25 +592,35 @@ def make_build_request(args: argparse.Namespace, now: datetime) -> BuildRequest:
     """What `build` asks the pipeline for."""
     folders = site_folders(args.config)
     return BuildRequest(
-        content=args.content, out=args.out, cache_dir=args.cache_dir, now=now,
-        options=build_options(args), keep_going=args.keep_going,
-        full=bool(args.verbose or args.summary or args.keep_going), workers=max(0, args.jobs),
-        templates=folders.templates, static=folders.static,
+        content=args.content,
+        out=args.out,
+        cache_dir=args.cache_dir,
+        now=now,
+        options=build_options(args),
+        keep_going=args.keep_going,
+        full=bool(args.verbose or args.summary or args.keep_going),
+        workers=max(0, args.jobs),
+        templates=folders.templates,
+        static=folders.static,
     )
 
 
-def write_build_summary(out: Output, args: argparse.Namespace, site: Site,
-                        result: BuildResult, now: datetime) -> bool:
+def write_build_summary(
+    out: Output, args: argparse.Namespace, site: Site, result: BuildResult, now: datetime
+) -> bool:
     """`build --summary FILE`; False (told) when it cannot be written: the site is published
     all the same, so this is no failure of the build the funnel could describe."""
-    summary = summarize_build(site, result.published_count, result.scheduled_articles,
-                              now, result.site_hash)
+    summary = summarize_build(
+        site, result.published_count, result.scheduled_articles, now, result.site_hash
+    )
     try:
         write_summary(args.summary, {**summary, "out": str(args.out)})
     except PublishError as exc:
         out.problems(exc.problems)
-        out.failure(f"feedgen-app build: error: the site was published to {args.out}, but the "
-                    "build summary could not be written")
+        out.failure(
+            f"feedgen-app build: error: the site was published to {args.out}, but the "
+            "build summary could not be written"
+        )
         return False
     return True
 
@@ -497,8 +636,19 @@ def report_build(out: Output, out_dir: Path, site: Site, result: BuildResult) ->
 
 def build_options(args: argparse.Namespace) -> dict[str, object]:
     """The build options that can change the output (for the cache's build key)."""
-    ignored = {"handler", "command", "now", "summary", "cache_dir", "quiet", "verbose", "out",
-               "content", "config", "jobs"}
+    ignored = {
+        "handler",
+        "command",
+        "now",
+        "summary",
+        "cache_dir",
+        "quiet",
+        "verbose",
+        "out",
+        "content",
+        "config",
+        "jobs",
+    }
     return {key: value for key, value in vars(args).items() if key not in ignored}
 
 
@@ -512,8 +662,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(finding)
         findings += compared
     if findings:
-        Output(args).failure(f"feedgen-app check: error: {len(findings)} finding(s) in "
-                             f"{args.dir}")
+        Output(args).failure(f"feedgen-app check: error: {len(findings)} finding(s) in {args.dir}")
         return EXIT_FAILED
     print(f"{args.dir}: no findings")
     return 0
@@ -527,8 +676,10 @@ def check_against(args: argparse.Namespace) -> list[str]:
         print(f"{args.against}: no published feed found; nothing to compare with")
     for entry in report.deleted:
         when = f", {format_date_de(entry.published)}" if entry.published else ""
-        print(f"{args.against}: deleted since then: {entry.id} („{entry.title}“{when}); "
-              "readers keep their copy")
+        print(
+            f"{args.against}: deleted since then: {entry.id} („{entry.title}“{when}); "
+            "readers keep their copy"
+        )
     return list(report.problems)
 
 
@@ -559,11 +710,14 @@ def cmd_ping(args: argparse.Namespace) -> int:
         if result.ok:
             print(f"{result.hub}: accepted {result.feed} (HTTP {result.status})")
     out = Output(args)
-    out.problems(f"{args.config}:1: hub {result.hub} for {result.feed}: {result.error}"
-                 for result in failed)
+    out.problems(
+        f"{args.config}:1: hub {result.hub} for {result.feed}: {result.error}" for result in failed
+    )
     if failed:
-        out.failure(f"feedgen-app ping: error: {len(failed)} of {len(results)} hub "
-                    "notification(s) failed; the site itself is published")
+        out.failure(
+            f"feedgen-app ping: error: {len(failed)} of {len(results)} hub "
+            "notification(s) failed; the site itself is published"
+        )
         return EXIT_FAILED
     print(f"{len(results)} hub notification(s) sent")
     return 0
@@ -573,8 +727,9 @@ def cmd_trigger(args: argparse.Namespace) -> int:
     repo = args.repo or find_repo(os.environ)
     if repo is None:
         raise UsageError("no repository: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY)")
-    request = plan_dispatch(repo, event=args.event, workflow=args.workflow, ref=args.ref,
-                            force=args.force)
+    request = plan_dispatch(
+        repo, event=args.event, workflow=args.workflow, ref=args.ref, force=args.force
+    )
     check_api_url(args.api_url)
     send_dispatch(request, read_token(os.environ), api_url=args.api_url)
     what = f"workflow {args.workflow} on {args.ref}" if args.workflow else f"event {args.event!r}"
@@ -591,8 +746,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     try:
         plan = plan_site(answers, now, action, args.dir)
     except ConfigError as exc:  # the options' values, not a file the user wrote
-        raise UsageError(*exc.problems, "--title, --base-url or --author do not make a valid "
-                         "feed.yaml; nothing was written") from None
+        raise UsageError(
+            *exc.problems,
+            "--title, --base-url or --author do not make a valid feed.yaml; nothing was written",
+        ) from None
     written = write_site(args.dir, plan)
     for path in written:
         out.result(str(path))
@@ -613,8 +770,11 @@ def ask_site_answers(args: argparse.Namespace, interactive: bool) -> SiteAnswers
         return sys.stdin.readline().strip() or default
 
     title = value(args.title, "Titel der Website", DEFAULT_TITLE).strip()
-    base_url = value(args.base_url, "Adresse (base_url), z. B. https://name.github.io/repo/",
-                     PLACEHOLDER_BASE_URL)
+    base_url = value(
+        args.base_url,
+        "Adresse (base_url), z. B. https://name.github.io/repo/",
+        PLACEHOLDER_BASE_URL,
+    )
     author = value(args.author, "Autor oder Redaktion", default_author(title)).strip()
     return SiteAnswers(title=title, base_url=normalise_base_url(base_url), author=author)
 
@@ -624,23 +784,37 @@ def init_hints(target: Path, site: Site, ref: str, pinned: bool) -> list[str]:
     where = "" if target == Path(".") else f"cd {shlex.quote(str(target))} && "
     hints = [f"Neue Website „{site.title}“ angelegt. Vorschau: {where}feedgen-app serve"]
     if site.base_url == PLACEHOLDER_BASE_URL:
-        hints.append(f"base_url ist noch der Platzhalter {PLACEHOLDER_BASE_URL}: vor dem ersten "
-                     "Veröffentlichen in feed.yaml die eigene Adresse und id_authority eintragen.")
+        hints.append(
+            f"base_url ist noch der Platzhalter {PLACEHOLDER_BASE_URL}: vor dem ersten "
+            "Veröffentlichen in feed.yaml die eigene Adresse und id_authority eintragen."
+        )
     if not pinned:
-        hints.append(f"Der Workflow nutzt die Action über das Tag {ref}; --action-ref mit einem "
-                     "Commit-SHA legt sie fest.")
-    hints.append("Veröffentlichen: das Repository auf GitHub anlegen, unter Settings → Pages → "
-                 "Source „GitHub Actions“ wählen und nach main pushen.")
+        hints.append(
+            f"Der Workflow nutzt die Action über das Tag {ref}; --action-ref mit einem "
+            "Commit-SHA legt sie fest."
+        )
+    hints.append(
+        "Veröffentlichen: das Repository auf GitHub anlegen, unter Settings → Pages → "
+        "Source „GitHub Actions“ wählen und nach main pushen."
+    )
     return hints
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:
     """--quiet and --verbose (mutually exclusive)."""
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("-q", "--quiet", action="store_true",
-                       help="print only errors (and what the command is for, e.g. the new path)")
-    group.add_argument("-v", "--verbose", action="store_true",
-                       help="print more: every article, the output folder, requests")
+    group.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print only errors (and what the command is for, e.g. the new path)",
+    )
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print more: every article, the output folder, requests",
+    )
 
 
 # --- new, list, serve ----------------------------------------------------------------------------
@@ -655,21 +829,33 @@ def cmd_new(args: argparse.Namespace) -> int:
     except DateFormatError as exc:
         raise UsageError(f"--date: {exc}") from None
     tags = tuple(t.strip() for t in (args.tags or "").split(",") if t.strip())
-    new = NewArticle(title=args.title, published=published, has_time=has_time,
-                     format=args.format, tags=tags, slug=args.slug, draft=not args.ready)
+    new = NewArticle(
+        title=args.title,
+        published=published,
+        has_time=has_time,
+        format=args.format,
+        tags=tags,
+        slug=args.slug,
+        draft=not args.ready,
+    )
     report = read_articles(args.content, site) if args.content.is_dir() else None
-    path = create_article(args.content, site, new,
-                          report or ContentReport(articles=(), problems=()))
+    path = create_article(
+        args.content, site, new, report or ContentReport(articles=(), problems=())
+    )
     out.result(str(path))
     when = format_datetime_de(published) if has_time else format_date_de(published)
     status = "geplant für" if published > today else "datiert auf"
     if not out.quiet:
         kind = "Artikel" if args.ready else "Entwurf"
-        hint = (f"Neuer {kind} {status} {when}: Text in {path} schreiben, dann "
-                "`feedgen-app serve` für die Vorschau.")
+        hint = (
+            f"Neuer {kind} {status} {when}: Text in {path} schreiben, dann "
+            "`feedgen-app serve` für die Vorschau."
+        )
         if not args.ready:
-            hint += (" Veröffentlicht wird er erst, wenn die Zeile "
-                     f"`{'draft: true' if args.format == 'md' else 'draft'}` gelöscht ist.")
+            hint += (
+                " Veröffentlicht wird er erst, wenn die Zeile "
+                f"`{'draft: true' if args.format == 'md' else 'draft'}` gelöscht ist."
+            )
         print(out.paint(hint, "dim", out.err), file=out.err, flush=True)
     return 0
 
@@ -711,8 +897,12 @@ def select_rows(rows: Sequence[ArticleRow], show_all: bool) -> tuple[list[Articl
     return shown, len(rows) - len(shown)
 
 
-_STATUS_COLOUR = {STATUS_PUBLISHED: "green", STATUS_SCHEDULED: "yellow", STATUS_DRAFT: "dim",
-                  STATUS_BROKEN: "red"}
+_STATUS_COLOUR = {
+    STATUS_PUBLISHED: "green",
+    STATUS_SCHEDULED: "yellow",
+    STATUS_DRAFT: "dim",
+    STATUS_BROKEN: "red",
+}
 
 
 def format_table(rows: Sequence[ArticleRow], site: Site, out: Output) -> list[str]:
@@ -747,10 +937,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return current_time(args.now, site)
 
     check_preview_now(args)
-    options = PreviewOptions(content_dir=args.content, config=args.config, clock=clock,
-                             live_clock=args.now is None, host=args.host, port=args.port)
-    server = PreviewServer(options, partial(report_preview_build, out),
-                           on_log=out.detail if out.verbose else None)
+    options = PreviewOptions(
+        content_dir=args.content,
+        config=args.config,
+        clock=clock,
+        live_clock=args.now is None,
+        host=args.host,
+        port=args.port,
+    )
+    server = PreviewServer(
+        options, partial(report_preview_build, out), on_log=out.detail if out.verbose else None
+    )
     if not is_loopback(args.host):
         out.problem(f"Achtung: --host {args.host} macht die Vorschau im Netzwerk erreichbar.")
 
@@ -783,13 +980,23 @@ def check_preview_now(args: argparse.Namespace) -> None:
 def report_preview_build(out: Output, outcome: BuildOutcome) -> None:
     """The summary line of a preview build, or its problems."""
     if outcome.ok and outcome.site is not None:
-        out.info(format_summary(outcome.site, outcome.published - outcome.drafts,
-                                outcome.scheduled, outcome.next_due, 0, outcome.seconds,
-                                drafts=outcome.drafts))
+        out.info(
+            format_summary(
+                outcome.site,
+                outcome.published - outcome.drafts,
+                outcome.scheduled,
+                outcome.next_due,
+                0,
+                outcome.seconds,
+                drafts=outcome.drafts,
+            )
+        )
         return
     out.problems(outcome.problems)
-    out.problem(f"Build fehlgeschlagen: {len(outcome.problems)} Fehler; die Vorschau zeigt "
-                "weiter den letzten fehlerfreien Stand und die Fehler auf jeder Seite.")
+    out.problem(
+        f"Build fehlgeschlagen: {len(outcome.problems)} Fehler; die Vorschau zeigt "
+        "weiter den letzten fehlerfreien Stand und die Fehler auf jeder Seite."
+    )
 
 
 def port_number(raw: str) -> int:

@@ -18,7 +18,6 @@ from feedgen_app.reading.dates import format_datetime_de
 _ANSI = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}
 
 
-
 def use_colour(stream: TextIO) -> bool:
     """Colour only on a terminal, never with NO_COLOR set (https://no-color.org) or TERM=dumb."""
     if os.environ.get("NO_COLOR", "") != "" or os.environ.get("TERM") == "dumb":
@@ -70,8 +69,14 @@ class ProgressBar:
 
     WIDTH = 30
 
-    def __init__(self, stream: TextIO, enabled: bool, started: float,
-                 clock: Callable[[], float] = time.monotonic, delay: float = 1.0) -> None:
+    def __init__(
+        self,
+        stream: TextIO,
+        enabled: bool,
+        started: float,
+        clock: Callable[[], float] = time.monotonic,
+        delay: float = 1.0,
+    ) -> None:
         self.stream, self.enabled, self.started = stream, enabled, started
         self.clock, self.delay = clock, delay
         self.shown = 0
@@ -104,8 +109,15 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds:.1f}".replace(".", ",") + " s"
 
 
-def format_summary(site: Site, published: int, scheduled: int, next_due: datetime | None,
-                   errors: int, seconds: float, drafts: int = 0) -> str:
+def format_summary(
+    site: Site,
+    published: int,
+    scheduled: int,
+    next_due: datetime | None,
+    errors: int,
+    seconds: float,
+    drafts: int = 0,
+) -> str:
     """`12 Artikel veröffentlicht, 1 geplant für 9. Dezember 2025, 06:00 Uhr, 0 Fehler, 0,4 s`;
     with `drafts` (the preview shows them), `12 Artikel veröffentlicht, 2 Entwürfe, …`."""
     planned = f"{scheduled} geplant"
@@ -114,5 +126,6 @@ def format_summary(site: Site, published: int, scheduled: int, next_due: datetim
     if next_due is not None:
         due = format_datetime_de(next_due.astimezone(site.tz))
         planned += f" für {due}" if scheduled == 1 else f", der nächste für {due}"
-    return (f"{published} Artikel veröffentlicht, {planned}, {errors} Fehler, "
-            f"{format_seconds(seconds)}")
+    return (
+        f"{published} Artikel veröffentlicht, {planned}, {errors} Fehler, {format_seconds(seconds)}"
+    )

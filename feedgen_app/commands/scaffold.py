@@ -74,8 +74,12 @@ def normalise_base_url(raw: str) -> str:
 
 def draft_site(answers: SiteAnswers) -> Site:
     """The site before its id_authority is known: enough to decide "now" in its timezone."""
-    return Site(title=answers.title, base_url=answers.base_url,
-                author=Author(answers.author), id_authority="")
+    return Site(
+        title=answers.title,
+        base_url=answers.base_url,
+        author=Author(answers.author),
+        id_authority="",
+    )
 
 
 def derive_id_authority(base_url: str, now: datetime) -> str:
@@ -115,14 +119,17 @@ def installed_commit() -> str | None:
     return commit if isinstance(commit, str) and _SHA.fullmatch(commit) else None
 
 
-def plan_site(answers: SiteAnswers, now: datetime, action: ActionRef,
-              target: Path) -> SitePlan:
+def plan_site(answers: SiteAnswers, now: datetime, action: ActionRef, target: Path) -> SitePlan:
     """Every file of the new site, validated: the config is read back as `build` reads it and
     the article is parsed, so what `init` writes builds. Raises ConfigError for bad answers."""
     now = now.astimezone(draft_site(answers).tz)  # the year and the date where the site is
-    config = fill(read_template("feed.yaml"), TITLE=quote(answers.title),
-                  BASE_URL=quote(answers.base_url), AUTHOR=quote(answers.author),
-                  ID_AUTHORITY=quote(derive_id_authority(answers.base_url, now)))
+    config = fill(
+        read_template("feed.yaml"),
+        TITLE=quote(answers.title),
+        BASE_URL=quote(answers.base_url),
+        AUTHOR=quote(answers.author),
+        ID_AUTHORITY=quote(derive_id_authority(answers.base_url, now)),
+    )
     config_path = target / "feed.yaml"
     try:
         mapping = load_mapping(config, str(config_path))
@@ -152,11 +159,19 @@ def write_site(target: Path, plan: SitePlan) -> list[Path]:
     """
     if target.exists() and not target.is_dir():
         raise ScaffoldError(f"{target}:1: not a folder; init writes a new site into a folder")
-    existing = [target / name for name, _ in plan.files
-                if (target / name).exists() or (target / name).is_symlink()]
+    existing = [
+        target / name
+        for name, _ in plan.files
+        if (target / name).exists() or (target / name).is_symlink()
+    ]
     if existing:
-        raise ScaffoldError(*(f"{path}:1: exists already; init never overwrites a site (run it "
-                              "in an empty folder, or move the file away)" for path in existing))
+        raise ScaffoldError(
+            *(
+                f"{path}:1: exists already; init never overwrites a site (run it "
+                "in an empty folder, or move the file away)"
+                for path in existing
+            )
+        )
     written = []
     for name, text in plan.files:
         path = target / name
@@ -168,8 +183,9 @@ def write_site(target: Path, plan: SitePlan) -> list[Path]:
 
 
 def read_template(name: str) -> str:
-    return resources.files("feedgen_app").joinpath("scaffold_files", name).read_text(
-        encoding="utf-8")
+    return (
+        resources.files("feedgen_app").joinpath("scaffold_files", name).read_text(encoding="utf-8")
+    )
 
 
 _PLACEHOLDER = re.compile(r"__[A-Z_]+__")

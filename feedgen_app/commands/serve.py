@@ -158,18 +158,33 @@ def build_preview(options: PreviewOptions, out_dir: Path, base_url: str) -> Buil
         now = options.clock(site)
         forget_templates()  # a template edited since the last preview build is read again
         folders = site_folders(options.config)
-        result = run_build(site, BuildRequest(
-            content=options.content_dir, out=out_dir, cache_dir=out_dir.parent / "index",
-            now=now, options={"preview": True}, templates=folders.templates,
-            static=folders.static, drafts=True))
+        result = run_build(
+            site,
+            BuildRequest(
+                content=options.content_dir,
+                out=out_dir,
+                cache_dir=out_dir.parent / "index",
+                now=now,
+                options={"preview": True},
+                templates=folders.templates,
+                static=folders.static,
+                drafts=True,
+            ),
+        )
     except FeedAppError as exc:
         return BuildOutcome(problems=exc.problems, seconds=time.monotonic() - started)
     due_in = None
     if result.scheduled and options.live_clock:
         due_in = max((result.scheduled[0][2] - now).total_seconds(), 0.0)
-    return BuildOutcome(published=result.published_count, scheduled=len(result.scheduled),
-                        next_due=result.next_due, site=site,
-                        seconds=time.monotonic() - started, due_in=due_in, drafts=result.drafts)
+    return BuildOutcome(
+        published=result.published_count,
+        scheduled=len(result.scheduled),
+        next_due=result.next_due,
+        site=site,
+        seconds=time.monotonic() - started,
+        due_in=due_in,
+        drafts=result.drafts,
+    )
 
 
 def preview_url(host: str, port: int) -> str:
@@ -194,8 +209,12 @@ def is_loopback(host: str) -> bool:
 class PreviewServer:
     """Builds, serves, watches, rebuilds; `run()` blocks until `stop()` or KeyboardInterrupt."""
 
-    def __init__(self, options: PreviewOptions, on_build: Callable[[BuildOutcome], None],
-                 on_log: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        options: PreviewOptions,
+        on_build: Callable[[BuildOutcome], None],
+        on_log: Callable[[str], None] | None = None,
+    ) -> None:
         if not options.content_dir.is_dir():
             raise ServeError(f"{options.content_dir}:1: content folder not found")
         self.options = options
@@ -227,8 +246,9 @@ class PreviewServer:
         """Watch, build once, call `on_ready`, then serve until stopped; rebuild on changes and
         when a scheduled article falls due."""
         observer = watch_inputs(self.options, self.changed)
-        builder = threading.Thread(target=self.rebuild_on_change, name="feedgen-rebuild",
-                                   daemon=True)
+        builder = threading.Thread(
+            target=self.rebuild_on_change, name="feedgen-rebuild", daemon=True
+        )
         try:
             observer.start()  # before the first build: a change during it triggers another
             self.rebuild()
@@ -336,12 +356,16 @@ def watch_inputs(options: PreviewOptions, changed: threading.Event) -> BaseObser
     and static files, and the site's own templates/ and static/ folders (those that exist
     when `serve` starts)."""
     observer = Observer()
-    observer.schedule(ChangeHandler(options.content_dir, changed), str(options.content_dir),
-                      recursive=True)
+    observer.schedule(
+        ChangeHandler(options.content_dir, changed), str(options.content_dir), recursive=True
+    )
     config_dir = options.config.absolute().parent
     if config_dir.is_dir():
-        observer.schedule(ChangeHandler(config_dir, changed, only=options.config.name),
-                          str(config_dir), recursive=False)
+        observer.schedule(
+            ChangeHandler(config_dir, changed, only=options.config.name),
+            str(config_dir),
+            recursive=False,
+        )
     folders = site_folders(options.config)
     for folder in (*TEMPLATE_DIRS, folders.templates, folders.static):
         if folder is not None and folder.is_dir():
@@ -357,8 +381,10 @@ def resolve_site_path(root: Path, url_path: str) -> Path | None:
     """The file or folder below `root` that `url_path` names, or None when it names nothing
     or tries to leave `root` (`..`, `%2e%2e`, `%2f`, `\\`, hidden names, symlinks)."""
     lowered = url_path.lower()
-    if not url_path.startswith("/") or "\\" in url_path or any(
-        code in lowered for code in ("%2f", "%5c", "%00")
+    if (
+        not url_path.startswith("/")
+        or "\\" in url_path
+        or any(code in lowered for code in ("%2f", "%5c", "%00"))
     ):
         return None
     try:
@@ -415,22 +441,30 @@ def inject_preview(html: bytes, build: int, problems: tuple[str, ...], has_site:
 
 
 def render_error_box(problems: tuple[str, ...], has_site: bool) -> str:
-    kept = ("Angezeigt wird der letzte fehlerfreie Stand." if has_site
-            else "Es gibt noch keinen fehlerfreien Stand.")
+    kept = (
+        "Angezeigt wird der letzte fehlerfreie Stand."
+        if has_site
+        else "Es gibt noch keinen fehlerfreien Stand."
+    )
     lines = "\n".join(str(escape(p)) for p in problems)
-    return (f'\n<div id="feedgen-preview-error" role="alert" lang="de"><p><strong>Vorschau: '
-            f"Der letzte Build ist fehlgeschlagen ({len(problems)} Fehler).</strong> {kept}</p>"
-            f"<pre>{lines}</pre></div>\n")
+    return (
+        f'\n<div id="feedgen-preview-error" role="alert" lang="de"><p><strong>Vorschau: '
+        f"Der letzte Build ist fehlgeschlagen ({len(problems)} Fehler).</strong> {kept}</p>"
+        f"<pre>{lines}</pre></div>\n"
+    )
 
 
 def not_found_page() -> bytes:
-    return ('<!DOCTYPE html>\n<html lang="de">\n<head>\n<meta charset="utf-8">\n'
-            "<title>Nicht gefunden</title>\n</head>\n<body>\n<h1>404 – Nicht gefunden</h1>\n"
-            "<p>Diese Seite gibt es in der Vorschau nicht.</p>\n</body>\n</html>\n").encode()
+    return (
+        '<!DOCTYPE html>\n<html lang="de">\n<head>\n<meta charset="utf-8">\n'
+        "<title>Nicht gefunden</title>\n</head>\n<body>\n<h1>404 – Nicht gefunden</h1>\n"
+        "<p>Diese Seite gibt es in der Vorschau nicht.</p>\n</body>\n</html>\n"
+    ).encode()
 
 
-def is_not_modified(if_none_match: str | None, if_modified_since: str | None, etag: str,
-                    mtime: int) -> bool:
+def is_not_modified(
+    if_none_match: str | None, if_modified_since: str | None, etag: str, mtime: int
+) -> bool:
     """RFC 9110 conditional GET: If-None-Match wins; else If-Modified-Since."""
     if if_none_match is not None:
         tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
@@ -465,7 +499,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         url_path = urlsplit(self.path).path
         try:
             if url_path.startswith(PREVIEW_PREFIX):
-                self.respond_internal(url_path[len(PREVIEW_PREFIX):], head)
+                self.respond_internal(url_path[len(PREVIEW_PREFIX) :], head)
             else:
                 self.respond_site(url_path, head)
         except (BrokenPipeError, ConnectionResetError):
@@ -500,8 +534,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         self.send_file(found, data, mtime, HTTPStatus.OK, head)
 
-    def send_file(self, path: Path, data: bytes, mtime: int, status: HTTPStatus,
-                  head: bool) -> None:
+    def send_file(
+        self, path: Path, data: bytes, mtime: int, status: HTTPStatus, head: bool
+    ) -> None:
         content_type = media_type(path, data)
         state = self.server.preview.state
         if content_type.startswith("text/html"):
@@ -514,17 +549,22 @@ class PreviewHandler(BaseHTTPRequestHandler):
             state.served[str(path)] = (etag, mtime)
         validators = {"ETag": etag, "Last-Modified": formatdate(mtime, usegmt=True)}
         if status == HTTPStatus.OK and is_not_modified(
-                self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"), etag,
-                mtime):
+            self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"), etag, mtime
+        ):
             self.send_response(HTTPStatus.NOT_MODIFIED)
             self.send_common_headers(validators)
             self.end_headers()
             return
         self.send_body(data, content_type, head, status, validators)
 
-    def send_body(self, data: bytes, content_type: str, head: bool,
-                  status: HTTPStatus = HTTPStatus.OK,
-                  extra: dict[str, str] | None = None) -> None:
+    def send_body(
+        self,
+        data: bytes,
+        content_type: str,
+        head: bool,
+        status: HTTPStatus = HTTPStatus.OK,
+        extra: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))

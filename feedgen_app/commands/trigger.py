@@ -44,9 +44,11 @@ def read_token(environ: Mapping[str, str]) -> str:
         token = environ.get(name, "").strip()
         if token and not _TOKEN.fullmatch(token):
             # never echo the token: say where it is and what is wrong with it, not what it is
-            raise TriggerError(f"trigger: the token in {name} contains a space, a line break "
-                               "or a character outside printable ASCII; GitHub tokens never "
-                               "do: copy it again")
+            raise TriggerError(
+                f"trigger: the token in {name} contains a space, a line break "
+                "or a character outside printable ASCII; GitHub tokens never "
+                "do: copy it again"
+            )
         if token:
             return token
     raise TriggerError(
@@ -68,16 +70,26 @@ def find_repo(environ: Mapping[str, str]) -> str | None:
     if environ.get("GITHUB_REPOSITORY"):
         return environ["GITHUB_REPOSITORY"]
     try:
-        result = subprocess.run(["git", "config", "--get", "remote.origin.url"],
-                                capture_output=True, text=True, check=False, timeout=10)
+        result = subprocess.run(
+            ["git", "config", "--get", "remote.origin.url"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     match = _REMOTE.search(result.stdout.strip())
     return match.group(1) if match else None
 
 
-def plan_dispatch(repo: str, event: str = DEFAULT_EVENT, workflow: str | None = None,
-                  ref: str = "main", force: bool = False) -> DispatchRequest:
+def plan_dispatch(
+    repo: str,
+    event: str = DEFAULT_EVENT,
+    workflow: str | None = None,
+    ref: str = "main",
+    force: bool = False,
+) -> DispatchRequest:
     """The request that starts a rebuild: repository_dispatch, or with `workflow` a
     workflow_dispatch of that workflow file on `ref`."""
     owner, name = (quote(part, safe="") for part in check_repo(repo).split("/"))
@@ -97,19 +109,34 @@ def check_api_url(api_url: str) -> str:
         port_ok = parts.port is None or parts.port > 0
     except ValueError:
         port_ok = False
-    if (parts.scheme not in ("http", "https") or not parts.hostname or not port_ok
-            or parts.username is not None or parts.query or parts.fragment
-            or not _URL_CHARACTERS.fullmatch(api_url)):
-        raise UsageError(f"--api-url {api_url!r} is not an absolute http(s) URL, e.g. "
-                         "https://github.example.com/api/v3")
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or not port_ok
+        or parts.username is not None
+        or parts.query
+        or parts.fragment
+        or not _URL_CHARACTERS.fullmatch(api_url)
+    ):
+        raise UsageError(
+            f"--api-url {api_url!r} is not an absolute http(s) URL, e.g. "
+            "https://github.example.com/api/v3"
+        )
     return api_url
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """Refuses every redirect: the token must go only to the API URL that was given."""
 
-    def redirect_request(self, _req: urllib.request.Request, _fp: IO[bytes], _code: int,
-                         _msg: str, _headers: Message, _newurl: str) -> None:
+    def redirect_request(
+        self,
+        _req: urllib.request.Request,
+        _fp: IO[bytes],
+        _code: int,
+        _msg: str,
+        _headers: Message,
+        _newurl: str,
+    ) -> None:
         return None
 
 
@@ -121,7 +148,9 @@ def send_dispatch(request: DispatchRequest, token: str, api_url: str = DEFAULT_A
     POST dispatches nothing); every failure message has the token blanked out."""
     url = check_api_url(api_url).rstrip("/") + request.path
     http = urllib.request.Request(
-        url, data=json.dumps(request.body).encode("utf-8"), method="POST",
+        url,
+        data=json.dumps(request.body).encode("utf-8"),
+        method="POST",
         headers={
             "Accept": "application/vnd.github+json",
             "Authorization": f"Bearer {token}",
@@ -139,19 +168,26 @@ def send_dispatch(request: DispatchRequest, token: str, api_url: str = DEFAULT_A
         exc.close()
         message = explain_status(exc.code, detail, request, url)
         if 300 <= exc.code < 400:
-            message = (f"{url}: HTTP {exc.code}: the API redirects to "
-                       f"{exc.headers.get('Location', 'another address')}; redirects are not "
-                       "followed (the token would go along and nothing would be dispatched): "
-                       "give the final API address as --api-url")
+            message = (
+                f"{url}: HTTP {exc.code}: the API redirects to "
+                f"{exc.headers.get('Location', 'another address')}; redirects are not "
+                "followed (the token would go along and nothing would be dispatched): "
+                "give the final API address as --api-url"
+            )
         raise TriggerError(hide_token(message, token)) from None
     except (urllib.error.URLError, OSError, http_client.HTTPException, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         message = f"{url}: cannot reach the GitHub API: {reason}"
         raise TriggerError(hide_token(message, token)) from None
     if status != 204:
-        raise TriggerError(hide_token(f"{url}: unexpected answer HTTP {status}; GitHub "
-                                      "answers 204 when it starts a run: nothing was "
-                                      "dispatched", token))
+        raise TriggerError(
+            hide_token(
+                f"{url}: unexpected answer HTTP {status}; GitHub "
+                "answers 204 when it starts a run: nothing was "
+                "dispatched",
+                token,
+            )
+        )
 
 
 def read_error_message(exc: urllib.error.HTTPError) -> str:
@@ -167,19 +203,22 @@ def read_error_message(exc: urllib.error.HTTPError) -> str:
 def explain_status(status: int, detail: str, request: DispatchRequest, url: str) -> str:
     """One line saying what an error status means for a dispatch and what to do about it."""
     said = f" (GitHub: {detail})" if detail else ""
-    scope = ("'Actions: read and write'" if request.kind == "workflow_dispatch"
-             else "'Contents: read and write'")
+    scope = (
+        "'Actions: read and write'"
+        if request.kind == "workflow_dispatch"
+        else "'Contents: read and write'"
+    )
     reasons = {
         401: "HTTP 401: GitHub rejected the token; it is wrong, expired or revoked: "
-             "create a new one and put it in GITHUB_TOKEN or GH_TOKEN",
+        "create a new one and put it in GITHUB_TOKEN or GH_TOKEN",
         403: f"HTTP 403: the token may not start workflows here; a fine-grained token needs "
-             f"{scope} on this repository (a classic token: the 'repo' scope), or the API "
-             f"rate limit is exhausted",
+        f"{scope} on this repository (a classic token: the 'repo' scope), or the API "
+        f"rate limit is exhausted",
         404: "HTTP 404: repository or workflow not found; check --repo OWNER/NAME and "
-             "--workflow, and that the token can see the repository (GitHub says 404 for a "
-             "private repository the token may not read)",
+        "--workflow, and that the token can see the repository (GitHub says 404 for a "
+        "private repository the token may not read)",
         422: "HTTP 422: GitHub refused the request; with --workflow the workflow file needs a "
-             "workflow_dispatch trigger and --ref must be an existing branch or tag",
+        "workflow_dispatch trigger and --ref must be an existing branch or tag",
     }
     reason = reasons.get(status, f"HTTP {status}: GitHub did not accept the request")
     return f"{url}: {reason}{said}"

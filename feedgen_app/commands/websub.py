@@ -42,8 +42,12 @@ def publish_body(feed_url: str) -> bytes:
     return urlencode([("hub.mode", "publish"), ("hub.url", feed_url)]).encode("ascii")
 
 
-def ping_hubs(hubs: Sequence[str], feed_urls: Sequence[str], timeout: float = TIMEOUT,
-              post: Post | None = None) -> list[PingResult]:
+def ping_hubs(
+    hubs: Sequence[str],
+    feed_urls: Sequence[str],
+    timeout: float = TIMEOUT,
+    post: Post | None = None,
+) -> list[PingResult]:
     """Send one publish request per hub and feed; collect every outcome, never raise."""
     send = post or post_form
     results = []
@@ -69,8 +73,12 @@ def ping_hub(hub: str, feed: str, timeout: float, post: Post) -> PingResult:
     detail = body.decode("utf-8", "replace").strip().splitlines()
     said = f": {detail[0][:200]}" if detail else ""
     if 300 <= status < 400:
-        return PingResult(hub, feed, status, f"HTTP {status}: the hub redirects; put its new "
-                                             f"URL into `hubs:`{said}")
+        return PingResult(
+            hub,
+            feed,
+            status,
+            f"HTTP {status}: the hub redirects; put its new URL into `hubs:`{said}",
+        )
     return PingResult(hub, feed, status, f"HTTP {status}: the hub refused the request{said}")
 
 
@@ -93,8 +101,14 @@ _OPENER = urllib.request.build_opener(_NoRedirect())
 
 def post_form(url: str, body: bytes, timeout: float) -> tuple[int, bytes]:
     """POST `body` as a form to `url`; HTTP errors raise urllib's HTTPError."""
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": FORM_TYPE, "User-Agent": f"feedgen-app/{__version__}",
-    })
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": FORM_TYPE,
+            "User-Agent": f"feedgen-app/{__version__}",
+        },
+    )
     with _OPENER.open(request, timeout=timeout) as response:
         return int(response.status), bytes(response.read())

@@ -55,6 +55,5 @@ def hash_site(files: Mapping[str, bytes]) -> str:
 
 def hash_digests(digests: Mapping[str, str]) -> str:
     """`hash_site` from the files' SHA-256 hex digests."""
-    listing = "".join(f"{digests[name]}  {name}\n" for name in sorted(digests)
-                      if name != SITE_HASH)
+    listing = "".join(f"{digests[name]}  {name}\n" for name in sorted(digests) if name != SITE_HASH)
     return hashlib.sha256(listing.encode("utf-8")).hexdigest()

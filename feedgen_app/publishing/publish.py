@@ -41,8 +41,9 @@ from feedgen_app.publishing.manifest import (
 )
 
 
-def write_files(out_dir: Path, files: Mapping[str, bytes],
-                content_dir: Path | None = None) -> dict[str, str]:
+def write_files(
+    out_dir: Path, files: Mapping[str, bytes], content_dir: Path | None = None
+) -> dict[str, str]:
     """Replace `out_dir` with exactly `files` plus `site-hash.txt` (`manifest.hash_site`),
     atomically.
 
@@ -93,8 +94,9 @@ class Staging:
             self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             where = exc.filename or self.out_dir.parent
-            raise PublishError(f"{self.out_dir}:1: cannot create {where}: "
-                               f"{exc.strerror or exc}") from None
+            raise PublishError(
+                f"{self.out_dir}:1: cannot create {where}: {exc.strerror or exc}"
+            ) from None
         stack = contextlib.ExitStack()
         stack.enter_context(lock_output(self.out_dir))
         self._lock = stack
@@ -143,7 +145,8 @@ class Staging:
         folders_needed = {name.rpartition("/")[0] for name in wanted}
         folders_present = {name.rpartition("/")[0] for name in present}
         return any(name in folders_needed for name in present) or any(
-            name in folders_present for name in wanted)
+            name in folders_present for name in wanted
+        )
 
     def keep(self, name: str, digest: str) -> bool:
         """Make `name` the published file of SHA-256 `digest` without writing it; False when
@@ -226,8 +229,10 @@ def remove_stale_staging(out_dir: Path) -> None:
     olds = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"))
     if not out_dir.exists() and olds and (olds[0] / MANIFEST).is_file():
         os.rename(olds[0], out_dir)
-    for leftover in [*out_dir.parent.glob(f".{out_dir.name}.new-*"),
-                     *out_dir.parent.glob(f".{out_dir.name}.old-*")]:
+    for leftover in [
+        *out_dir.parent.glob(f".{out_dir.name}.new-*"),
+        *out_dir.parent.glob(f".{out_dir.name}.old-*"),
+    ]:
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover)
 
@@ -265,8 +270,9 @@ def take_spare(spare: Path, root: Path) -> tuple[dict[str, tuple[str, int]], set
     return listed
 
 
-def scan_tree(root: Path, manifest: Mapping[str, str],
-              written: int) -> tuple[dict[str, tuple[str, int]], set[str]] | None:
+def scan_tree(
+    root: Path, manifest: Mapping[str, str], written: int
+) -> tuple[dict[str, tuple[str, int]], set[str]] | None:
     """The files below `root` with their inodes, and its folders; None if a file is not in
     `manifest`, not a regular file or newer than `written`, or a listed file is missing."""
     present: dict[str, tuple[str, int]] = {}
@@ -337,16 +343,22 @@ def check_output_dir(out_dir: Path, content_dir: Path | None, list_all: bool = T
     list the folder for files its manifest does not name)."""
     resolved = out_dir.resolve()
     if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
-        raise PublishError(f"{out_dir}:1: refusing to write the site into {resolved}; "
-                           "choose an output folder of its own, e.g. public/")
+        raise PublishError(
+            f"{out_dir}:1: refusing to write the site into {resolved}; "
+            "choose an output folder of its own, e.g. public/"
+        )
     if content_dir is not None:
         content = content_dir.resolve()
         if resolved == content or resolved in content.parents:
-            raise PublishError(f"{out_dir}:1: the output folder must not be or contain the "
-                               f"content folder {content_dir}")
+            raise PublishError(
+                f"{out_dir}:1: the output folder must not be or contain the "
+                f"content folder {content_dir}"
+            )
     if out_dir.is_symlink():
-        raise PublishError(f"{out_dir}:1: the output folder is a symbolic link; give the real "
-                           f"folder ({resolved}) as --out")
+        raise PublishError(
+            f"{out_dir}:1: the output folder is a symbolic link; give the real "
+            f"folder ({resolved}) as --out"
+        )
     if resolved.exists() and not resolved.is_dir():
         raise PublishError(f"{out_dir}:1: the output path is a file, not a folder")
     if not resolved.is_dir() or not any(resolved.iterdir()):
@@ -355,16 +367,21 @@ def check_output_dir(out_dir: Path, content_dir: Path | None, list_all: bool = T
     if listed is not None and not list_all:
         return
     if listed is None:
-        raise PublishError(f"{out_dir}:1: the folder is not empty and was not written by "
-                           f"feedgen-app (no valid {MANIFEST}); empty it or choose another --out")
+        raise PublishError(
+            f"{out_dir}:1: the folder is not empty and was not written by "
+            f"feedgen-app (no valid {MANIFEST}); empty it or choose another --out"
+        )
     present = list_files(resolved)
     foreign = sorted(name for name in present if name not in listed and name != MANIFEST)
     if foreign:
-        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5
-                                          else "")
-        raise PublishError(f"{out_dir}:1: the folder holds files feedgen-app did not write "
-                           f"({shown}); they would be lost: move them elsewhere (e.g. into "
-                           "the content folder) and build again")
+        shown = ", ".join(foreign[:5]) + (
+            f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        )
+        raise PublishError(
+            f"{out_dir}:1: the folder holds files feedgen-app did not write "
+            f"({shown}); they would be lost: move them elsewhere (e.g. into "
+            "the content folder) and build again"
+        )
 
 
 def list_files(root: Path) -> list[str]:

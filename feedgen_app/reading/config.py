@@ -88,14 +88,19 @@ def site_from_mapping(mapping: YamlMapping, where: str) -> Site:
 
 def _check_keys(values: dict[str, Any], at: Callable[[str], str], where: str) -> list[str]:
     """Every key known, every required one there, the text ones text."""
-    problems = [f"{at(key)}: unknown key {key!r} (known keys: {', '.join(REQUIRED + OPTIONAL)})"
-                for key in values if key not in REQUIRED + OPTIONAL]
-    problems += [f"{where}:1: required key {key!r} is missing"
-                 for key in REQUIRED if key not in values]
-    problems += [f"{at(key)}: {key!r} must be text, not {_kind(values[key])}"
-                 for key in ("title", "subtitle", "base_url", "language", "timezone",
-                             "id_authority")
-                 if key in values and not isinstance(values[key], str)]
+    problems = [
+        f"{at(key)}: unknown key {key!r} (known keys: {', '.join(REQUIRED + OPTIONAL)})"
+        for key in values
+        if key not in REQUIRED + OPTIONAL
+    ]
+    problems += [
+        f"{where}:1: required key {key!r} is missing" for key in REQUIRED if key not in values
+    ]
+    problems += [
+        f"{at(key)}: {key!r} must be text, not {_kind(values[key])}"
+        for key in ("title", "subtitle", "base_url", "language", "timezone", "id_authority")
+        if key in values and not isinstance(values[key], str)
+    ]
     return problems
 
 
@@ -105,31 +110,39 @@ def _check_values(values: dict[str, Any], at: Any) -> list[str]:
         problems.append(f"{at('title')}: 'title' must not be empty")
     base = values["base_url"]
     if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?/", base):
-        problems.append(f"{at('base_url')}: 'base_url' must be an absolute http(s) URL "
-                        f"ending in '/', e.g. https://owner.github.io/repo/ (got {base!r})")
+        problems.append(
+            f"{at('base_url')}: 'base_url' must be an absolute http(s) URL "
+            f"ending in '/', e.g. https://owner.github.io/repo/ (got {base!r})"
+        )
     else:
         try:
             values["base_url"] = normalize_base_url(base)
         except ValueError as exc:
             problems.append(f"{at('base_url')}: 'base_url' {base!r}: {exc}")
     if not _TAG_AUTHORITY.fullmatch(values["id_authority"]):
-        problems.append(f"{at('id_authority')}: 'id_authority' must be a domain or e-mail "
-                        f"address, a comma and a date, e.g. example.org,2025 "
-                        f"(got {values['id_authority']!r})")
+        problems.append(
+            f"{at('id_authority')}: 'id_authority' must be a domain or e-mail "
+            f"address, a comma and a date, e.g. example.org,2025 "
+            f"(got {values['id_authority']!r})"
+        )
     language = values.get("language", "de-DE")
     if not is_language_tag(language):
-        problems.append(f"{at('language')}: 'language' must be a BCP 47 tag such as de-DE "
-                        f"(got {language!r})")
+        problems.append(
+            f"{at('language')}: 'language' must be a BCP 47 tag such as de-DE (got {language!r})"
+        )
     zone = values.get("timezone", "Europe/Berlin")
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
-        problems.append(f"{at('timezone')}: 'timezone' must be an IANA zone such as "
-                        f"Europe/Berlin (got {zone!r})")
+        problems.append(
+            f"{at('timezone')}: 'timezone' must be an IANA zone such as "
+            f"Europe/Berlin (got {zone!r})"
+        )
     limit = values.get("feed_limit", 50)
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        problems.append(f"{at('feed_limit')}: 'feed_limit' must be a whole number of at "
-                        f"least 1 (got {limit!r})")
+        problems.append(
+            f"{at('feed_limit')}: 'feed_limit' must be a whole number of at least 1 (got {limit!r})"
+        )
     problems += check_hubs(values.get("hubs", []), at("hubs"))
     return problems
 
@@ -158,9 +171,11 @@ def normalize_base_url(url: str) -> str:
     netloc = ascii_host + (f":{port}" if port is not None else "")
     bad = next((c for c in parts.path if c < "\x80" and not _URL_PATH.fullmatch(c)), None)
     if bad is not None or not _PERCENT.fullmatch(parts.path):
-        raise ValueError(f"the path holds {bad or '%'!r}, which a URL cannot hold as it is "
-                         "(feeds and pages would break); percent-encode it, e.g. %22 for a "
-                         "double quote")
+        raise ValueError(
+            f"the path holds {bad or '%'!r}, which a URL cannot hold as it is "
+            "(feeds and pages would break); percent-encode it, e.g. %22 for a "
+            "double quote"
+        )
     path = quote(parts.path, safe=_URL_SAFE)  # only non-ASCII characters change
     return urlunsplit((parts.scheme, netloc, path, "", ""))
 
@@ -170,11 +185,12 @@ def check_hubs(hubs: Any, where: str) -> list[str]:
     if hubs is None:
         return []
     if isinstance(hubs, str):
-        return [f"{where}: 'hubs' must be a list of WebSub hub URLs; write one hub as "
-                f"[{hubs}]"]
+        return [f"{where}: 'hubs' must be a list of WebSub hub URLs; write one hub as [{hubs}]"]
     if not isinstance(hubs, list):
-        return [f"{where}: 'hubs' must be a list of WebSub hub URLs, e.g. "
-                f"[https://pubsubhubbub.appspot.com/] (got {_kind(hubs)})"]
+        return [
+            f"{where}: 'hubs' must be a list of WebSub hub URLs, e.g. "
+            f"[https://pubsubhubbub.appspot.com/] (got {_kind(hubs)})"
+        ]
     problems = []
     for hub in hubs:
         if not isinstance(hub, str) or not re.fullmatch(r"https?://[^\s/?#]+[^\s#]*", hub):
@@ -190,17 +206,29 @@ def parse_author(value: Any, where: str) -> tuple[Author | None, str | None]:
         return Author(name=value.strip()), None
     if isinstance(value, dict) and set(value) <= {"name", "email"}:
         name, email = value.get("name"), value.get("email")
-        if isinstance(name, str) and name.strip() and (
-            email is None or (isinstance(email, str) and re.fullmatch(r"[^@\s]+@[^@\s]+", email))
+        if (
+            isinstance(name, str)
+            and name.strip()
+            and (
+                email is None
+                or (isinstance(email, str) and re.fullmatch(r"[^@\s]+@[^@\s]+", email))
+            )
         ):
             return Author(name=name.strip(), email=email), None
-    return None, (f"{where}: 'author' must be a name or a mapping with 'name' and an optional "
-                  f"'email' (got {value!r})")
+    return None, (
+        f"{where}: 'author' must be a name or a mapping with 'name' and an optional "
+        f"'email' (got {value!r})"
+    )
 
 
 def _kind(value: Any) -> str:
-    return {list: "a list", dict: "a mapping", bool: "true/false", int: "a number",
-            float: "a number"}.get(type(value), type(value).__name__)
+    return {
+        list: "a list",
+        dict: "a mapping",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)
 
 
 def demo_warnings(site: Site, config: str, has_demo_seed: bool) -> list[str]:
@@ -208,11 +236,18 @@ def demo_warnings(site: Site, config: str, has_demo_seed: bool) -> list[str]:
     the demo's base_url or id_authority; none otherwise."""
     if has_demo_seed:
         return []
-    keys = [key for key, value, demo in (("base_url", site.base_url, DEMO_BASE_URL),
-                                         ("id_authority", site.id_authority, DEMO_ID_AUTHORITY))
-            if value == demo]
+    keys = [
+        key
+        for key, value, demo in (
+            ("base_url", site.base_url, DEMO_BASE_URL),
+            ("id_authority", site.id_authority, DEMO_ID_AUTHORITY),
+        )
+        if value == demo
+    ]
     if not keys:
         return []
-    return [f"{config}:1: Achtung: {' und '.join(keys)} "
-            f"{'stammen' if len(keys) > 1 else 'stammt'} noch von der Demo-Website; vor dem "
-            "ersten Veröffentlichen eigene Werte eintragen (docs/configuration.md)."]
+    return [
+        f"{config}:1: Achtung: {' und '.join(keys)} "
+        f"{'stammen' if len(keys) > 1 else 'stammt'} noch von der Demo-Website; vor dem "
+        "ersten Veröffentlichen eigene Werte eintragen (docs/configuration.md)."
+    ]

@@ -27,25 +27,52 @@ from feedgen_app.reading.sanitize import first_paragraph_text, sanitize_html
 from feedgen_app.reading.yamlkeys import YamlMapping, load_mapping
 
 ARTICLE_SUFFIXES = (".txt", ".md")
-SITE_ROOT_FILES = ("robots.txt", "humans.txt", "security.txt", "ads.txt", "app-ads.txt",
-                   "llms.txt", "CNAME", "favicon.ico")
+SITE_ROOT_FILES = (
+    "robots.txt",
+    "humans.txt",
+    "security.txt",
+    "ads.txt",
+    "app-ads.txt",
+    "llms.txt",
+    "CNAME",
+    "favicon.ico",
+)
 """Files that belong at the site root, not among the articles: at the top of the content
 folder they are an error that points to the site's static/ folder."""
 FRONT_MATTER_KEYS = (
-    "title", "date", "updated", "author", "tags", "summary", "slug", "lang", "draft", "image",
-    "image_alt", "id", "correction",
+    "title",
+    "date",
+    "updated",
+    "author",
+    "tags",
+    "summary",
+    "slug",
+    "lang",
+    "draft",
+    "image",
+    "image_alt",
+    "id",
+    "correction",
 )
 PLAIN_HEADER_KEYS = ("updated", "id", "correction", "image", "image_alt", "tags", "draft")
 """Optional plain-text header lines, directly after the date line: `updated 2025-10-09`, ...;
 `draft` stands alone."""
-_PLAIN_HEADER = re.compile(r"(updated|id|correction|image_alt|image|tags)[ \t]+(\S.*)"
-                           r"|(draft)(?:[ \t]+(\S.*))?")
+_PLAIN_HEADER = re.compile(
+    r"(updated|id|correction|image_alt|image|tags)[ \t]+(\S.*)"
+    r"|(draft)(?:[ \t]+(\S.*))?"
+)
 IMAGE_KEYS = ("src", "alt")
 """The keys of `image: {src: zins.png, alt: "…"}`."""
 _ENTRY_ID = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
-IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
-               ".gif": "image/gif", ".webp": "image/webp", ".avif": "image/avif",
-               ".svg": "image/svg+xml"}
+IMAGE_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".svg": "image/svg+xml",
+}
 """Lead image types by file suffix: a fixed table, so the output does not depend on the OS."""
 SUBHEADING_MAX = 100
 MAX_TAGS = 50
@@ -76,10 +103,12 @@ class ContentReport:
         return tuple(sorted(waiting, key=lambda a: (a.published, a.slug)))
 
 
-def read_articles(content_dir: Path, site: Site,
-                  progress: Callable[[int, int], None] | None = None,
-                  prepare: Callable[[list[Path]], Callable[[Path, Site, Path], Article]]
-                  | None = None) -> ContentReport:
+def read_articles(
+    content_dir: Path,
+    site: Site,
+    progress: Callable[[int, int], None] | None = None,
+    prepare: Callable[[list[Path]], Callable[[Path, Site, Path], Article]] | None = None,
+) -> ContentReport:
     """Read every article below `content_dir`; collect problems instead of stopping at one.
 
     `progress(done, total)` is called after each file (the CLI's progress bar). `prepare(paths)`,
@@ -101,15 +130,16 @@ def read_articles(content_dir: Path, site: Site,
             progress(done, len(paths))
     unique, duplicates = refuse_duplicates(articles, "slug")
     unique, duplicate_ids = refuse_duplicates(unique, "entry_id")
-    return ContentReport(articles=sort_articles(unique),
-                         problems=tuple(problems + duplicates + duplicate_ids))
+    return ContentReport(
+        articles=sort_articles(unique), problems=tuple(problems + duplicates + duplicate_ids)
+    )
 
 
 _DUPLICATE = {
     "slug": "{source}:1: slug {value!r} is already used by {first}; give one of them another "
-            "file name or `slug:`",
+    "file name or `slug:`",
     "entry_id": "{source}:1: entry ID {value!r} is already used by {first}; an `id:` must name "
-                "only one article",
+    "only one article",
 }
 
 
@@ -122,8 +152,9 @@ def refuse_duplicates(articles: Iterable[A], key: str) -> tuple[list[A], list[st
         value = getattr(article, key)
         first = seen.setdefault(value, article)
         if first is not article:
-            problems.append(_DUPLICATE[key].format(source=article.source, value=value,
-                                                   first=first.source))
+            problems.append(
+                _DUPLICATE[key].format(source=article.source, value=value, first=first.source)
+            )
     return list(seen.values()), problems
 
 
@@ -150,8 +181,7 @@ def walk_content(content_dir: Path) -> Iterator[Path]:
             with os.scandir(folder) as entries:
                 listed = list(entries)
         except OSError as exc:
-            problems.append(f"{exc.filename or folder}:1: cannot read the folder: "
-                            f"{exc.strerror}")
+            problems.append(f"{exc.filename or folder}:1: cannot read the folder: {exc.strerror}")
             continue
         for entry in listed:
             if entry.name.startswith("."):
@@ -164,9 +194,11 @@ def walk_content(content_dir: Path) -> Iterator[Path]:
             elif entry.is_file(follow_symlinks=False):
                 found.append(path)
             elif entry.is_symlink() and path.is_dir():
-                problems.append(f"{path}:1: a symbolic link to a folder; folder links are "
-                                "never followed (they can loop or leave the content folder): "
-                                "move the folder itself into the content folder")
+                problems.append(
+                    f"{path}:1: a symbolic link to a folder; folder links are "
+                    "never followed (they can loop or leave the content folder): "
+                    "move the folder itself into the content folder"
+                )
             else:
                 problem = check_content_entry(path, root)
                 if problem is None:
@@ -185,13 +217,17 @@ def check_content_entry(path: Path, root: Path) -> str | None:
         if stat.S_ISLNK(info.st_mode):
             target = path.resolve(strict=True)
             if not target.is_relative_to(root):
-                return (f"{path}:1: a symbolic link to {target}, outside the content folder; "
-                        "links are followed only within it (nothing outside is published): "
-                        "copy the file into the content folder")
+                return (
+                    f"{path}:1: a symbolic link to {target}, outside the content folder; "
+                    "links are followed only within it (nothing outside is published): "
+                    "copy the file into the content folder"
+                )
             info = target.stat()
     except FileNotFoundError:
-        return (f"{path}:1: a dangling symbolic link (its target {os.readlink(path)!r} does "
-                "not exist): fix or remove the link")
+        return (
+            f"{path}:1: a dangling symbolic link (its target {os.readlink(path)!r} does "
+            "not exist): fix or remove the link"
+        )
     except RuntimeError:
         return f"{path}:1: a symbolic link that loops (it leads back to itself): remove it"
     except OSError as exc:
@@ -199,9 +235,11 @@ def check_content_entry(path: Path, root: Path) -> str | None:
             return f"{path}:1: a symbolic link that loops (it leads back to itself): remove it"
         return f"{path}:1: cannot read the file: {exc.strerror}"
     if not stat.S_ISREG(info.st_mode):
-        return (f"{path}:1: {describe_mode(info.st_mode)}, not a regular file; only regular "
-                "files are read from the content folder: remove it or rename it to start "
-                "with `.`")
+        return (
+            f"{path}:1: {describe_mode(info.st_mode)}, not a regular file; only regular "
+            "files are read from the content folder: remove it or rename it to start "
+            "with `.`"
+        )
     return None
 
 
@@ -227,13 +265,14 @@ def read_article(path: Path, site: Site, content_dir: Path | None = None) -> Art
     else:
         article = parse_plain_text(text, path, site)
     if not article.slug:
-        raise ContentError(f"{path}:1: the file name {path.name!r} gives an empty slug (the "
-                           "article's URL path): a slug is made of the Latin letters a-z and "
-                           "digits (umlauts become ae, oe, ue; other scripts are not "
-                           "transliterated) and the name has none; rename the file, e.g. "
-                           "2025-10-08-moskau.txt"
-                           + (", or set `slug:` in the front matter" if path.suffix == ".md"
-                              else ""))
+        raise ContentError(
+            f"{path}:1: the file name {path.name!r} gives an empty slug (the "
+            "article's URL path): a slug is made of the Latin letters a-z and "
+            "digits (umlauts become ae, oe, ue; other scripts are not "
+            "transliterated) and the name has none; rename the file, e.g. "
+            "2025-10-08-moskau.txt"
+            + (", or set `slug:` in the front matter" if path.suffix == ".md" else "")
+        )
     problem = check_slug_limits(article.slug, f"{path}:{key_line(text, 'slug')}")
     if problem:
         raise ContentError(problem)
@@ -247,9 +286,11 @@ def site_root_problem(path: Path, content_dir: Path) -> str | None:
     folder, which holds articles and their media only; None for any other file."""
     if path.name not in SITE_ROOT_FILES or path.parent != content_dir:
         return None
-    return (f"{path}:1: {path.name} is a file for the site root, not an article or its media: "
-            "move it into the static/ folder beside feed.yaml, which is copied to the site "
-            "root as it is")
+    return (
+        f"{path}:1: {path.name} is a file for the site root, not an article or its media: "
+        "move it into the static/ folder beside feed.yaml, which is copied to the site "
+        "root as it is"
+    )
 
 
 def locate_image(article: Article, path: Path, content_dir: Path, line: int) -> Article:
@@ -257,26 +298,34 @@ def locate_image(article: Article, path: Path, content_dir: Path, line: int) -> 
     raw = article.image or ""
     where = f"{path}:{line}"
     if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|/", raw):
-        raise ContentError(f"{where}: image {raw!r} must be a file path relative to the "
-                           f"article, e.g. `{path.stem}.jpg` beside it")
+        raise ContentError(
+            f"{where}: image {raw!r} must be a file path relative to the "
+            f"article, e.g. `{path.stem}.jpg` beside it"
+        )
     file = path.parent / raw
     try:
         relative = file.resolve().relative_to(content_dir.resolve())
     except ValueError:
-        raise ContentError(f"{where}: image {raw!r} is outside the content folder "
-                           f"{content_dir}") from None
+        raise ContentError(
+            f"{where}: image {raw!r} is outside the content folder {content_dir}"
+        ) from None
     media_type = IMAGE_TYPES.get(file.suffix.lower())
     if media_type is None:
-        raise ContentError(f"{where}: image {raw!r} is not an image file (known: "
-                           f"{', '.join(sorted(IMAGE_TYPES))})")
+        raise ContentError(
+            f"{where}: image {raw!r} is not an image file (known: {', '.join(sorted(IMAGE_TYPES))})"
+        )
     if not file.is_file():
-        raise ContentError(f"{where}: image {raw!r} not found: expected the file {file} "
-                           "beside the article")
+        raise ContentError(
+            f"{where}: image {raw!r} not found: expected the file {file} beside the article"
+        )
     if any(part.startswith(".") for part in relative.parts):
-        raise ContentError(f"{where}: image {raw!r} is hidden (a name starting with `.`) "
-                           "and would not be published")
-    return replace(article, image=relative.as_posix(), image_type=media_type,
-                   image_length=file.stat().st_size)
+        raise ContentError(
+            f"{where}: image {raw!r} is hidden (a name starting with `.`) "
+            "and would not be published"
+        )
+    return replace(
+        article, image=relative.as_posix(), image_type=media_type, image_length=file.stat().st_size
+    )
 
 
 def key_line(text: str, key: str) -> int:
@@ -312,26 +361,37 @@ def decode_text(path: Path) -> str:
             "is not valid UTF-8; expected UTF-8 text: save the file as UTF-8"
         ) from None
     if text.startswith("\ufeff"):
-        raise ContentError(f"{path}:1: the file starts with two byte order marks (BOM); "
-                           "save it as UTF-8 once more, or delete the invisible character at "
-                           "the very start of the first line")
+        raise ContentError(
+            f"{path}:1: the file starts with two byte order marks (BOM); "
+            "save it as UTF-8 once more, or delete the invisible character at "
+            "the very start of the first line"
+        )
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     bad = XML_FORBIDDEN.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        kind = ("a binary file" if bad.group() == "\x00" else "a control character"
-                if bad.group() < "\x20" else "a non-character")
-        raise ContentError(f"{path}:{line}: {kind}: U+{ord(bad.group()):04X} at column "
-                           f"{column} cannot appear in a feed (XML 1.0 forbids it); remove it")
+        kind = (
+            "a binary file"
+            if bad.group() == "\x00"
+            else "a control character"
+            if bad.group() < "\x20"
+            else "a non-character"
+        )
+        raise ContentError(
+            f"{path}:{line}: {kind}: U+{ord(bad.group()):04X} at column "
+            f"{column} cannot appear in a feed (XML 1.0 forbids it); remove it"
+        )
     bad = C1_CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        raise ContentError(f"{path}:{line}: a C1 control character: U+{ord(bad.group()):04X} at "
-                           f"column {column}, usually Windows-1252 text decoded wrongly; feed "
-                           "readers garble it (XML 1.0 discourages it); expected the real "
-                           "character, e.g. € or „")
+        raise ContentError(
+            f"{path}:{line}: a C1 control character: U+{ord(bad.group()):04X} at "
+            f"column {column}, usually Windows-1252 text decoded wrongly; feed "
+            "readers garble it (XML 1.0 discourages it); expected the real "
+            "character, e.g. € or „"
+        )
     return text
 
 
@@ -341,8 +401,10 @@ def parse_plain_text(text: str, path: Path, site: Site) -> Article:
     number, first = next((i, line) for i, line in enumerate(lines, 1) if line.strip())
     words = first.strip().split(maxsplit=1)
     if words[0] != "date" or len(words) < 2:
-        raise ContentError(f"{path}:{number}: expected the first line to be "
-                           f"`date <DATE> <Title>`, e.g. `date 2025-10-08 Titel der Meldung`")
+        raise ContentError(
+            f"{path}:{number}: expected the first line to be "
+            f"`date <DATE> <Title>`, e.g. `date 2025-10-08 Titel der Meldung`"
+        )
     try:
         raw_date, title = split_date(words[1])
         published = parse_date(raw_date, site.tz)
@@ -355,20 +417,29 @@ def parse_plain_text(text: str, path: Path, site: Site) -> Article:
     blocks = [line.strip() for line in lines[body_start:] if line.strip()]
     paragraphs = [b for b in blocks if not is_subheading(b)]
     if not paragraphs:
-        raise ContentError(f"{path}:{number}: the article has no paragraph after the date "
-                           "line; its first paragraph is the lead")
+        raise ContentError(
+            f"{path}:{number}: the article has no paragraph after the date "
+            "line; its first paragraph is the lead"
+        )
     html = "\n".join(
         f"<h2>{escape(b)}</h2>" if is_subheading(b) else f"<p>{escape(b)}</p>" for b in blocks
     )
     extras.setdefault("entry_id", entry_id(site, slug_from_path(path)))
     return Article(
-        source=str(path), slug=slug_from_path(path), title=title, published=published,
-        author=site.author, summary=paragraphs[0], content_html=html + "\n", **extras,
+        source=str(path),
+        slug=slug_from_path(path),
+        title=title,
+        published=published,
+        author=site.author,
+        summary=paragraphs[0],
+        content_html=html + "\n",
+        **extras,
     )
 
 
-def read_plain_headers(lines: list[str], start: int,
-                       path: Path) -> tuple[dict[str, tuple[int, str]], int]:
+def read_plain_headers(
+    lines: list[str], start: int, path: Path
+) -> tuple[dict[str, tuple[int, str]], int]:
     """Header lines right after the date line (`updated <DATE>`, `id <ID>`, `correction
     <text>`, `image <file>`, `image_alt <text>`, `tags <a>, <b>`, `draft`): key -> (line
     number, value), and the index of the first body line. The first line that is no header
@@ -381,15 +452,17 @@ def read_plain_headers(lines: list[str], start: int,
             break
         key, value = (match[1], match[2]) if match[1] else (match[3], match[4] or "")
         if key in headers:
-            raise ContentError(f"{path}:{index + 1}: `{key}` is given twice (first on line "
-                               f"{headers[key][0]})")
+            raise ContentError(
+                f"{path}:{index + 1}: `{key}` is given twice (first on line {headers[key][0]})"
+            )
         headers[key] = (index + 1, value.strip())
         index += 1
     return headers, index
 
 
-def _plain_header_fields(headers: dict[str, tuple[int, str]], path: Path,
-                         site: Site) -> dict[str, Any]:
+def _plain_header_fields(
+    headers: dict[str, tuple[int, str]], path: Path, site: Site
+) -> dict[str, Any]:
     """The Article fields a plain-text article's header lines give; ContentError listing every
     problem of them."""
     fields: dict[str, Any] = {}
@@ -400,8 +473,9 @@ def _plain_header_fields(headers: dict[str, tuple[int, str]], path: Path,
     return fields
 
 
-def _plain_values(headers: dict[str, tuple[int, str]], path: Path, site: Site,
-                  fields: dict[str, Any]) -> list[str]:
+def _plain_values(
+    headers: dict[str, tuple[int, str]], path: Path, site: Site, fields: dict[str, Any]
+) -> list[str]:
     """`updated`, `id`, `tags` and `image` into `fields`; the problems of their values."""
     problems: list[str] = []
     if "updated" in headers:
@@ -423,27 +497,34 @@ def _plain_values(headers: dict[str, tuple[int, str]], path: Path, site: Site,
     return problems
 
 
-def _plain_marks(headers: dict[str, tuple[int, str]], path: Path,
-                 fields: dict[str, Any]) -> list[str]:
+def _plain_marks(
+    headers: dict[str, tuple[int, str]], path: Path, fields: dict[str, Any]
+) -> list[str]:
     """`image_alt`, `draft` and `correction` into `fields`; a problem for each that lacks the
     line it depends on (or, for `draft`, has a value)."""
     problems: list[str] = []
     if "image_alt" in headers:
         line, fields["image_alt"] = headers["image_alt"]
         if "image" not in headers:
-            problems.append(f"{path}:{line}: `image_alt` describes the lead image, but there "
-                            "is no `image <file>` line")
+            problems.append(
+                f"{path}:{line}: `image_alt` describes the lead image, but there "
+                "is no `image <file>` line"
+            )
     if "draft" in headers:
         line, value = headers["draft"]
         fields["draft"] = True
         if value:
-            problems.append(f"{path}:{line}: `draft` stands alone on its line (got "
-                            f"`draft {value}`); delete the line to publish the article")
+            problems.append(
+                f"{path}:{line}: `draft` stands alone on its line (got "
+                f"`draft {value}`); delete the line to publish the article"
+            )
     if "correction" in headers:
         line, fields["correction"] = headers["correction"]
         if "updated" not in headers:
-            problems.append(f"{path}:{line}: a correction needs an `updated <DATE>` line "
-                            "(when it was corrected), so readers see the entry changed")
+            problems.append(
+                f"{path}:{line}: a correction needs an `updated <DATE>` line "
+                "(when it was corrected), so readers see the entry changed"
+            )
     return problems
 
 
@@ -451,36 +532,48 @@ def check_entry_id(value: str, where: str) -> list[str]:
     """An `id` must be an absolute URI without spaces, e.g. `tag:example.org,2025:alter-slug`."""
     if _ENTRY_ID.fullmatch(value):
         return []
-    return [f"{where}: 'id' must be an absolute URI such as tag:example.org,2025:alter-slug "
-            f"(the entry's published ID; got {value!r})"]
+    return [
+        f"{where}: 'id' must be an absolute URI such as tag:example.org,2025:alter-slug "
+        f"(the entry's published ID; got {value!r})"
+    ]
 
 
 def check_tags(tags: Sequence[str], where: str) -> list[str]:
     """Every tag needs letters or digits (its page lives at `tags/<tag-slug>/`); at most
     MAX_TAGS tags of at most MAX_TAG_LENGTH characters each."""
     if len(tags) > MAX_TAGS:
-        return [f"{where}: {len(tags)} tags; an article may have at most {MAX_TAGS} (each tag "
-                "gets its own page and feeds)"]
+        return [
+            f"{where}: {len(tags)} tags; an article may have at most {MAX_TAGS} (each tag "
+            "gets its own page and feeds)"
+        ]
     problems = []
     for tag in tags:
         if len(tag) > MAX_TAG_LENGTH:
-            problems.append(f"{where}: tag {tag[:40]!r}... is {len(tag)} characters long; a "
-                            f"tag may have at most {MAX_TAG_LENGTH}")
+            problems.append(
+                f"{where}: tag {tag[:40]!r}... is {len(tag)} characters long; a "
+                f"tag may have at most {MAX_TAG_LENGTH}"
+            )
         elif not slugify(tag):
-            problems.append(f"{where}: tag {tag!r} has no letters or digits of a-z, 0-9 "
-                            "(umlauts become ae, oe, ue) for its URL tags/<tag-slug>/")
+            problems.append(
+                f"{where}: tag {tag!r} has no letters or digits of a-z, 0-9 "
+                "(umlauts become ae, oe, ue) for its URL tags/<tag-slug>/"
+            )
     return problems
 
 
 def check_slug_limits(slug: str, where: str) -> str | None:
     """A slug must not name a generated path (RESERVED_NAMES) and must fit in a file name."""
     if slug in RESERVED_NAMES:
-        return (f"{where}: slug {slug!r} is reserved: the site's own {slug!r} would replace "
-                "the article's page (reserved: " + ", ".join(RESERVED_NAMES) + "); rename "
-                "the file or set another slug")
+        return (
+            f"{where}: slug {slug!r} is reserved: the site's own {slug!r} would replace "
+            "the article's page (reserved: " + ", ".join(RESERVED_NAMES) + "); rename "
+            "the file or set another slug"
+        )
     if len(slug) > MAX_SLUG_LENGTH:
-        return (f"{where}: slug {slug[:40]!r}... is {len(slug)} characters long; a slug may "
-                f"have at most {MAX_SLUG_LENGTH} (it is a folder name in the site)")
+        return (
+            f"{where}: slug {slug[:40]!r}... is {len(slug)} characters long; a slug may "
+            f"have at most {MAX_SLUG_LENGTH} (it is a folder name in the site)"
+        )
     return None
 
 
@@ -494,27 +587,37 @@ def parse_markdown(text: str, path: Path, site: Site, content_dir: Path | None =
     links and images name files below `content_dir` (default: the article's folder)."""
     meta, end = read_front_matter(text, path)
     fields = _front_matter_fields(meta.values, meta.lines, meta.scalars, path, site)
-    body, problems = render_body("\n".join(text.split("\n")[end + 1:]), path, end + 2,
-                                 content_dir or path.parent, urlsplit(site.base_url).path,
-                                 article_page)
+    body, problems = render_body(
+        "\n".join(text.split("\n")[end + 1 :]),
+        path,
+        end + 2,
+        content_dir or path.parent,
+        urlsplit(site.base_url).path,
+        article_page,
+    )
     if problems:
         raise ContentError(*problems)
     html = sanitize_html(body.html)
     summary = fields.pop("summary", None) or first_paragraph_text(html)
-    return Article(source=str(path), summary=summary, content_html=html,
-                   body_files=body.files, **fields)
+    return Article(
+        source=str(path), summary=summary, content_html=html, body_files=body.files, **fields
+    )
 
 
 def read_front_matter(text: str, path: Path) -> tuple[YamlMapping, int]:
     """The front matter of a Markdown article and the index of its closing `---` line."""
     lines = text.split("\n")
     if lines[0].strip() != "---":
-        raise ContentError(f"{path}:1: expected front matter: a `---` line, `key: value` "
-                           "lines (title, date, ...) and a closing `---` line")
+        raise ContentError(
+            f"{path}:1: expected front matter: a `---` line, `key: value` "
+            "lines (title, date, ...) and a closing `---` line"
+        )
     end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
     if end is None:
-        raise ContentError(f"{path}:1: the front matter is not closed; add a `---` line "
-                           "after the last `key: value` line")
+        raise ContentError(
+            f"{path}:1: the front matter is not closed; add a `---` line "
+            "after the last `key: value` line"
+        )
     try:
         return load_mapping("\n".join(lines[1:end]), str(path), first_line=2), end
     except ValueError as exc:
@@ -538,8 +641,9 @@ def article_page(file: Path) -> str | None:
     return f"{slug or slug_from_path(file)}/"
 
 
-def _front_matter_fields(values: dict[str, Any], lines: dict[str, int],
-                         scalars: dict[str, str], path: Path, site: Site) -> dict[str, Any]:
+def _front_matter_fields(
+    values: dict[str, Any], lines: dict[str, int], scalars: dict[str, str], path: Path, site: Site
+) -> dict[str, Any]:
     """The Article fields the front matter gives; ContentError listing every problem of it."""
 
     def at(key: str) -> str:
@@ -567,28 +671,45 @@ def _front_matter_fields(values: dict[str, Any], lines: dict[str, int],
     if given_id is not None:
         problems += check_entry_id(given_id, at("id"))
     if correction is not None and updated is None:
-        problems.append(f"{at('correction')}: a correction needs an `updated:` date (when it "
-                        "was corrected), so readers see the entry changed")
+        problems.append(
+            f"{at('correction')}: a correction needs an `updated:` date (when it "
+            "was corrected), so readers see the entry changed"
+        )
     problems += check_tags(tags, at("tags"))
     if problems:
         raise ContentError(*problems)
     assert title is not None and published is not None
     slug = slug or slug_from_path(path)
-    return dict(slug=slug, title=title, published=published, updated=updated, author=author,
-                tags=tuple(t.strip() for t in tags), draft=draft, lang=lang, image=image,
-                image_alt=image_alt,
-                summary=summary, entry_id=given_id or entry_id(site, slug),
-                correction=correction)
+    return dict(
+        slug=slug,
+        title=title,
+        published=published,
+        updated=updated,
+        author=author,
+        tags=tuple(t.strip() for t in tags),
+        draft=draft,
+        lang=lang,
+        image=image,
+        image_alt=image_alt,
+        summary=summary,
+        entry_id=given_id or entry_id(site, slug),
+        correction=correction,
+    )
 
 
-def _check_front_matter_keys(values: dict[str, Any], at: Callable[[str], str],
-                             path: Path) -> list[str]:
+def _check_front_matter_keys(
+    values: dict[str, Any], at: Callable[[str], str], path: Path
+) -> list[str]:
     """Every key known; `title` and `date` there and not empty."""
-    problems = [f"{at(key)}: unknown front matter key {key!r} (known keys: "
-                f"{', '.join(FRONT_MATTER_KEYS)})"
-                for key in values if key not in FRONT_MATTER_KEYS]
-    for key, expected in (("title", "the article's title"),
-                          ("date", "a date such as 2025-10-08T06:30")):
+    problems = [
+        f"{at(key)}: unknown front matter key {key!r} (known keys: {', '.join(FRONT_MATTER_KEYS)})"
+        for key in values
+        if key not in FRONT_MATTER_KEYS
+    ]
+    for key, expected in (
+        ("title", "the article's title"),
+        ("date", "a date such as 2025-10-08T06:30"),
+    ):
         if key not in values:
             problems.append(f"{path}:1: required front matter key {key!r} is missing")
         elif values[key] is None:
@@ -596,8 +717,9 @@ def _check_front_matter_keys(values: dict[str, Any], at: Callable[[str], str],
     return problems
 
 
-def _text_value(values: dict[str, Any], key: str, at: Callable[[str], str],
-                problems: list[str]) -> str | None:
+def _text_value(
+    values: dict[str, Any], key: str, at: Callable[[str], str], problems: list[str]
+) -> str | None:
     """A key's text, stripped; None when it is absent, or (a problem) not non-empty text."""
     value = values.get(key)
     if value is None:
@@ -608,8 +730,9 @@ def _text_value(values: dict[str, Any], key: str, at: Callable[[str], str],
     return value.strip()
 
 
-def _author_value(values: dict[str, Any], at: Callable[[str], str], site: Site,
-                  problems: list[str]) -> Author:
+def _author_value(
+    values: dict[str, Any], at: Callable[[str], str], site: Site, problems: list[str]
+) -> Author:
     """`author:` (a name, or name and email), else the site's author."""
     if "author" not in values:
         return site.author
@@ -618,8 +741,7 @@ def _author_value(values: dict[str, Any], at: Callable[[str], str], site: Site,
     return parsed or site.author
 
 
-def _tags_value(values: dict[str, Any], at: Callable[[str], str],
-                problems: list[str]) -> list[str]:
+def _tags_value(values: dict[str, Any], at: Callable[[str], str], problems: list[str]) -> list[str]:
     """`tags:`, a list of names ([] and a problem for anything else)."""
     tags = values.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
@@ -631,17 +753,22 @@ def _tags_value(values: dict[str, Any], at: Callable[[str], str],
 def _slug_value(slug: str | None, at: Callable[[str], str], problems: list[str]) -> str | None:
     """A `slug:` given: one path segment of a-z, digits and single hyphens."""
     if slug is not None and ("/" in slug or "\\" in slug or slug.startswith(".")):
-        problems.append(f"{at('slug')}: slug {slug!r} would put the page outside its own "
-                        "folder of the site; expected one path segment of lowercase letters "
-                        "a-z, digits and single hyphens, e.g. amazon-mischt-auf")
+        problems.append(
+            f"{at('slug')}: slug {slug!r} would put the page outside its own "
+            "folder of the site; expected one path segment of lowercase letters "
+            "a-z, digits and single hyphens, e.g. amazon-mischt-auf"
+        )
     elif slug is not None and not _SLUG.fullmatch(slug):
-        problems.append(f"{at('slug')}: slug {slug!r} must be lowercase letters a-z, digits "
-                        "and single hyphens, e.g. amazon-mischt-auf")
+        problems.append(
+            f"{at('slug')}: slug {slug!r} must be lowercase letters a-z, digits "
+            "and single hyphens, e.g. amazon-mischt-auf"
+        )
     return slug
 
 
-def _image_values(values: dict[str, Any], at: Callable[[str], str],
-                  problems: list[str]) -> tuple[str | None, str | None]:
+def _image_values(
+    values: dict[str, Any], at: Callable[[str], str], problems: list[str]
+) -> tuple[str | None, str | None]:
     """The lead image's file and alt text: `image: zins.png` with `image_alt: "…"`, or
     `image: {src: zins.png, alt: "…"}`."""
     raw: Any = values.get("image")
@@ -649,30 +776,45 @@ def _image_values(values: dict[str, Any], at: Callable[[str], str],
     if isinstance(raw, dict):
         for key in raw:
             if key not in IMAGE_KEYS:
-                problems.append(f"{at('image')}: unknown key {key!r} in `image:` (known keys: "
-                                f"{', '.join(IMAGE_KEYS)})")
+                problems.append(
+                    f"{at('image')}: unknown key {key!r} in `image:` (known keys: "
+                    f"{', '.join(IMAGE_KEYS)})"
+                )
         if "alt" in raw and "image_alt" in values:
-            problems.append(f"{at('image_alt')}: the alt text is given twice, as `image: "
-                            "{alt: …}` and as `image_alt:`; keep one")
+            problems.append(
+                f"{at('image_alt')}: the alt text is given twice, as `image: "
+                "{alt: …}` and as `image_alt:`; keep one"
+            )
         if "src" not in raw:
-            problems.append(f"{at('image')}: `image:` needs `src:`, the image file, e.g. "
-                            "image: {src: zins.png, alt: \"Leitzins seit 2020\"}")
+            problems.append(
+                f"{at('image')}: `image:` needs `src:`, the image file, e.g. "
+                'image: {src: zins.png, alt: "Leitzins seit 2020"}'
+            )
         raw, alt = raw.get("src"), raw.get("alt", alt)
     elif alt is not None and raw is None:
-        problems.append(f"{at('image_alt')}: `image_alt` describes the lead image, but there "
-                        "is no `image:`")
+        problems.append(
+            f"{at('image_alt')}: `image_alt` describes the lead image, but there is no `image:`"
+        )
     results = []
     for key, value in (("image", raw), ("image_alt", alt)):
         if value is not None and (not isinstance(value, str) or not value.strip()):
-            problems.append(f"{at(key if key in values else 'image')}: {key!r} must be "
-                            f"non-empty text (got {value!r})")
+            problems.append(
+                f"{at(key if key in values else 'image')}: {key!r} must be "
+                f"non-empty text (got {value!r})"
+            )
             value = None
         results.append(value.strip() if isinstance(value, str) else None)
     return results[0], results[1]
 
 
-def _date_value(key: str, values: dict[str, Any], scalars: dict[str, str], at: Any,
-                site: Site, problems: list[str]) -> datetime | None:
+def _date_value(
+    key: str,
+    values: dict[str, Any],
+    scalars: dict[str, str],
+    at: Any,
+    site: Site,
+    problems: list[str],
+) -> datetime | None:
     if values.get(key) is None:
         return None
     raw = scalars.get(key)

@@ -11,8 +11,18 @@ from dateutil.parser import isoparse
 from feedgen_app.errors import DateFormatError
 
 MONTHS_DE = (
-    "Januar", "Februar", "März", "April", "Mai", "Juni",
-    "Juli", "August", "September", "Oktober", "November", "Dezember",
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
 )
 _MONTH_NUMBER = {name.lower(): i for i, name in enumerate(MONTHS_DE, start=1)}
 _MONTH_NUMBER.update({"maerz": 3, "jänner": 1, "jaenner": 1})
@@ -22,8 +32,10 @@ _GERMAN_NUMERIC = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d
 _GERMAN_LONG = re.compile(
     r"(?P<day>\d{1,2})\.\s*(?P<monthname>[A-Za-zÄÖÜäöü]+)\s+(?P<year>\d{4})" + _TIME
 )
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
-                  r"(?:Z|[+-]\d{2}:?\d{2})?)?")
+_ISO = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
 
 
 FIRST_YEAR = 1900
@@ -40,7 +52,7 @@ def split_date(text: str) -> tuple[str, str]:
     for pattern in (_GERMAN_LONG, _GERMAN_NUMERIC, _ISO):
         match = pattern.match(text)
         if match and (match.end() == len(text) or text[match.end()].isspace()):
-            return match.group(0), text[match.end():].strip()
+            return match.group(0), text[match.end() :].strip()
     word = text.split(maxsplit=1)[0] if text.strip() else ""
     raise DateFormatError(
         f"{word!r} is not a date; expected e.g. 2025-10-08, 2025-10-08T06:30, "
@@ -53,14 +65,14 @@ def parse_date(raw: str, tz: ZoneInfo) -> datetime:
     dates outside FIRST_YEAR..LAST_YEAR or whose UTC offset is not whole minutes."""
     value = read_date(raw, tz)
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise DateFormatError(f"{raw!r} is outside the supported years {FIRST_YEAR} to "
-                              f"{LAST_YEAR}")
+        raise DateFormatError(f"{raw!r} is outside the supported years {FIRST_YEAR} to {LAST_YEAR}")
     offset = value.utcoffset()
     if offset is not None and offset.total_seconds() % 60:
         raise DateFormatError(
             f"{raw!r} falls in local mean time, offset {offset} from UTC in {tz.key}; feeds "
             "can only state offsets in whole minutes: write the date in ISO form with its "
-            "offset, e.g. 1890-10-08T06:30+01:00")
+            "offset, e.g. 1890-10-08T06:30+01:00"
+        )
     return value
 
 
@@ -119,8 +131,9 @@ def localize(value: datetime, tz: ZoneInfo) -> datetime:
     try:
         return value.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
     except OverflowError:
-        raise DateFormatError(f"{value.isoformat()} is outside the supported years "
-                              f"{FIRST_YEAR} to {LAST_YEAR}") from None
+        raise DateFormatError(
+            f"{value.isoformat()} is outside the supported years {FIRST_YEAR} to {LAST_YEAR}"
+        ) from None
 
 
 def format_date_de(value: datetime) -> str:

@@ -70,8 +70,9 @@ PageOf = Callable[[Path], str | None]
 """An article file -> its page's path below the site root (`slug/`); None for other files."""
 
 
-def render_body(text: str, path: Path, first_line: int, content_dir: Path, site_path: str,
-                page_of: PageOf) -> tuple[Body, list[str]]:
+def render_body(
+    text: str, path: Path, first_line: int, content_dir: Path, site_path: str, page_of: PageOf
+) -> tuple[Body, list[str]]:
     """Render the Markdown `text` of `path` (its first line is line `first_line` of the file,
     counted from 1).
 
@@ -152,19 +153,23 @@ class _Resolver:
             below = file.resolve().relative_to(self.content_root)
             kind = "file" if file.is_file() else "folder" if file.is_dir() else None
         except ValueError:
-            return (f"leaves the content folder {self.content_dir}; name a file inside it "
-                    "(relative to the article's folder), or give a full URL (https://…)"), ""
+            return (
+                f"leaves the content folder {self.content_dir}; name a file inside it "
+                "(relative to the article's folder), or give a full URL (https://…)"
+            ), ""
         except OSError as exc:
             return f"cannot be read: {exc.strerror}", ""
         if any(part.startswith(".") for part in below.parts):
-            return ("names a hidden file (a name starting with `.`), which is not "
-                    "published"), ""
+            return ("names a hidden file (a name starting with `.`), which is not published"), ""
         if kind == "folder":
-            return ("is a folder; name a file in it, or an article file (meldung.md) for its "
-                    "page"), ""
+            return (
+                "is a folder; name a file in it, or an article file (meldung.md) for its page"
+            ), ""
         if kind is None:
-            return (f"not found: expected the file {file} (links and images in the text are "
-                    f"relative to the article's folder {self.path.parent})"), ""
+            return (
+                f"not found: expected the file {file} (links and images in the text are "
+                f"relative to the article's folder {self.path.parent})"
+            ), ""
         page = self.page_of(file)
         if page is not None and image:
             return "is an article, not an image file", ""

@@ -7,20 +7,69 @@ from html import unescape
 
 import nh3
 
-ALLOWED_TAGS = frozenset({
-    # text formatting
-    "p", "br", "hr", "em", "strong", "b", "i", "u", "s", "del", "ins", "sub", "sup", "small",
-    "mark", "abbr", "cite", "q", "code", "kbd", "samp", "var", "pre", "span", "time",
-    # links, lists, headings, images
-    "a", "ul", "ol", "li", "dl", "dt", "dd",
-    "h1", "h2", "h3", "h4", "h5", "h6",
-    "img", "figure", "figcaption", "picture", "source",
-    # tables and quotes
-    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col",
-    "blockquote",
-    # the footnotes at the end of a Markdown body
-    "section",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        # text formatting
+        "p",
+        "br",
+        "hr",
+        "em",
+        "strong",
+        "b",
+        "i",
+        "u",
+        "s",
+        "del",
+        "ins",
+        "sub",
+        "sup",
+        "small",
+        "mark",
+        "abbr",
+        "cite",
+        "q",
+        "code",
+        "kbd",
+        "samp",
+        "var",
+        "pre",
+        "span",
+        "time",
+        # links, lists, headings, images
+        "a",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "img",
+        "figure",
+        "figcaption",
+        "picture",
+        "source",
+        # tables and quotes
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "colgroup",
+        "col",
+        "blockquote",
+        # the footnotes at the end of a Markdown body
+        "section",
+    }
+)
 ALLOWED_ATTRIBUTES = {
     "*": {"title", "lang", "dir"},
     "a": {"href", "hreflang", "id"},
@@ -72,8 +121,19 @@ def sanitize_html(html: str) -> str:
         allowed_classes={tag: set(names) for tag, names in ALLOWED_CLASSES.items()},
         attribute_filter=_keep_footnote_ids,
         url_schemes=set(URL_SCHEMES),
-        clean_content_tags={"script", "style", "template", "noscript", "iframe", "object",
-                            "embed", "textarea", "select", "svg", "math"},
+        clean_content_tags={
+            "script",
+            "style",
+            "template",
+            "noscript",
+            "iframe",
+            "object",
+            "embed",
+            "textarea",
+            "select",
+            "svg",
+            "math",
+        },
         strip_comments=True,
         link_rel=None,
     )

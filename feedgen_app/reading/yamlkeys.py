@@ -56,6 +56,7 @@ _CSafeLoader: Any = getattr(yaml, "CSafeLoader", None)
 
 
 if _CSafeLoader is not None:
+
     class _FastLoader(_CSafeLoader):  # type: ignore[misc]
         """libyaml's parser with safe_load's constructor; a value that cannot be built is an
         error (as in _SafeLoader)."""
@@ -129,8 +130,10 @@ def load_mapping(text: str, where: str, first_line: int = 1) -> YamlMapping:
         raise ValueError(f"{where}:{line}: not valid YAML: {exc.problem or exc}") from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, at its line
         line = first_line + text.count("\n", 0, exc.position)
-        raise ValueError(f"{where}:{line}: the text contains U+{exc.character:04X}, a control "
-                         "character YAML and XML do not allow; remove it") from None
+        raise ValueError(
+            f"{where}:{line}: the text contains U+{exc.character:04X}, a control "
+            "character YAML and XML do not allow; remove it"
+        ) from None
     except yaml.YAMLError as exc:
         raise ValueError(f"{where}:{first_line}: not valid YAML: {exc}") from None
     finally:
@@ -139,8 +142,7 @@ def load_mapping(text: str, where: str, first_line: int = 1) -> YamlMapping:
     return check_mapping(node, values, where, first_line)
 
 
-def check_mapping(node: yaml.Node | None, values: Any, where: str,
-                  first_line: int) -> YamlMapping:
+def check_mapping(node: yaml.Node | None, values: Any, where: str, first_line: int) -> YamlMapping:
     """The mapping composed as `node` and built as `values`, checked: a mapping of text keys,
     no key twice, no character XML forbids; with the line of every key."""
     if values is None:
@@ -174,8 +176,10 @@ def refuse_duplicate_keys(node: yaml.Node | None, where: str, first_line: int) -
                 line = first_line + key_node.start_mark.line
                 key = str(key_node.value)
                 if isinstance(key_node, yaml.ScalarNode) and key in seen:
-                    raise ValueError(f"{where}:{line}: key {key!r} is given twice (first on "
-                                     f"line {seen[key]}); keep one")
+                    raise ValueError(
+                        f"{where}:{line}: key {key!r} is given twice (first on "
+                        f"line {seen[key]}); keep one"
+                    )
                 seen.setdefault(key, line)
                 stack.append(value_node)
         elif isinstance(current, yaml.SequenceNode):
@@ -192,9 +196,11 @@ def refuse_forbidden_characters(node: yaml.Node | None, where: str, first_line: 
             bad = UNFIT_FOR_FEEDS.search(str(current.value))
             if bad:
                 line = first_line + current.start_mark.line
-                raise ValueError(f"{where}:{line}: the value contains U+{ord(bad.group()):04X} "
-                                 f"at character {bad.start() + 1}, a control character XML 1.0 "
-                                 "forbids in a feed; remove the escape that produces it")
+                raise ValueError(
+                    f"{where}:{line}: the value contains U+{ord(bad.group()):04X} "
+                    f"at character {bad.start() + 1}, a control character XML 1.0 "
+                    "forbids in a feed; remove the escape that produces it"
+                )
         elif isinstance(current, yaml.MappingNode):
             stack.extend(item for pair in current.value for item in pair)
         elif isinstance(current, yaml.SequenceNode):

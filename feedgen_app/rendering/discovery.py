@@ -36,8 +36,9 @@ def w3c(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
 
 
-def news_entries(ordered: Sequence[ArticleRecord],
-                 now: datetime | None) -> tuple[ArticleRecord, ...]:
+def news_entries(
+    ordered: Sequence[ArticleRecord], now: datetime | None
+) -> tuple[ArticleRecord, ...]:
     """The published articles (newest first) of the last NEWS_WINDOW before `now`, at most
     NEWS_LIMIT; none without a `now`."""
     if now is None:
@@ -67,8 +68,9 @@ def news_language(site: Site) -> str:
     return language if language in ("zh-cn", "zh-tw") else language.split("-")[0]
 
 
-def sitemap_pages(ordered: Sequence[ArticleRecord],
-                  tags: Sequence[Tag]) -> Iterator[tuple[str, datetime | None]]:
+def sitemap_pages(
+    ordered: Sequence[ArticleRecord], tags: Sequence[Tag]
+) -> Iterator[tuple[str, datetime | None]]:
     """(path, last modified) of every page the sitemap lists: the index (changed when its
     newest entry changed), each article, `tags/` and each tag page."""
     yield "", max((article.modified for article in ordered), default=None)
@@ -80,11 +82,11 @@ def sitemap_pages(ordered: Sequence[ArticleRecord],
             yield tag.path, max(article.modified for article in tag.articles)
 
 
-def render_sitemap(site: Site, ordered: Sequence[ArticleRecord],
-                   tags: Sequence[Tag]) -> Iterator[bytes]:
+def render_sitemap(
+    site: Site, ordered: Sequence[ArticleRecord], tags: Sequence[Tag]
+) -> Iterator[bytes]:
     """`sitemap.xml`, in pieces (a line per page)."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             f'<urlset xmlns="{SITEMAP_NS}">']
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
     for path, modified in sitemap_pages(ordered, tags):
         lastmod = "" if modified is None else f"<lastmod>{w3c(modified)}</lastmod>"
         lines.append(f"<url><loc>{escape(site.url(path))}</loc>{lastmod}</url>")
@@ -95,8 +97,9 @@ def render_sitemap(site: Site, ordered: Sequence[ArticleRecord],
     yield ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def render_news_sitemap(site: Site, ordered: Sequence[ArticleRecord],
-                        entries: Sequence[ArticleRecord]) -> bytes:
+def render_news_sitemap(
+    site: Site, ordered: Sequence[ArticleRecord], entries: Sequence[ArticleRecord]
+) -> bytes:
     """`news-sitemap.xml`: each of `entries` with its news metadata.
 
     Without entries it lists the newest article without news metadata (Google: an article
@@ -104,8 +107,10 @@ def render_news_sitemap(site: Site, ordered: Sequence[ArticleRecord],
     when there is no article: the sitemaps.org schema requires at least one `<url>`, and the
     file stays at its address for search engines that were given it.
     """
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">',
+    ]
     name, language = escape(site.title), escape(news_language(site))
     for article in entries:
         lines += [
@@ -137,19 +142,27 @@ def render_robots(site: Site) -> bytes:
     ).encode()
 
 
-def plan_discovery(site: Site, ordered: Sequence[ArticleRecord], tags: Sequence[Tag],
-                   now: datetime | None,
-                   key: Callable[..., str]) -> dict[str, tuple[str, Renderer]]:
+def plan_discovery(
+    site: Site,
+    ordered: Sequence[ArticleRecord],
+    tags: Sequence[Tag],
+    now: datetime | None,
+    key: Callable[..., str],
+) -> dict[str, tuple[str, Renderer]]:
     """The sitemaps and robots.txt, unrendered and keyed (`key`: `plan.OutputKeys.key`).
     The news sitemap's key holds the entries that `now` selects: it changes as they age."""
     entries = news_entries(ordered, now)
-    pages = [(path, None if modified is None else w3c(modified))
-             for path, modified in sitemap_pages(ordered, tags)]
+    pages = [
+        (path, None if modified is None else w3c(modified))
+        for path, modified in sitemap_pages(ordered, tags)
+    ]
     news = [(article.path, article.title, w3c(article.published)) for article in entries]
     newest = ordered[0].path if ordered else ""
     return {
         SITEMAP: (key("sitemap", pages), simple(partial(render_sitemap, site, ordered, tags))),
-        NEWS_SITEMAP: (key("news-sitemap", news, newest),
-                       simple(partial(render_news_sitemap, site, ordered, entries))),
+        NEWS_SITEMAP: (
+            key("news-sitemap", news, newest),
+            simple(partial(render_news_sitemap, site, ordered, entries)),
+        ),
         ROBOTS: (key("robots"), simple(partial(render_robots, site))),
     }

@@ -112,8 +112,12 @@ def feed_updated(articles: Sequence[Article]) -> datetime:
     return max((a.modified for a in articles), default=EPOCH)
 
 
-def build_atom(site: Site, articles: Sequence[Article], self_path: str = "atom.xml",
-               place: FeedPlace = MAIN_FEED) -> bytes:
+def build_atom(
+    site: Site,
+    articles: Sequence[Article],
+    self_path: str = "atom.xml",
+    place: FeedPlace = MAIN_FEED,
+) -> bytes:
     """Atom 1.0 (RFC 4287) for `articles`, in the order given."""
     fg = _generator(site, articles, place)
     fg.link(href=site.url(self_path), rel="self", type="application/atom+xml")
@@ -127,17 +131,26 @@ def build_atom(site: Site, articles: Sequence[Article], self_path: str = "atom.x
             {"href": site.url(article.path), "rel": "alternate", "type": "text/html"}
         )
         if article.image:
-            fe.atom.links.append({"href": media_url(site, article.image), "rel": "enclosure",
-                                  "type": article.image_type or "",
-                                  "length": str(article.image_length)})
+            fe.atom.links.append(
+                {
+                    "href": media_url(site, article.image),
+                    "rel": "enclosure",
+                    "type": article.image_type or "",
+                    "length": str(article.image_length),
+                }
+            )
         if article.lang and article.lang != site.language:
             fe.atom.lang = article.lang
     _add_history(fg, site, place, "application/atom+xml", rss=False)
     return bytes(fg.atom_str(pretty=True))
 
 
-def build_rss(site: Site, articles: Sequence[Article], self_path: str = "rss.xml",
-              place: FeedPlace = MAIN_FEED) -> bytes:
+def build_rss(
+    site: Site,
+    articles: Sequence[Article],
+    self_path: str = "rss.xml",
+    place: FeedPlace = MAIN_FEED,
+) -> bytes:
     """RSS 2.0 with content:encoded, dc:creator and an atom:link to itself."""
     fg = _generator(site, articles, place)
     fg.load_extension("dc", atom=False, rss=True)
@@ -153,8 +166,7 @@ def build_rss(site: Site, articles: Sequence[Article], self_path: str = "rss.xml
         fe.content(feed_content(site, article))
         fe.link(href=site.url(article.path))
         if article.image:
-            fe.enclosure(media_url(site, article.image), article.image_length,
-                         article.image_type)
+            fe.enclosure(media_url(site, article.image), article.image_length, article.image_type)
         fe.guid(article.entry_id, permalink=False)
         if not article.author.email:
             fe.dc.dc_creator(article.author.name)
@@ -162,12 +174,16 @@ def build_rss(site: Site, articles: Sequence[Article], self_path: str = "rss.xml
     return bytes(fg.rss_str(pretty=True))
 
 
-def _add_history(fg: FeedGenerator, site: Site, place: FeedPlace, media_type: str,
-                 rss: bool) -> None:
+def _add_history(
+    fg: FeedGenerator, site: Site, place: FeedPlace, media_type: str, rss: bool
+) -> None:
     """RFC 5005 state and links, and WebSub hubs on subscription documents."""
     links = [{"href": hub, "rel": "hub"} for hub in ([] if place.archive else site.hubs)]
-    for rel, path in (("current", place.current), ("prev-archive", place.prev_archive),
-                      ("next-archive", place.next_archive)):
+    for rel, path in (
+        ("current", place.current),
+        ("prev-archive", place.prev_archive),
+        ("next-archive", place.next_archive),
+    ):
         if path is not None:
             links.append({"href": site.url(path), "rel": rel, "type": media_type})
     if not (links or place.complete or place.archive):
@@ -185,13 +201,13 @@ def feed_content(site: Site, article: Article) -> str:
     """The entry's HTML for feeds: the correction note first, every URL absolute."""
     body = article.content_html
     if article.correction:
-        body = (f"<p><strong>{CORRECTION_LABEL}</strong> {escape(article.correction)}</p>\n"
-                + body)
+        body = f"<p><strong>{CORRECTION_LABEL}</strong> {escape(article.correction)}</p>\n" + body
     return absolutize_urls(body, site.url(article.path))
 
 
-def _generator(site: Site, articles: Sequence[Article],
-               place: FeedPlace = MAIN_FEED) -> FeedGenerator:
+def _generator(
+    site: Site, articles: Sequence[Article], place: FeedPlace = MAIN_FEED
+) -> FeedGenerator:
     fg = FeedGenerator()
     fg.id(place.feed_id or f"tag:{site.id_authority}:feed/")
     fg.title(place.title or site.title)
@@ -224,8 +240,12 @@ def _author(author: Any) -> dict[str, str]:
     return data
 
 
-def build_json(site: Site, articles: Sequence[Article], self_path: str = "feed.json",
-               place: FeedPlace = MAIN_FEED) -> bytes:
+def build_json(
+    site: Site,
+    articles: Sequence[Article],
+    self_path: str = "feed.json",
+    place: FeedPlace = MAIN_FEED,
+) -> bytes:
     """JSON Feed 1.1, pretty-printed, keys in a fixed order.
 
     JSON Feed has no archives: `next_url` pages through the older archive documents (RFC
@@ -235,8 +255,9 @@ def build_json(site: Site, articles: Sequence[Article], self_path: str = "feed.j
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def json_feed_document(site: Site, articles: Sequence[Article], self_path: str,
-                       place: FeedPlace) -> dict[str, Any]:
+def json_feed_document(
+    site: Site, articles: Sequence[Article], self_path: str, place: FeedPlace
+) -> dict[str, Any]:
     """The JSON Feed document as data, keys in their published order (`build_json` and
     `feedwriter.write_json` serialise it)."""
     feed: dict[str, Any] = {

@@ -55,8 +55,7 @@ GENERATOR = "feedgen-app"
 _C0_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 """The control characters lxml refuses (tab, newline and CR it takes)."""
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
-           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _encode_string = json.encoder.encode_basestring
 """The C string encoder `json.dumps(ensure_ascii=False)` uses."""
 
@@ -64,8 +63,12 @@ Link = tuple[str, str, str]
 """(href, rel, type) of a feed-level link; an empty type is not written."""
 
 
-def write_atom(site: Site, articles: Sequence[Article], self_path: str = "atom.xml",
-               place: FeedPlace = MAIN_FEED) -> bytes:
+def write_atom(
+    site: Site,
+    articles: Sequence[Article],
+    self_path: str = "atom.xml",
+    place: FeedPlace = MAIN_FEED,
+) -> bytes:
     """The bytes of `feeds.build_atom(site, articles, self_path, place)`."""
     history = _history_links(site, place, "application/atom+xml")
     has_history = bool(history or place.complete or place.archive)
@@ -82,8 +85,9 @@ def write_atom(site: Site, articles: Sequence[Article], self_path: str = "atom.x
     out += _atom_author("  ", site.author)
     out.append(_atom_link("  ", site.url(self_path), "self", "application/atom+xml"))
     out.append(_atom_link("  ", site.url(place.home_path), "alternate", "text/html"))
-    out.append(_atom_link("  ", site.url(SUBSCRIBE_PAGE), "related", "text/html",
-                          title="Abonnieren"))
+    out.append(
+        _atom_link("  ", site.url(SUBSCRIBE_PAGE), "related", "text/html", title="Abonnieren")
+    )
     out += [_atom_link("  ", href, rel, media_type) for href, rel, media_type in history]
     out.append(f"  <generator>{GENERATOR}</generator>\n")
     if site.subtitle:
@@ -113,14 +117,24 @@ def _atom_entry(site: Site, article: Article, pieces: list[bytes]) -> None:
         out = ["</content>\n"]
     else:
         out.append('    <content type="html"/>\n')
-    out.append(f"    <summary>{_text(article.summary)}</summary>\n" if article.summary
-               else "    <summary/>\n")
+    out.append(
+        f"    <summary>{_text(article.summary)}</summary>\n"
+        if article.summary
+        else "    <summary/>\n"
+    )
     out += [f'    <category term="{_attr(tag)}"/>\n' for tag in article.tags]
     out.append(f"    <published>{_iso(article.published)}</published>\n")
     out.append(_atom_link("    ", site.url(article.path), "alternate", "text/html"))
     if article.image:
-        out.append(_atom_link("    ", media_url(site, article.image), "enclosure",
-                              article.image_type or "", length=str(article.image_length)))
+        out.append(
+            _atom_link(
+                "    ",
+                media_url(site, article.image),
+                "enclosure",
+                article.image_type or "",
+                length=str(article.image_length),
+            )
+        )
     out.append("  </entry>\n")
     pieces.append(_utf8("".join(out)))
 
@@ -136,8 +150,9 @@ def _atom_author(indent: str, author: Author) -> list[str]:
     return out
 
 
-def _atom_link(indent: str, href: str, rel: str, media_type: str, title: str = "",
-               length: str = "") -> str:
+def _atom_link(
+    indent: str, href: str, rel: str, media_type: str, title: str = "", length: str = ""
+) -> str:
     """An Atom `<link>`: href always, the other attributes in feedgen's order when not empty."""
     line = f'{indent}<link href="{_attr(href)}"'
     if rel:
@@ -151,8 +166,12 @@ def _atom_link(indent: str, href: str, rel: str, media_type: str, title: str = "
     return line + "/>\n"
 
 
-def write_rss(site: Site, articles: Sequence[Article], self_path: str = "rss.xml",
-              place: FeedPlace = MAIN_FEED) -> bytes:
+def write_rss(
+    site: Site,
+    articles: Sequence[Article],
+    self_path: str = "rss.xml",
+    place: FeedPlace = MAIN_FEED,
+) -> bytes:
     """The bytes of `feeds.build_rss(site, articles, self_path, place)`."""
     history = _history_links(site, place, "application/rss+xml")
     has_history = bool(history or place.complete or place.archive)
@@ -163,15 +182,17 @@ def write_rss(site: Site, articles: Sequence[Article], self_path: str = "rss.xml
     out = [XML_DECLARATION, f'<rss xmlns:dc="{DC_NS}"']
     if has_history:
         out.append(f' xmlns:fh="{FH_NS}"')
-    out.append(f' xmlns:atom="{ATOM_NS}" xmlns:content="{CONTENT_NS}" version="2.0">\n'
-               "  <channel>\n"
-               f"    <title>{_text(title)}</title>\n"
-               f"    <link>{_text(site.url(place.home_path))}</link>\n"
-               f"    <description>{_text(description)}</description>\n"
-               f'    <atom:link href="{_attr(site.url(self_path))}" rel="self"'
-               ' type="application/rss+xml"/>\n'
-               f"    <docs>{_text(site.url(SUBSCRIBE_PAGE))}</docs>\n"
-               f"    <generator>{GENERATOR}</generator>\n")
+    out.append(
+        f' xmlns:atom="{ATOM_NS}" xmlns:content="{CONTENT_NS}" version="2.0">\n'
+        "  <channel>\n"
+        f"    <title>{_text(title)}</title>\n"
+        f"    <link>{_text(site.url(place.home_path))}</link>\n"
+        f"    <description>{_text(description)}</description>\n"
+        f'    <atom:link href="{_attr(site.url(self_path))}" rel="self"'
+        ' type="application/rss+xml"/>\n'
+        f"    <docs>{_text(site.url(SUBSCRIBE_PAGE))}</docs>\n"
+        f"    <generator>{GENERATOR}</generator>\n"
+    )
     if site.language:
         out.append(f"    <language>{_text(site.language)}</language>\n")
     out.append(f"    <lastBuildDate>{_rfc822(feed_updated(articles))}</lastBuildDate>\n")
@@ -198,8 +219,9 @@ def _rss_item(site: Site, article: Article, pieces: list[bytes]) -> None:
     out.append(f"      <link>{_text(site.url(article.path))}</link>\n")
     content = feed_content(site, article)
     if article.summary:
-        out.append(f"      <description>{_text(article.summary)}</description>\n"
-                   "      <content:encoded>")
+        out.append(
+            f"      <description>{_text(article.summary)}</description>\n      <content:encoded>"
+        )
         pieces += (_utf8("".join(out)), _text_utf8(content))
         out = ["</content:encoded>\n"]
     else:  # feedgen's fallback: the content as the description
@@ -216,9 +238,11 @@ def _rss_item(site: Site, article: Article, pieces: list[bytes]) -> None:
     if article.image:
         if article.image_type is None:  # what lxml says to feedgen's enclosure
             raise TypeError("Argument must be bytes or unicode, got 'NoneType'")
-        out.append(f'      <enclosure url="{_attr(media_url(site, article.image))}" '
-                   f'length="{_attr(str(article.image_length))}" '
-                   f'type="{_attr(article.image_type)}"/>\n')
+        out.append(
+            f'      <enclosure url="{_attr(media_url(site, article.image))}" '
+            f'length="{_attr(str(article.image_length))}" '
+            f'type="{_attr(article.image_type)}"/>\n'
+        )
     out.append(f"      <pubDate>{_rfc822(article.published)}</pubDate>\n")
     if not author.email:
         out.append(f"      <dc:creator>{_text(author.name)}</dc:creator>\n")
@@ -229,8 +253,11 @@ def _rss_item(site: Site, article: Article, pieces: list[bytes]) -> None:
 def _history_links(site: Site, place: FeedPlace, media_type: str) -> list[Link]:
     """WebSub hubs on subscription documents, then the RFC 5005 links (as `feeds` adds them)."""
     links: list[Link] = [(hub, "hub", "") for hub in ([] if place.archive else site.hubs)]
-    for rel, path in (("current", place.current), ("prev-archive", place.prev_archive),
-                      ("next-archive", place.next_archive)):
+    for rel, path in (
+        ("current", place.current),
+        ("prev-archive", place.prev_archive),
+        ("next-archive", place.next_archive),
+    ):
         if path is not None:
             links.append((site.url(path), rel, media_type))
     return links
@@ -258,8 +285,9 @@ def _text_utf8(value: str) -> bytes:
 
 def _attr(value: str) -> str:
     """Escape an attribute value (written in double quotes) as lxml does."""
-    value = (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-             .replace('"', "&quot;"))
+    value = (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
     if "\r" in value or "\n" in value or "\t" in value:
         value = value.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#9;")
     return value
@@ -276,11 +304,13 @@ def _checked(pieces: list[bytes]) -> bytes:
     bad = len(document.translate(None, _C0_CONTROLS)) != len(document)
     at = document.find(b"\xef")  # one byte: memchr; EF leads only U+F000 to U+FFFF, rare
     while not bad and at >= 0:
-        bad = document[at + 1:at + 3] in (b"\xbf\xbe", b"\xbf\xbf")
+        bad = document[at + 1 : at + 3] in (b"\xbf\xbe", b"\xbf\xbf")
         at = document.find(b"\xef", at + 3)
     if bad:
-        raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes "
-                         "or control characters")
+        raise ValueError(
+            "All strings must be XML compatible: Unicode or ASCII, no NULL bytes "
+            "or control characters"
+        )
     return document
 
 
@@ -301,8 +331,12 @@ def _rfc822(moment: datetime) -> str:
     return f"{_DAYS[moment.weekday()]}, {numbers[:2]} {_MONTHS[moment.month - 1]} {numbers[3:]}"
 
 
-def write_json(site: Site, articles: Sequence[Article], self_path: str = "feed.json",
-               place: FeedPlace = MAIN_FEED) -> bytes:
+def write_json(
+    site: Site,
+    articles: Sequence[Article],
+    self_path: str = "feed.json",
+    place: FeedPlace = MAIN_FEED,
+) -> bytes:
     """The bytes of `feeds.build_json(site, articles, self_path, place)`."""
     out: list[str] = []
     _dump_json(json_feed_document(site, articles, self_path, place), "\n", out)

@@ -14,9 +14,18 @@ SUBSCRIBE_PAGE = "abonnieren.html"
 """The HTML page the feeds point people to (Atom `link rel="related"`, RSS `<docs>`)."""
 
 URL_ATTRIBUTES = {
-    "a": ("href",), "area": ("href",), "img": ("src", "srcset"), "source": ("src", "srcset"),
-    "video": ("src", "poster"), "audio": ("src",), "track": ("src",), "iframe": ("src",),
-    "q": ("cite",), "blockquote": ("cite",), "ins": ("cite",), "del": ("cite",),
+    "a": ("href",),
+    "area": ("href",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "iframe": ("src",),
+    "q": ("cite",),
+    "blockquote": ("cite",),
+    "ins": ("cite",),
+    "del": ("cite",),
 }
 """The attributes holding a URL (or, for `srcset`, a list of URLs), by element."""
 _ATTRIBUTE = re.compile(

@@ -46,8 +46,11 @@ NOT_FOUND_PAGE = "404.html"
 """The page GitHub Pages answers every unknown address with (status 404)."""
 NOT_FOUND_LIMIT = 5
 """The newest headlines the 404 page offers."""
-STATIC_FILES = {"static/style.css": "style.css", "static/abonnieren.js": "abonnieren.js",
-                EMBED_SCRIPT: "embed.js"}
+STATIC_FILES = {
+    "static/style.css": "style.css",
+    "static/abonnieren.js": "abonnieren.js",
+    EMBED_SCRIPT: "embed.js",
+}
 """Output path -> file in feedgen_app/static/, copied as they are."""
 FEED_READERS = (
     ("Feedly", "https://feedly.com/i/subscription/feed/{url}"),
@@ -132,14 +135,14 @@ def check_theme(theme: Path | None, signature: object = None) -> None:
         try:
             environment.get_template(path.relative_to(theme).as_posix())
         except (TemplateError, UnicodeDecodeError) as exc:
-            problems += template_problem(exc, path.relative_to(theme).as_posix(),
-                                         theme).problems
+            problems += template_problem(exc, path.relative_to(theme).as_posix(), theme).problems
     if problems:
         raise ContentError(*problems)
 
 
-def template_problem(exc: TemplateError | UnicodeDecodeError, template: str,
-                     theme: Path | None) -> ContentError:
+def template_problem(
+    exc: TemplateError | UnicodeDecodeError, template: str, theme: Path | None
+) -> ContentError:
     """A template that does not compile or fails while it renders (an undefined name, a
     missing template) as a ContentError naming the template's file and line."""
     if isinstance(exc, TemplateSyntaxError):
@@ -156,11 +159,15 @@ def template_problem(exc: TemplateError | UnicodeDecodeError, template: str,
     if isinstance(exc, UnicodeDecodeError):
         line = exc.object.count(b"\n", 0, exc.start) + 1
         where = f"{where.rpartition(':')[0]}:{line}"
-        message = (f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} is not valid UTF-8; "
-                   "save the template as UTF-8")
+        message = (
+            f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} is not valid UTF-8; "
+            "save the template as UTF-8"
+        )
     elif isinstance(exc, TemplateNotFound):
-        message = (f"template {exc.name!r} not found, neither in the site's templates nor "
-                   "among feedgen-app's")
+        message = (
+            f"template {exc.name!r} not found, neither in the site's templates nor "
+            "among feedgen-app's"
+        )
     else:
         message = f"template error: {exc.message or exc}"
     return ContentError(f"{where}: {message}")
@@ -188,16 +195,18 @@ def content_security_policy(site: Site) -> str:
     """The pages' CSP: scripts and styles only from files of the site, never inline."""
     parts = urlsplit(site.base_url)
     own = f"'self' {parts.scheme}://{parts.netloc}"
-    return "; ".join((
-        f"default-src {own}",
-        f"script-src {own}",
-        f"style-src {own}",
-        f"img-src {own} https: data:",
-        f"media-src {own} https:",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'none'",
-    ))
+    return "; ".join(
+        (
+            f"default-src {own}",
+            f"script-src {own}",
+            f"style-src {own}",
+            f"img-src {own} https: data:",
+            f"media-src {own} https:",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+        )
+    )
 
 
 def format_when_de(value: datetime, site: Site) -> str:
@@ -251,15 +260,20 @@ def news_article(site: Site, article: Article) -> dict[str, Any]:
 
 def page_context(site: Site, context: dict[str, Any]) -> dict[str, Any]:
     """What every page needs (site, lang, CSP, helpers) plus `context`."""
-    return dict(site=site, lang=page_lang(site), csp=content_security_policy(site),
-                subscribe_url=site.url(SUBSCRIBE_PAGE), og_locale=og_locale(site),
-                when=lambda value: format_when_de(value, site),
-                minutes=reading_minutes,
-                news_article=lambda article: news_article(site, article), **context)
+    return dict(
+        site=site,
+        lang=page_lang(site),
+        csp=content_security_policy(site),
+        subscribe_url=site.url(SUBSCRIBE_PAGE),
+        og_locale=og_locale(site),
+        when=lambda value: format_when_de(value, site),
+        minutes=reading_minutes,
+        news_article=lambda article: news_article(site, article),
+        **context,
+    )
 
 
-def render_page(template: str, site: Site, theme: Path | None = None,
-                **context: Any) -> bytes:
+def render_page(template: str, site: Site, theme: Path | None = None, **context: Any) -> bytes:
     """Render one template with what every page needs (site, lang, CSP, helpers)."""
     try:
         page = template_environment(theme).get_template(template)
@@ -268,8 +282,9 @@ def render_page(template: str, site: Site, theme: Path | None = None,
         raise template_problem(exc, template, theme) from None
 
 
-def stream_page(template: str, site: Site, theme: Path | None = None,
-                **context: Any) -> Iterator[bytes]:
+def stream_page(
+    template: str, site: Site, theme: Path | None = None, **context: Any
+) -> Iterator[bytes]:
     """`render_page` in pieces, for pages that list every article (bounded memory)."""
     pieces: list[str] = []
     try:
@@ -284,35 +299,55 @@ def stream_page(template: str, site: Site, theme: Path | None = None,
     yield "".join(pieces).encode("utf-8")
 
 
-def render_index(site: Site, articles: Sequence[ArticleRecord],
-                 theme: Path | None = None) -> Iterator[bytes]:
+def render_index(
+    site: Site, articles: Sequence[ArticleRecord], theme: Path | None = None
+) -> Iterator[bytes]:
     """The article list, newest first, with autodiscovery links to the three feeds."""
     return stream_page("index.html", site, theme, articles=articles)
 
 
-def render_article(site: Site, article: Article, *, older: ArticleRecord | None = None,
-                   newer: ArticleRecord | None = None, theme: Path | None = None) -> bytes:
+def render_article(
+    site: Site,
+    article: Article,
+    *,
+    older: ArticleRecord | None = None,
+    newer: ArticleRecord | None = None,
+    theme: Path | None = None,
+) -> bytes:
     """One article's page, the target of its feed entries' links, with links to its
     neighbours; its head carries the canonical URL, OpenGraph and JSON-LD `NewsArticle`."""
-    return render_page("article.html", site, theme, article=article, older=older,
-                       newer=newer)
+    return render_page("article.html", site, theme, article=article, older=older, newer=newer)
 
 
-def article_renderer(site: Site, record: ArticleRecord, load: Loader,
-                     older: ArticleRecord | None, newer: ArticleRecord | None,
-                     theme: Path | None = None) -> Renderer:
+def article_renderer(
+    site: Site,
+    record: ArticleRecord,
+    load: Loader,
+    older: ArticleRecord | None,
+    newer: ArticleRecord | None,
+    theme: Path | None = None,
+) -> Renderer:
     """Render one article's page, loading the article when it runs."""
     return Renderer(partial(_draw_article, site, older, newer, theme), (record,), load)
 
 
-def _draw_article(site: Site, older: ArticleRecord | None, newer: ArticleRecord | None,
-                  theme: Path | None, articles: list[Article]) -> bytes:
+def _draw_article(
+    site: Site,
+    older: ArticleRecord | None,
+    newer: ArticleRecord | None,
+    theme: Path | None,
+    articles: list[Article],
+) -> bytes:
     return render_article(site, articles[0], older=older, newer=newer, theme=theme)
 
 
-def plan_articles(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
-                  key: KeyFunction = lambda *_, **__: "",
-                  theme: Path | None = None) -> PlannedPages:
+def plan_articles(
+    site: Site,
+    ordered: Sequence[ArticleRecord],
+    load: Loader,
+    key: KeyFunction = lambda *_, **__: "",
+    theme: Path | None = None,
+) -> PlannedPages:
     """Every article page, unrendered, keyed by its article and its neighbours' links."""
     pages: PlannedPages = {}
     for index, article in enumerate(ordered):
@@ -320,15 +355,24 @@ def plan_articles(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
         newer = ordered[index - 1] if index > 0 else None
         pages[f"{article.path}index.html"] = (
             key("article", neighbour(older), neighbour(newer), articles=(article,)),
-            article_renderer(site, article, load, older, newer, theme))
+            article_renderer(site, article, load, older, newer, theme),
+        )
     return pages
 
 
 def teaser(article: ArticleRecord) -> tuple[object, ...]:
     """What the index shows of an article (everything `index.html`, `_tags.html` and
     `_draft.html` read)."""
-    return (article.path, article.title, article.published, article.lang, article.summary,
-            article.tags, article.minutes, article.draft)
+    return (
+        article.path,
+        article.title,
+        article.published,
+        article.lang,
+        article.summary,
+        article.tags,
+        article.minutes,
+        article.draft,
+    )
 
 
 def record_fields(article: ArticleRecord) -> tuple[object, ...]:
@@ -344,26 +388,39 @@ def neighbour(article: ArticleRecord | None) -> tuple[str, str] | None:
 
 def render_subscribe(site: Site, theme: Path | None = None) -> bytes:
     """The subscribe page: feed URLs with copy buttons, what a feed is, reader links, embedding."""
-    feeds = [("atom", "Atom", site.url("atom.xml")), ("rss", "RSS", site.url("rss.xml")),
-             ("json", "JSON Feed", site.url("feed.json"))]
-    readers = [(name, pattern.format(url=quote(site.url("atom.xml"), safe="")))
-               for name, pattern in FEED_READERS]
-    return render_page("abonnieren.html", site, theme, feeds=feeds, readers=readers,
-                       embed_script=site.url(EMBED_SCRIPT), embed_page=site.url(EMBED_PAGE))
+    feeds = [
+        ("atom", "Atom", site.url("atom.xml")),
+        ("rss", "RSS", site.url("rss.xml")),
+        ("json", "JSON Feed", site.url("feed.json")),
+    ]
+    readers = [
+        (name, pattern.format(url=quote(site.url("atom.xml"), safe="")))
+        for name, pattern in FEED_READERS
+    ]
+    return render_page(
+        "abonnieren.html",
+        site,
+        theme,
+        feeds=feeds,
+        readers=readers,
+        embed_script=site.url(EMBED_SCRIPT),
+        embed_page=site.url(EMBED_PAGE),
+    )
 
 
-def render_embed(site: Site, ordered: Sequence[ArticleRecord],
-                 theme: Path | None = None) -> bytes:
+def render_embed(site: Site, ordered: Sequence[ArticleRecord], theme: Path | None = None) -> bytes:
     """The newest EMBED_LIMIT headlines as a small page for an `<iframe>`, no JavaScript."""
     return render_page("embed.html", site, theme, articles=ordered[:EMBED_LIMIT])
 
 
-def render_not_found(site: Site, ordered: Sequence[ArticleRecord], has_tags: bool,
-                     theme: Path | None = None) -> bytes:
+def render_not_found(
+    site: Site, ordered: Sequence[ArticleRecord], has_tags: bool, theme: Path | None = None
+) -> bytes:
     """`404.html`: in German, a link home and the newest NOT_FOUND_LIMIT headlines. GitHub
     Pages answers any unknown address with it, so every link in it is absolute."""
-    return render_page(NOT_FOUND_PAGE, site, theme, articles=ordered[:NOT_FOUND_LIMIT],
-                       has_tags=has_tags)
+    return render_page(
+        NOT_FOUND_PAGE, site, theme, articles=ordered[:NOT_FOUND_LIMIT], has_tags=has_tags
+    )
 
 
 def read_static_files() -> dict[str, bytes]:
@@ -372,26 +429,43 @@ def read_static_files() -> dict[str, bytes]:
     return {path: static.joinpath(name).read_bytes() for path, name in STATIC_FILES.items()}
 
 
-def plan_pages(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
-               key: KeyFunction = lambda *_, **__: "", theme: Path | None = None,
-               has_tags: bool = False) -> PlannedPages:
+def plan_pages(
+    site: Site,
+    ordered: Sequence[ArticleRecord],
+    load: Loader,
+    key: KeyFunction = lambda *_, **__: "",
+    theme: Path | None = None,
+    has_tags: bool = False,
+) -> PlannedPages:
     """The site around the feeds, unrendered and keyed (see `plan.plan_outputs`): index,
     article pages, subscribe page, embed kit, 404 page, assets. `theme` is the site's
     template folder (its content is in the keys' salt)."""
     static = read_static_files()
-    newest = [(article.path, article.title, article.published)
-              for article in ordered[:NOT_FOUND_LIMIT]]
+    newest = [
+        (article.path, article.title, article.published) for article in ordered[:NOT_FOUND_LIMIT]
+    ]
     return {
-        "index.html": (key("index", (teaser(article) for article in ordered)),
-                       simple(partial(render_index, site, ordered, theme))),
+        "index.html": (
+            key("index", (teaser(article) for article in ordered)),
+            simple(partial(render_index, site, ordered, theme)),
+        ),
         **plan_articles(site, ordered, load, key, theme),
         SUBSCRIBE_PAGE: (key("subscribe"), simple(partial(render_subscribe, site, theme))),
-        EMBED_PAGE: (key("embed", [record_fields(a) for a in ordered[:EMBED_LIMIT]]),
-                     simple(partial(render_embed, site, ordered, theme))),
-        NOT_FOUND_PAGE: (key("404", newest, has_tags),
-                         simple(partial(render_not_found, site, ordered, has_tags, theme))),
-        **{path: (key("static", path, hashlib.sha256(data).hexdigest()),
-                  simple(partial(bytes, data))) for path, data in static.items()},
+        EMBED_PAGE: (
+            key("embed", [record_fields(a) for a in ordered[:EMBED_LIMIT]]),
+            simple(partial(render_embed, site, ordered, theme)),
+        ),
+        NOT_FOUND_PAGE: (
+            key("404", newest, has_tags),
+            simple(partial(render_not_found, site, ordered, has_tags, theme)),
+        ),
+        **{
+            path: (
+                key("static", path, hashlib.sha256(data).hexdigest()),
+                simple(partial(bytes, data)),
+            )
+            for path, data in static.items()
+        },
     }
 
 

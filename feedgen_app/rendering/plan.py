@@ -39,7 +39,10 @@ FEED_FORMATS: tuple[tuple[FeedBuilder, str, str], ...] = (
 )
 """Each format's builder, subscription document and monthly archive document (RFC 5005)."""
 DIRECT_WRITERS: dict[FeedBuilder, FeedBuilder] = {
-    build_atom: write_atom, build_rss: write_rss, build_json: write_json}
+    build_atom: write_atom,
+    build_rss: write_rss,
+    build_json: write_json,
+}
 """The same bytes without feedgen's element trees (feedwriter), for the archive and tag
 documents, which hold most entries; the subscription feeds stay with feedgen."""
 
@@ -47,9 +50,12 @@ Outputs = dict[str, tuple[str, Renderer]]
 """Output path -> (key: SHA-256 hex over everything its bytes depend on, how to render it)."""
 
 
-def plan_site(site: Site, articles: Sequence[Article],
-              media: Mapping[str, bytes] | None = None,
-              now: datetime | None = None) -> dict[str, bytes]:
+def plan_site(
+    site: Site,
+    articles: Sequence[Article],
+    media: Mapping[str, bytes] | None = None,
+    now: datetime | None = None,
+) -> dict[str, bytes]:
     """All output files for `articles` (already filtered to what is published) as of `now`,
     rendered in memory, plus the media files from the content folder (output path -> bytes).
     For tests and small sites; `pipeline` streams instead."""
@@ -62,8 +68,10 @@ def records_of(articles: Iterable[Article]) -> list[ArticleRecord]:
     """Records of in-memory articles (their digest: SHA-256 of their repr)."""
     from feedgen_app.model import make_record
 
-    return [make_record(a, hashlib.sha256(repr(a).encode("utf-8", "surrogatepass")).hexdigest())
-            for a in articles]
+    return [
+        make_record(a, hashlib.sha256(repr(a).encode("utf-8", "surrogatepass")).hexdigest())
+        for a in articles
+    ]
 
 
 def memory_loader(articles: Iterable[Article]) -> Loader:
@@ -77,9 +85,14 @@ def join_rendered(data: Rendered) -> bytes:
     return data if isinstance(data, bytes) else b"".join(data)
 
 
-def plan_outputs(site: Site, records: Sequence[ArticleRecord], load: Loader,
-                 salt: str = "", now: datetime | None = None,
-                 theme: Path | None = None) -> Outputs:
+def plan_outputs(
+    site: Site,
+    records: Sequence[ArticleRecord],
+    load: Loader,
+    salt: str = "",
+    now: datetime | None = None,
+    theme: Path | None = None,
+) -> Outputs:
     """Every generated output file, not yet rendered, each with its key (`salt` names what
     else they depend on: package code, templates, versions). Equal keys mean equal bytes.
 
@@ -125,19 +138,27 @@ class OutputKeys:
         return digest.hexdigest()
 
 
-def feed_renderer(builder: FeedBuilder, site: Site, entries: Sequence[ArticleRecord],
-                  load: Loader, path: str, place: FeedPlace) -> Renderer:
+def feed_renderer(
+    builder: FeedBuilder,
+    site: Site,
+    entries: Sequence[ArticleRecord],
+    load: Loader,
+    path: str,
+    place: FeedPlace,
+) -> Renderer:
     """Render one feed document, loading its entries' articles when it runs."""
     return Renderer(partial(_draw_feed, builder, site, path, place), tuple(entries), load)
 
 
-def _draw_feed(builder: FeedBuilder, site: Site, path: str, place: FeedPlace,
-               articles: list[Article]) -> bytes:
+def _draw_feed(
+    builder: FeedBuilder, site: Site, path: str, place: FeedPlace, articles: list[Article]
+) -> bytes:
     return builder(site, articles, path, place)
 
 
-def plan_feeds(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
-               keys: OutputKeys | None = None) -> Outputs:
+def plan_feeds(
+    site: Site, ordered: Sequence[ArticleRecord], load: Loader, keys: OutputKeys | None = None
+) -> Outputs:
     """The subscription feeds (newest `feed_limit` entries) and, when the whole history does
     not fit, one archive document per month and format (RFC 5005 section 4)."""
     keys = keys or OutputKeys(site, "")
@@ -146,11 +167,14 @@ def plan_feeds(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
     complete = len(ordered) <= site.feed_limit
     files: Outputs = {}
 
-    def add(builder: FeedBuilder, path: str, entries: Sequence[ArticleRecord],
-            place: FeedPlace) -> None:
+    def add(
+        builder: FeedBuilder, path: str, entries: Sequence[ArticleRecord], place: FeedPlace
+    ) -> None:
         writer = DIRECT_WRITERS[builder] if place.archive else builder
-        files[path] = (keys.key(builder.__name__, path, place, articles=entries),
-                       feed_renderer(writer, site, entries, load, path, place))
+        files[path] = (
+            keys.key(builder.__name__, path, place, articles=entries),
+            feed_renderer(writer, site, entries, load, path, place),
+        )
 
     for builder, current, pattern in FEED_FORMATS:
         if complete:
@@ -161,22 +185,26 @@ def plan_feeds(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
         for index, (month, entries) in enumerate(months):
             path = pattern.format(month=month)
             place = FeedPlace(
-                archive=True, current=current,
+                archive=True,
+                current=current,
                 prev_archive=pattern.format(month=months[index - 1][0]) if index else None,
-                next_archive=(pattern.format(month=months[index + 1][0])
-                              if index + 1 < len(months) else None),
+                next_archive=(
+                    pattern.format(month=months[index + 1][0]) if index + 1 < len(months) else None
+                ),
             )
             add(builder, path, entries, place)
     return files
 
 
-def group_by_month(site: Site, ordered: Sequence[ArticleRecord]
-                   ) -> list[tuple[str, tuple[ArticleRecord, ...]]]:
+def group_by_month(
+    site: Site, ordered: Sequence[ArticleRecord]
+) -> list[tuple[str, tuple[ArticleRecord, ...]]]:
     """(`YYYY-MM` in the site's timezone, its articles newest first), oldest month first."""
     months: dict[str, list[ArticleRecord]] = {}
     for article in ordered:
-        months.setdefault(article.published.astimezone(site.tz).strftime("%Y-%m"),
-                          []).append(article)
+        months.setdefault(article.published.astimezone(site.tz).strftime("%Y-%m"), []).append(
+            article
+        )
     return [(month, tuple(months[month])) for month in sorted(months)]
 
 
@@ -196,38 +224,54 @@ def collect_tags(ordered: Sequence[ArticleRecord]) -> list[Tag]:
     return tags
 
 
-def plan_tags(site: Site, ordered: Sequence[ArticleRecord], load: Loader,
-              keys: OutputKeys | None = None, theme: Path | None = None,
-              tags: Sequence[Tag] | None = None) -> Outputs:
+def plan_tags(
+    site: Site,
+    ordered: Sequence[ArticleRecord],
+    load: Loader,
+    keys: OutputKeys | None = None,
+    theme: Path | None = None,
+    tags: Sequence[Tag] | None = None,
+) -> Outputs:
     """Per tag: Atom, RSS and JSON feeds and a page under `tags/<tag-slug>/`; and `tags/`."""
     keys = keys or OutputKeys(site, "")
     tags = collect_tags(ordered) if tags is None else tags
     if not tags:
         return {}
-    files: Outputs = {f"{TAGS_DIR}index.html": (
-        keys.key("tags", [(tag.slug, tag.name, tag.path, len(tag.articles)) for tag in tags]),
-        simple(partial(render_tag_index, site, tags, theme)))}
+    files: Outputs = {
+        f"{TAGS_DIR}index.html": (
+            keys.key("tags", [(tag.slug, tag.name, tag.path, len(tag.articles)) for tag in tags]),
+            simple(partial(render_tag_index, site, tags, theme)),
+        )
+    }
     for tag in tags:
-        place = FeedPlace(title=f"{site.title} – {tag.name}",
-                          feed_id=f"tag:{site.id_authority}:feed/{tag.path}",
-                          home_path=tag.path, complete=len(tag.articles) <= site.feed_limit)
+        place = FeedPlace(
+            title=f"{site.title} – {tag.name}",
+            feed_id=f"tag:{site.id_authority}:feed/{tag.path}",
+            home_path=tag.path,
+            complete=len(tag.articles) <= site.feed_limit,
+        )
         newest = tag.articles[: site.feed_limit]
         for builder, current, _ in FEED_FORMATS:
             path = tag.path + current
-            files[path] = (keys.key(builder.__name__, path, place, articles=newest),
-                           feed_renderer(DIRECT_WRITERS[builder], site, newest, load, path,
-                                         place))
+            files[path] = (
+                keys.key(builder.__name__, path, place, articles=newest),
+                feed_renderer(DIRECT_WRITERS[builder], site, newest, load, path, place),
+            )
         files[f"{tag.path}index.html"] = (
             keys.key("tag", tag.slug, tag.name, tag.path, articles=tag.articles),
-            simple(partial(render_tag_page, site, tag, theme)))
+            simple(partial(render_tag_page, site, tag, theme)),
+        )
     return files
 
 
 def add_media(files: Mapping[str, bytes], media: Mapping[str, bytes]) -> dict[str, bytes]:
     """Copy the content folder's media files in; none may replace a generated file."""
-    clashes = [f"{path}:1: the media file {path} in the content folder would replace the "
-               f"generated file of the same path; rename or move it" for path in media
-               if path in files]
+    clashes = [
+        f"{path}:1: the media file {path} in the content folder would replace the "
+        f"generated file of the same path; rename or move it"
+        for path in media
+        if path in files
+    ]
     if clashes:
         raise ContentError(*clashes)
     return {**files, **media}
@@ -241,12 +285,15 @@ def subscription_feeds(site: Site, ordered: Sequence[ArticleRecord]) -> list[str
     return [site.url(path) for path in paths]
 
 
-def summarize_build(site: Site, published: int, scheduled: Sequence[ArticleRecord],
-                    now: datetime, site_hash: str) -> dict[str, object]:
+def summarize_build(
+    site: Site, published: int, scheduled: Sequence[ArticleRecord], now: datetime, site_hash: str
+) -> dict[str, object]:
     """What a scheduled run needs to know, as JSON-ready data: counts, the waiting articles with
     their due times (ISO 8601 with offset, soonest first), the next due time, the content hash."""
-    waiting = [{"slug": a.slug, "title": a.title, "source": a.source,
-                "due": a.published.isoformat()} for a in scheduled]
+    waiting = [
+        {"slug": a.slug, "title": a.title, "source": a.source, "due": a.published.isoformat()}
+        for a in scheduled
+    ]
     return {
         "generator": "feedgen-app",
         "now": now.isoformat(),

@@ -29,18 +29,31 @@ pytestmark = pytest.mark.browser
 HERE = Path(__file__).resolve().parent
 AXE = HERE / ".npm-axe" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_INSTALL = "npm install --prefix tests/browser/.npm-axe axe-core@4"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-HOSTILE_TITLE = "Böse <script>alert(\"titel\")</script><img src=x onerror=alert(\"bild\")>"
+HOSTILE_TITLE = 'Böse <script>alert("titel")</script><img src=x onerror=alert("bild")>'
 EXTRA_ARTICLES = {  # slug -> (date, title): four ordinary articles between the fixed ones
     "montag": ("2025-11-05T07:15", "Montag: Börse öffnet fester"),
     "dienstag": ("2025-11-06T07:15", "Dienstag: Löhne steigen in Süddeutschland"),
     "mittwoch": ("2025-11-07T07:15", "Mittwoch: „Grüner Stahl“ für Duisburg"),
     "donnerstag": ("2025-11-08T18:45", "Donnerstag: Exporte gehen zurück"),
 }
-NEWEST_FIRST = ["boese", "donnerstag", "mittwoch", "dienstag", "montag", "preise-und-loehne",
-                "amazon-mischt-gesundheitswesen-auf"]
+NEWEST_FIRST = [
+    "boese",
+    "donnerstag",
+    "mittwoch",
+    "dienstag",
+    "montag",
+    "preise-und-loehne",
+    "amazon-mischt-gesundheitswesen-auf",
+]
 HOSTILE_ARTICLE = f"""---
 title: '{HOSTILE_TITLE}'
 date: 2025-11-10T08:00
@@ -70,8 +83,7 @@ class CorsHandler(SimpleHTTPRequestHandler):
     """Static files with `Access-Control-Allow-Origin: *` on every answer, quietly; an unknown
     address gets the site's 404.html with status 404, as GitHub Pages answers."""
 
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
         if code != 404 or not page.is_file():
             super().send_error(code, message, explain)
@@ -118,13 +130,17 @@ class Origin:
 def write_content(content: Path) -> None:
     """The seed article, the Markdown case's „quotes“ article, four more and a hostile one."""
     content.mkdir()
-    for source in [*(CASES / "seed" / "content").iterdir(),
-                   CASES / "markdown" / "content" / "2025-11-03-preise.md"]:
+    for source in [
+        *(CASES / "seed" / "content").iterdir(),
+        CASES / "markdown" / "content" / "2025-11-03-preise.md",
+    ]:
         shutil.copy(source, content / source.name)
     for slug, (date, title) in EXTRA_ARTICLES.items():
         (content / f"{slug}.txt").write_text(
             f"date {date} {title}\n\nDie Meldung des Tages in einem Absatz, mit Umlauten: "
-            "Äpfel, Öl und Übermut.\nHintergrund\nMehr Text für die Seite.\n", encoding="utf-8")
+            "Äpfel, Öl und Übermut.\nHintergrund\nMehr Text für die Seite.\n",
+            encoding="utf-8",
+        )
     (content / "boese.md").write_text(HOSTILE_ARTICLE, encoding="utf-8")
 
 
@@ -142,9 +158,21 @@ def site(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Itera
     (work / "feed.yaml").write_text(
         f'title: "Wirtschaft kompakt"\nsubtitle: "Meldungen und Hintergründe aus der Wirtschaft"\n'
         f'base_url: "{origin.url}"\nauthor: "Redaktion"\nid_authority: "example.org,2025"\n',
-        encoding="utf-8")
-    code = main(["build", "--content", str(work / "content"), "--config", str(work / "feed.yaml"),
-                 "--out", str(origin.root), "--now", FIXED_NOW])
+        encoding="utf-8",
+    )
+    code = main(
+        [
+            "build",
+            "--content",
+            str(work / "content"),
+            "--config",
+            str(work / "feed.yaml"),
+            "--out",
+            str(origin.root),
+            "--now",
+            FIXED_NOW,
+        ]
+    )
     assert code == 0
     yield origin
     origin.close()
@@ -163,8 +191,7 @@ def browser(chromium_path: Path) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path),
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -201,7 +228,9 @@ def embedding_page(embedder: Origin, site: Origin, name: str, body: str) -> str:
         '<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8">'
         '<link rel="icon" href="data:,"><title>Fremde Seite</title></head>'
         f"<body><main><h1>Fremde Seite</h1>{body}"
-        "</main></body></html>\n", encoding="utf-8")
+        "</main></body></html>\n",
+        encoding="utf-8",
+    )
     return embedder.url + name
 
 
@@ -213,22 +242,26 @@ def widget_items(page: Any, selector: str = "feedgen-feed") -> list[dict[str, st
             title: li.querySelector('a').textContent, href: li.querySelector('a').href,
             date: li.querySelector('time').textContent,
             datetime: li.querySelector('time').getAttribute('datetime'),
-            summary: li.querySelector('p') ? li.querySelector('p').textContent : null}))""")
+            summary: li.querySelector('p') ? li.querySelector('p').textContent : null}))"""
+    )
     return result
 
 
 # --- the site -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["", "preise-und-loehne/", "abonnieren.html", "embed.html",
-                                  "404.html"])
-def test_page_renders_without_console_errors(browser: Any, site: Origin, screenshots: Path,
-                                             path: str, scheme: str) -> None:
+@pytest.mark.parametrize(
+    "path", ["", "preise-und-loehne/", "abonnieren.html", "embed.html", "404.html"]
+)
+def test_page_renders_without_console_errors(
+    browser: Any, site: Origin, screenshots: Path, path: str, scheme: str
+) -> None:
     page, watch = open_page(browser, color_scheme=scheme, viewport={"width": 1100, "height": 900})
     response = page.goto(site.url + path)
     assert response.status == 200
     page.wait_for_load_state("networkidle")
-    name = (path.strip("/").replace(".html", "") or "index")
+    name = path.strip("/").replace(".html", "") or "index"
     page.screenshot(path=screenshots / f"{name}-{scheme}.png", full_page=True)
     assert watch.errors == []
     assert page.evaluate("getComputedStyle(document.body).hyphens") == "auto"
@@ -239,25 +272,40 @@ def test_article_page_carries_json_ld_without_a_csp_complaint(browser: Any, site
     """The JSON-LD block is inline, the CSP forbids inline script: a data block is not run,
     so the browser neither runs nor reports it."""
     page, watch = open_page(browser)
-    page.on("console", lambda m: watch.errors.append(m.text) if m.type == "warning"
-            and "Content Security Policy" in m.text else None)
+    page.on(
+        "console",
+        lambda m: (
+            watch.errors.append(m.text)
+            if m.type == "warning" and "Content Security Policy" in m.text
+            else None
+        ),
+    )
     page.goto(site.url + "preise-und-loehne/")
     page.wait_for_load_state("networkidle")
     data = page.locator('script[type="application/ld+json"]').evaluate_all(
-        "scripts => scripts.map(s => JSON.parse(s.textContent))")
+        "scripts => scripts.map(s => JSON.parse(s.textContent))"
+    )
     assert [item["@type"] for item in data] == ["NewsArticle"]
     assert data[0]["headline"] == "Preise & Löhne: „Die Inflation <sinkt>“ – ß, Ä und 🎉"
-    assert page.locator("link[rel=canonical]").get_attribute("href") == \
-        site.url + "preise-und-loehne/"
+    assert (
+        page.locator("link[rel=canonical]").get_attribute("href") == site.url + "preise-und-loehne/"
+    )
     assert watch.errors == [] and watch.dialogs == []
 
 
-def test_an_unknown_address_shows_the_styled_404_page(browser: Any, site: Origin,
-                                                      screenshots: Path) -> None:
+def test_an_unknown_address_shows_the_styled_404_page(
+    browser: Any, site: Origin, screenshots: Path
+) -> None:
     page, watch = open_page(browser, viewport={"width": 1100, "height": 900})
     others: list[str] = []  # console errors other than the 404 status of the page itself
-    page.on("console", lambda m: others.append(m.text) if m.type == "error"
-            and m.location.get("url") != site.url + "gibt/es/nicht/" else None)
+    page.on(
+        "console",
+        lambda m: (
+            others.append(m.text)
+            if m.type == "error" and m.location.get("url") != site.url + "gibt/es/nicht/"
+            else None
+        ),
+    )
     response = page.goto(site.url + "gibt/es/nicht/")
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Seite nicht gefunden"
@@ -273,8 +321,9 @@ def test_an_unknown_address_shows_the_styled_404_page(browser: Any, site: Origin
 def test_article_page_keeps_umlauts_and_german_quotes(browser: Any, site: Origin) -> None:
     page, watch = open_page(browser)
     page.goto(site.url + "preise-und-loehne/")
-    assert page.locator("h1").inner_text() == \
-        "Preise & Löhne: „Die Inflation <sinkt>“ – ß, Ä und 🎉"
+    assert (
+        page.locator("h1").inner_text() == "Preise & Löhne: „Die Inflation <sinkt>“ – ß, Ä und 🎉"
+    )
     assert page.title().startswith("Preise & Löhne: „Die Inflation <sinkt>“")
     meta = page.locator(".article-header .meta").inner_text()
     assert "3. November 2025, 06:30 Uhr" in meta and "Min.\u00a0Lesezeit" in meta
@@ -288,26 +337,29 @@ def test_article_page_keeps_umlauts_and_german_quotes(browser: Any, site: Origin
     assert watch.errors == []
 
 
-def test_index_lists_every_article_newest_first_with_german_dates(browser: Any,
-                                                                  site: Origin) -> None:
+def test_index_lists_every_article_newest_first_with_german_dates(
+    browser: Any, site: Origin
+) -> None:
     page, watch = open_page(browser)
     page.goto(site.url)
     links = page.locator(".teaser h2 a")
-    assert [href.split("/")[-2] for href in links.evaluate_all("l => l.map(a => a.href)")] == \
-        NEWEST_FIRST
-    assert page.locator(".teaser .meta").nth(1).inner_text() == \
-        "8. November 2025, 18:45 Uhr · 1\u00a0Min.\u00a0Lesezeit"
+    assert [
+        href.split("/")[-2] for href in links.evaluate_all("l => l.map(a => a.href)")
+    ] == NEWEST_FIRST
+    assert (
+        page.locator(".teaser .meta").nth(1).inner_text()
+        == "8. November 2025, 18:45 Uhr · 1\u00a0Min.\u00a0Lesezeit"
+    )
     assert page.locator(".teaser .meta").last.inner_text().startswith("8. Oktober 2025 ·")
     assert page.get_by_role("link", name="So abonnieren Sie").is_visible()
     assert watch.errors == []
 
 
 @pytest.mark.parametrize("path", ["", "preise-und-loehne/", "abonnieren.html"])
-def test_page_fits_a_phone_screen(browser: Any, site: Origin, screenshots: Path,
-                                  path: str) -> None:
+def test_page_fits_a_phone_screen(browser: Any, site: Origin, screenshots: Path, path: str) -> None:
     page, _ = open_page(browser, viewport={"width": 360, "height": 740}, is_mobile=True)
     page.goto(site.url + path)
-    name = (path.strip("/").replace(".html", "") or "index")
+    name = path.strip("/").replace(".html", "") or "index"
     page.screenshot(path=screenshots / f"{name}-phone.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -359,14 +411,20 @@ def test_hostile_article_runs_nothing_on_the_site(browser: Any, site: Origin) ->
 
 # --- the embed kit on another origin --------------------------------------------------------
 
+
 def test_widget_shows_newest_headlines_cross_origin_and_links_to_them(
-        browser: Any, site: Origin, embedder: Origin, screenshots: Path) -> None:
-    url = embedding_page(embedder, site, "widget.html",
-                         "<style>a { color: rgb(0, 128, 0) } li { font-size: 40px }"
-                         "#eigen { --link: rgb(170, 0, 0) }</style>"
-                         f'<feedgen-feed limit="3" summary></feedgen-feed>'
-                         '<feedgen-feed id="eigen" limit="1"></feedgen-feed>'
-                         f'<script src="{site.url}embed.js" defer></script>')
+    browser: Any, site: Origin, embedder: Origin, screenshots: Path
+) -> None:
+    url = embedding_page(
+        embedder,
+        site,
+        "widget.html",
+        "<style>a { color: rgb(0, 128, 0) } li { font-size: 40px }"
+        "#eigen { --link: rgb(170, 0, 0) }</style>"
+        f'<feedgen-feed limit="3" summary></feedgen-feed>'
+        '<feedgen-feed id="eigen" limit="1"></feedgen-feed>'
+        f'<script src="{site.url}embed.js" defer></script>',
+    )
     page, watch = open_page(browser)
     page.goto(url)
     items = widget_items(page)
@@ -377,9 +435,11 @@ def test_widget_shows_newest_headlines_cross_origin_and_links_to_them(
     assert styles[0][0] != "rgb(0, 128, 0)" and styles[0][1] == "16px"
     assert styles[1][0] == "rgb(170, 0, 0)"
     assert [i["href"] for i in items] == [site.url + s + "/" for s in NEWEST_FIRST[:3]]
-    assert [i["date"] for i in items] == ["10. November 2025, 08:00 Uhr",
-                                          "8. November 2025, 18:45 Uhr",
-                                          "7. November 2025, 07:15 Uhr"]
+    assert [i["date"] for i in items] == [
+        "10. November 2025, 08:00 Uhr",
+        "8. November 2025, 18:45 Uhr",
+        "7. November 2025, 07:15 Uhr",
+    ]
     assert items[2]["title"] == "Mittwoch: „Grüner Stahl“ für Duisburg"
     assert items[1]["summary"].startswith("Die Meldung des Tages")
     page.screenshot(path=screenshots / "embed-widget.png", full_page=True)
@@ -389,11 +449,16 @@ def test_widget_shows_newest_headlines_cross_origin_and_links_to_them(
     assert watch.dialogs == [] and watch.errors == []
 
 
-def test_plain_script_tag_renders_default_five_in_place(browser: Any, site: Origin,
-                                                        embedder: Origin) -> None:
-    url = embedding_page(embedder, site, "inline.html",
-                         f'<p>Davor</p><script src="{site.url}embed.js" data-theme="dark">'
-                         '</script><p id="danach">Danach</p>')
+def test_plain_script_tag_renders_default_five_in_place(
+    browser: Any, site: Origin, embedder: Origin
+) -> None:
+    url = embedding_page(
+        embedder,
+        site,
+        "inline.html",
+        f'<p>Davor</p><script src="{site.url}embed.js" data-theme="dark">'
+        '</script><p id="danach">Danach</p>',
+    )
     page, watch = open_page(browser)
     page.goto(url)
     items = widget_items(page)
@@ -406,21 +471,28 @@ def test_plain_script_tag_renders_default_five_in_place(browser: Any, site: Orig
     assert watch.errors == []
 
 
-def test_hostile_title_stays_text_in_widget_and_iframe(browser: Any, site: Origin,
-                                                       embedder: Origin,
-                                                       screenshots: Path) -> None:
+def test_hostile_title_stays_text_in_widget_and_iframe(
+    browser: Any, site: Origin, embedder: Origin, screenshots: Path
+) -> None:
     url = embedding_page(
-        embedder, site, "hostile.html",
+        embedder,
+        site,
+        "hostile.html",
         f'<feedgen-feed limit="7" summary></feedgen-feed>'
         f'<script src="{site.url}embed.js" defer></script>'
         f'<iframe src="{site.url}embed.html" title="Neueste Meldungen" width="400" height="420" '
-        'sandbox="allow-top-navigation-by-user-activation allow-popups"></iframe>')
+        'sandbox="allow-top-navigation-by-user-activation allow-popups"></iframe>',
+    )
     page, watch = open_page(browser)
     page.goto(url)
     items = widget_items(page)
     assert items[0]["title"] == HOSTILE_TITLE
-    assert page.locator("feedgen-feed").evaluate(
-        "h => h.shadowRoot.querySelectorAll('script, img, [onerror]').length") == 0
+    assert (
+        page.locator("feedgen-feed").evaluate(
+            "h => h.shadowRoot.querySelectorAll('script, img, [onerror]').length"
+        )
+        == 0
+    )
     frame = page.frame_locator("iframe")
     assert frame.locator("li a").first.inner_text() == HOSTILE_TITLE
     assert frame.locator("li").count() == 5
@@ -432,11 +504,16 @@ def test_hostile_title_stays_text_in_widget_and_iframe(browser: Any, site: Origi
     assert watch.dialogs == []
 
 
-def test_widget_says_so_when_the_feed_is_missing(browser: Any, site: Origin,
-                                                 embedder: Origin, screenshots: Path) -> None:
-    url = embedding_page(embedder, site, "kaputt.html",
-                         f'<feedgen-feed src="{site.url}gibt-es-nicht.json"></feedgen-feed>'
-                         f'<script src="{site.url}embed.js" defer></script>')
+def test_widget_says_so_when_the_feed_is_missing(
+    browser: Any, site: Origin, embedder: Origin, screenshots: Path
+) -> None:
+    url = embedding_page(
+        embedder,
+        site,
+        "kaputt.html",
+        f'<feedgen-feed src="{site.url}gibt-es-nicht.json"></feedgen-feed>'
+        f'<script src="{site.url}embed.js" defer></script>',
+    )
     page, _ = open_page(browser)
     page.goto(url)
     message = page.get_by_text("Meldungen konnten nicht geladen werden.")
@@ -447,11 +524,14 @@ def test_widget_says_so_when_the_feed_is_missing(browser: Any, site: Origin,
 
 # --- accessibility --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["", "preise-und-loehne/", "abonnieren.html", "embed.html",
-                                  "404.html"])
-def test_axe_finds_no_wcag_a_or_aa_violations(browser: Any, site: Origin, path: str,
-                                              scheme: str) -> None:
+@pytest.mark.parametrize(
+    "path", ["", "preise-und-loehne/", "abonnieren.html", "embed.html", "404.html"]
+)
+def test_axe_finds_no_wcag_a_or_aa_violations(
+    browser: Any, site: Origin, path: str, scheme: str
+) -> None:
     # bypass_csp only so that axe can be injected; the pages themselves load unchanged.
     page, _ = open_page(browser, bypass_csp=True, color_scheme=scheme)
     page.goto(site.url + path)
@@ -461,11 +541,13 @@ def test_axe_finds_no_wcag_a_or_aa_violations(browser: Any, site: Origin, path: 
 def axe_violations(page: Any) -> list[tuple[str, str, list[Any]]]:
     """axe-core's WCAG A/AA violations on the open page (it must have run some checks)."""
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                           WCAG_TAGS)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
     assert result["passes"], "axe ran no checks"
-    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:5])
-            for v in result["violations"]]
+    return [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:5]) for v in result["violations"]
+    ]
 
 
 # --- drafts in the `serve` preview -------------------------------------------------------------
@@ -500,10 +582,16 @@ def preview_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -
     (work / "content" / "entwurf.md").write_text(DRAFT_ARTICLE, encoding="utf-8")
     (work / "feed.yaml").write_text(
         'title: "Wirtschaft kompakt"\nbase_url: "https://example.org/"\n'
-        'author: "Redaktion"\nid_authority: "example.org,2025"\n', encoding="utf-8")
-    options = PreviewOptions(content_dir=work / "content", config=work / "feed.yaml",
-                             clock=lambda site: parse_date(FIXED_NOW, site.tz),
-                             live_clock=False, port=0)
+        'author: "Redaktion"\nid_authority: "example.org,2025"\n',
+        encoding="utf-8",
+    )
+    options = PreviewOptions(
+        content_dir=work / "content",
+        config=work / "feed.yaml",
+        clock=lambda site: parse_date(FIXED_NOW, site.tz),
+        live_clock=False,
+        port=0,
+    )
     outcomes: list[Any] = []
     server = PreviewServer(options, on_build=outcomes.append)
     ready = threading.Event()
@@ -516,13 +604,15 @@ def preview_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize(("path", "name"), [("", "index"), ("entwurf/", "article"),
-                                            ("tags/geldpolitik/", "tag")])
-def test_serve_marks_a_draft_visibly_and_accessibly(browser: Any, preview_url: str, path: str,
-                                                    name: str, scheme: str,
-                                                    screenshots: Path) -> None:
-    page, watch = open_page(browser, bypass_csp=True, color_scheme=scheme,
-                            viewport={"width": 1100, "height": 900})
+@pytest.mark.parametrize(
+    ("path", "name"), [("", "index"), ("entwurf/", "article"), ("tags/geldpolitik/", "tag")]
+)
+def test_serve_marks_a_draft_visibly_and_accessibly(
+    browser: Any, preview_url: str, path: str, name: str, scheme: str, screenshots: Path
+) -> None:
+    page, watch = open_page(
+        browser, bypass_csp=True, color_scheme=scheme, viewport={"width": 1100, "height": 900}
+    )
     page.goto(preview_url + path)
     note = page.locator(".draft-note")
     assert note.count() == 1
