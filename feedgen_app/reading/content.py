@@ -58,8 +58,8 @@ PLAIN_HEADER_KEYS = ("updated", "id", "correction", "image", "image_alt", "tags"
 """Optional plain-text header lines, directly after the date line: `updated 2025-10-09`, ...;
 `draft` stands alone."""
 _PLAIN_HEADER = re.compile(
-    r"(updated|id|correction|image_alt|image|tags)[ \t]+(\S.*)"
-    r"|(draft)(?:[ \t]+(\S.*))?"
+    "({})[ \t]+(\\S.*)".format("|".join(k for k in PLAIN_HEADER_KEYS if k != "draft"))
+    + r"|(draft)(?:[ \t]+(\S.*))?"
 )
 IMAGE_KEYS = ("src", "alt")
 """The keys of `image: {src: zins.png, alt: "…"}`."""
