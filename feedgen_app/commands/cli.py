@@ -12,11 +12,9 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from feedgen_app import __version__
-from feedgen_app.checking.published_ids import compare_published
-from feedgen_app.checking.site import check_site
 from feedgen_app.commands.authoring import (
     FORMATS,
     STATUS_BROKEN,
@@ -43,7 +41,6 @@ from feedgen_app.commands.scaffold import (
     plan_site,
     write_site,
 )
-from feedgen_app.commands.serve import BuildOutcome, PreviewOptions, PreviewServer, is_loopback
 from feedgen_app.commands.trigger import (
     DEFAULT_API_URL,
     DEFAULT_EVENT,
@@ -80,10 +77,9 @@ from feedgen_app.reading.dates import (
     parse_date,
 )
 from feedgen_app.reading.sitefolders import site_folders
-from feedgen_app.rendering.plan import (
-    subscription_feeds,
-    summarize_build,
-)
+
+if TYPE_CHECKING:
+    from feedgen_app.commands.serve import BuildOutcome
 
 EXAMPLES = {
     "new": 'examples:\n  feedgen-app new "Grüße aus München"\n'
@@ -610,6 +606,8 @@ def write_build_summary(
 ) -> bool:
     """`build --summary FILE`; False (told) when it cannot be written: the site is published
     all the same, so this is no failure of the build the funnel could describe."""
+    from feedgen_app.rendering.plan import summarize_build
+
     summary = summarize_build(
         site, result.published_count, result.scheduled_articles, now, result.site_hash
     )
@@ -653,6 +651,8 @@ def build_options(args: argparse.Namespace) -> dict[str, object]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from feedgen_app.checking.site import check_site
+
     findings = check_site(args.dir)
     for finding in findings:
         print(finding)
@@ -670,6 +670,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def check_against(args: argparse.Namespace) -> list[str]:
     """`check --against`: a published ID that would change is a finding; deletions are told."""
+    from feedgen_app.checking.published_ids import compare_published
+
     sources = read_entry_sources(args.content, args.config)
     report = compare_published(args.dir, args.against, sources, args.deleted)
     if report.previous == 0:
@@ -695,6 +697,8 @@ def read_entry_sources(content: Path, config: Path) -> dict[str, str]:
 
 
 def cmd_ping(args: argparse.Namespace) -> int:
+    from feedgen_app.rendering.plan import subscription_feeds
+
     site = load_site(args.config)
     now = current_time(args.now, site)
     if not site.hubs:
@@ -931,6 +935,9 @@ def format_table(rows: Sequence[ArticleRow], site: Site, out: Output) -> list[st
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    # Imported here: the preview server (and its file watcher) is not needed by other commands.
+    from feedgen_app.commands.serve import PreviewOptions, PreviewServer, is_loopback
+
     out = Output(args)
 
     def clock(site: Site) -> datetime:

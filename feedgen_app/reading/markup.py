@@ -14,28 +14,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from linkify_it import LinkifyIt
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 TABLE_ALIGN_CLASSES = {"left": "align-left", "center": "align-center", "right": "align-right"}
 """A table column's alignment -> the class its cells get. Not a `style` attribute: the pages'
 Content-Security-Policy ignores inline styles, and the sanitizer drops them."""
 
 
-class SchemeLinkify(LinkifyIt):  # type: ignore[misc]
+def scheme_linkify() -> Any:
     """linkify-it with a cheap look first: with bare domains off, every link it can find has a
     `:` (`https:`, `mailto:`) or an `@` (an e-mail address), and most text has neither; its
     full regular expression costs about a millisecond an article otherwise."""
+    from linkify_it import LinkifyIt
 
-    def test(self, text: str) -> bool:
-        if ":" not in text and "@" not in text:
-            return False
-        return bool(super().test(text))
+    class SchemeLinkify(LinkifyIt):  # type: ignore[misc]
+        def test(self, text: str) -> bool:
+            if ":" not in text and "@" not in text:
+                return False
+            return bool(super().test(text))
+
+    return SchemeLinkify()
 
 
 def make_markdown() -> MarkdownIt:
@@ -46,15 +51,21 @@ def make_markdown() -> MarkdownIt:
     domain (`Amazon.com`, `www.example.org`) stays text, so company names and abbreviations in
     news text do not turn into links.
     """
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
     md = MarkdownIt("commonmark", {"linkify": True})
     md.enable(["table", "strikethrough", "linkify"])
     # no `ftp://` (the sanitizer drops it) and no `//host` links
-    md.linkify = SchemeLinkify().set({"fuzzy_link": False}).add("ftp:", None).add("//", None)
+    md.linkify = scheme_linkify().set({"fuzzy_link": False}).add("ftp:", None).add("//", None)
     footnote_plugin(md, inline=False)  # GFM has `[^1]` footnotes, not Pandoc's `^[inline]`
     return md
 
 
-_MARKDOWN = make_markdown()
+@cache
+def markdown() -> MarkdownIt:
+    """The one Markdown parser, made on first use (the command line starts without it)."""
+    return make_markdown()
 
 
 @dataclass(frozen=True)
@@ -81,12 +92,13 @@ def render_body(
     and one `FILE:LINE: message` per broken link.
     """
     env: dict[str, object] = {}
-    tokens = _MARKDOWN.parse(text, env)
+    md = markdown()
+    tokens = md.parse(text, env)
     align_table_cells(tokens)
     resolver = _Resolver(path, content_dir, site_path, page_of)
     for token, line in _links(tokens):
         resolver.rewrite(token, first_line + line)
-    html = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, env)
+    html = md.renderer.render(tokens, md.options, env)
     return Body(html=html, files=tuple(dict.fromkeys(resolver.files))), resolver.problems
 
 
