@@ -15,8 +15,8 @@ from hypothesis import settings
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 VENDORED_VALIDATORS = Path(__file__).resolve().parent / "validators"
-"""A verbatim copy of shared/validators for runners outside this workplace (GitHub's);
-test_reference_copies.py fails if it drifts from the shared original."""
+"""A verbatim copy of the shared reference folder's validators, for runners without that folder
+(GitHub's); test_reference_copies.py fails if it drifts from the shared original."""
 VALIDATORS = SHARED / "validators" if (SHARED / "validators").is_dir() else VENDORED_VALIDATORS
 CASES = Path(__file__).resolve().parent / "cases"
 FIXED_NOW = "2026-01-01T00:00:00+01:00"

@@ -20,7 +20,7 @@ def files(root: Path) -> dict[str, bytes]:
 @pytest.fixture
 def shared() -> Path:
     if not SHARED.is_dir():
-        pytest.skip("no ../shared beside the repository (outside the workplace)")
+        pytest.skip("no ../shared beside the repository (e.g. on GitHub's runners)")
     return SHARED
 
 
