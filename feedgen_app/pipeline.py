@@ -122,6 +122,12 @@ class ContentScan:
     """The site's static files (sitefolders.list_site_files)."""
     templates: list[Path] = field(default_factory=list)
     """The files of the site's template folder."""
+    unreadable: dict[str, str] = field(default_factory=dict)
+    """path -> why it could not be read (`FILE:1: cannot read the file: …`)."""
+
+    def unreadable_problem(self, path: Path) -> str:
+        """The problem line for a file the scan could not read."""
+        return self.unreadable.get(str(path), f"{path}:1: cannot read the file")
 
 
 @dataclass(frozen=True)
@@ -312,7 +318,7 @@ def scan_content(
     templates = list_site_files(templates_dir)
     files = [*articles, *media, *static, *templates]
     known = read_file_stats(index)
-    hashes, changed, _ = hash_files(index, files, known)
+    hashes, changed, unreadable = hash_files(index, files, known)
     present = {str(path) for path in files}
     gone = [path for path in known if path not in present]
     return ContentScan(
@@ -323,6 +329,7 @@ def scan_content(
         gone=gone,
         static=static,
         templates=templates,
+        unreadable=unreadable,
     )
 
 
@@ -576,7 +583,7 @@ def publish_site(
     content hash, how many files were rendered, each output's key and SHA-256, and every
     file published."""
     from feedgen_app.cache.store import ArticleLoader, read_outputs
-    from feedgen_app.publishing.manifest import hash_digests, read_manifest
+    from feedgen_app.publishing.manifest import hash_digests
     from feedgen_app.publishing.publish import Staging
     from feedgen_app.rendering.pages import check_theme
     from feedgen_app.rendering.plan import plan_outputs
@@ -591,19 +598,14 @@ def publish_site(
     media = plan_media(request.content, scan, plan)
     media.update(plan_static(request.static, scan, plan, media))
     memo = read_outputs(index)
-    live = read_manifest(request.out) or {}
     with Staging(request.out, request.content) as staging:
         staging.prepare([*plan, *media])
         digests: dict[str, str] = {}
         todo = []
         for name, (key, _) in plan.items():
             known = memo.get(name)
-            if (
-                known is not None
-                and known[0] == key
-                and live.get(name) == known[1]
-                and staging.keep(name, known[1])
-            ):
+            # keep() succeeds only when the published file is still the one with that SHA-256
+            if known is not None and known[0] == key and staging.keep(name, known[1]):
                 digests[name] = known[1]
             else:
                 todo.append(name)
@@ -677,9 +679,7 @@ def plan_media(
     ]
     if clashes:
         raise ContentError(*clashes)
-    unreadable = [
-        f"{path}:1: cannot read the file" for name, (path, sha) in media.items() if not sha
-    ]
+    unreadable = [scan.unreadable_problem(path) for path, sha in media.values() if not sha]
     if unreadable:
         raise ContentError(*unreadable)
     return media
@@ -731,7 +731,7 @@ def plan_static(
                 f"{path}:1: the static folder {taken}/ stands where the site "
                 f"has the file {taken}; rename the folder"
             )
-    problems += [f"{path}:1: cannot read the file" for path, sha in static.values() if not sha]
+    problems += [scan.unreadable_problem(path) for path, sha in static.values() if not sha]
     if problems:
         raise ContentError(*problems)
     return static

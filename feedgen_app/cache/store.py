@@ -454,12 +454,13 @@ def is_racy(index: BuildIndex, mtime_ns: int) -> bool:
 
 def hash_files(
     index: BuildIndex, paths: Iterable[Path], known: Mapping[str, tuple[int, int, int, str]]
-) -> tuple[dict[str, str], dict[str, tuple[int, int, int, str]], list[str]]:
+) -> tuple[dict[str, str], dict[str, tuple[int, int, int, str]], dict[str, str]]:
     """SHA-256 of every file in `paths` (from `known` when its stat is unchanged and not
-    racy); the rows to remember; and the files that could not be read (path: reason)."""
+    racy); the rows to remember; and the files that could not be read (path -> the
+    `FILE:1: …` problem saying why)."""
     hashes: dict[str, str] = {}
     changed: dict[str, tuple[int, int, int, str]] = {}
-    unreadable = []
+    unreadable: dict[str, str] = {}
     for path in paths:
         key = str(path)
         try:
@@ -474,7 +475,7 @@ def hash_files(
                 continue
             digest = hashlib.sha256(read_regular_file(path)).hexdigest()
         except OSError as exc:
-            unreadable.append(f"{path}:1: cannot read the file: {exc.strerror or exc}")
+            unreadable[key] = f"{path}:1: cannot read the file: {exc.strerror or exc}"
             continue
         hashes[key] = digest
         if row != (size, mtime_ns, inode, digest):
