@@ -74,7 +74,7 @@ class NotRegularFileError(OSError):
     """The path names something other than a regular file (a FIFO, a device, a folder); an
     OSError, so that every reader's `except OSError` reports it like a missing file."""
 
-    def __init__(self, path: Path, kind: str) -> None:
+    def __init__(self, path: str | Path, kind: str) -> None:
         super().__init__(f"{kind}, not a regular file")
         self.strerror = f"it is {kind}, not a regular file; only regular files are read"
         self.filename = str(path)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+ARTICLE_SUFFIXES = (".txt", ".md")
+"""Article files in the content folder (plain text, Markdown); its other files are media."""
+
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 XHTML_NS = "http://www.w3.org/1999/xhtml"

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
-import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -39,7 +37,10 @@ from feedgen_app.cache.store import (
     sign_site,
 )
 from feedgen_app.errors import ContentError, PublishError, StoreError
+from feedgen_app.formats import ARTICLE_SUFFIXES
 from feedgen_app.model import ArticleRecord, Site
+from feedgen_app.reading.files import list_folder_files
+from feedgen_app.reading.sitefolders import FOLDER_README
 
 T = TypeVar("T")
 CACHE_DIR = Path(".feedgen-cache")
@@ -110,7 +111,8 @@ class BuildResult:
 class ContentScan:
     """The content folder as this build found it."""
 
-    articles: list[Path]
+    articles: list[str]
+    """The article files (path strings), sorted."""
     media: list[Path]
     hashes: dict[str, str]
     """path -> SHA-256 of every readable file (unchanged ones from the index)."""
@@ -282,6 +284,8 @@ def open_build_index(cache_dir: Path) -> BuildIndex:
     odd folder: warned about), one in a temporary folder that lives as long as the build."""
     index = open_index(cache_dir)
     if index.connection is None:
+        import tempfile
+
         scratch = Path(tempfile.mkdtemp(prefix="feedgen-app-index-"))
         fallback = open_index(scratch)
         fallback.warnings[:0] = index.warnings
@@ -303,23 +307,23 @@ def scan_content(
     """List the content folder (once, under its file-system rules: see
     `content.walk_content`) and the site's static and template folders, and hash what
     changed since the index last saw it."""
-    from feedgen_app.reading.content import ARTICLE_SUFFIXES, walk_content
-    from feedgen_app.reading.sitefolders import list_site_files
-
     if not content_dir.is_dir():
         raise ContentError(f"{content_dir}:1: content folder not found")
-    articles: list[Path] = []
+    articles: list[str] = []
     media: list[Path] = []
-    for path in walk_content(content_dir):
-        (articles if path.suffix in ARTICLE_SUFFIXES else media).append(path)
-    articles.sort(key=lambda path: path.parts)
+    for name in list_content(content_dir):
+        if name.endswith(ARTICLE_SUFFIXES):
+            articles.append(name)
+        else:
+            media.append(Path(name))
+    articles.sort(key=lambda name: name.split(os.sep))
     media.sort()
-    static = list_site_files(static_dir)
-    templates = list_site_files(templates_dir)
-    files = [*articles, *media, *static, *templates]
+    static = [Path(name) for name in list_site_folder(static_dir)]
+    templates = [Path(name) for name in list_site_folder(templates_dir)]
+    files = [*articles, *map(str, media), *map(str, static), *map(str, templates)]
     known = read_file_stats(index)
     hashes, changed, unreadable = hash_files(index, files, known)
-    present = {str(path) for path in files}
+    present = set(files)
     gone = [path for path in known if path not in present]
     return ContentScan(
         articles=articles,
@@ -331,6 +335,28 @@ def scan_content(
         templates=templates,
         unreadable=unreadable,
     )
+
+
+def list_content(folder: Path) -> list[str]:
+    """The files of `content.walk_content(folder)`, as path strings, unsorted. A folder of
+    plain files and folders only is listed here with no path objects and without importing
+    the content reader; one with links or special files (or an unreadable folder) goes
+    through `walk_content`, which follows its rules and states every problem."""
+    files, odd, problems = list_folder_files(os.fspath(folder))
+    if not odd and not problems:
+        return files
+    from feedgen_app.reading.content import walk_content
+
+    return [str(path) for path in walk_content(folder)]
+
+
+def list_site_folder(folder: Path | None) -> list[str]:
+    """`sitefolders.list_site_files(folder)` as path strings (see `list_content`)."""
+    if folder is None or not folder.is_dir():
+        return []
+    readme = os.path.join(folder, FOLDER_README)
+    found = [name for name in list_content(folder) if name != readme]
+    return sorted(found, key=lambda name: name.split(os.sep))
 
 
 def inputs_key(site: Site, request: BuildRequest, scan: ContentScan) -> str | None:
@@ -353,6 +379,19 @@ def inputs_key(site: Site, request: BuildRequest, scan: ContentScan) -> str | No
 # 2. an unchanged build
 
 
+def last_published(index: BuildIndex, request: BuildRequest) -> dict[str, list[int]] | None:
+    """What the last build left in `request.out` (see `is_output_untouched`); None when that
+    build cannot be the result of this one anyway, at this "now" or for this output folder."""
+    early = index.last.get("early")
+    if not isinstance(early, dict) or early.get("out") != str(request.out.absolute()):
+        return None
+    if not early["from"] <= request.now.timestamp() < early["until"]:
+        return None
+    from feedgen_app.cache.store import read_published
+
+    return read_published(index)
+
+
 def find_unchanged_build(
     index: BuildIndex, inputs: str | None, request: BuildRequest
 ) -> BuildResult | None:
@@ -361,15 +400,10 @@ def find_unchanged_build(
     early = index.last.get("early")
     if inputs is None or not isinstance(early, dict) or early.get("inputs") != inputs:
         return None
-    if early.get("out") != str(request.out.absolute()):
+    published = last_published(index, request)
+    if published is None or not is_output_untouched(request.out, published):
         return None
-    stamp = request.now.timestamp()
-    if not early["from"] <= stamp < early["until"]:
-        return None
-    from feedgen_app.cache.store import decode_value, read_published
-
-    if not is_output_untouched(request.out, read_published(index)):
-        return None
+    from feedgen_app.cache.store import decode_value
 
     scheduled = tuple((slug, title, decode_value(due)) for slug, title, due in early["scheduled"])
     return BuildResult(
@@ -385,7 +419,20 @@ def is_output_untouched(out_dir: Path, outputs: Mapping[str, list[int]]) -> bool
     """True when `out_dir` is exactly as `stat_tree` recorded it: every file with the same
     size, mtime and inode, and every folder with the same mtime and inode (a file added,
     removed or renamed in a folder changes the folder's mtime), so no file is more or less."""
-    return bool(outputs) and stat_tree(out_dir, outputs) == outputs
+    if not outputs:
+        return False
+    prefix = os.fspath(out_dir) + "/"  # the output folder itself is `/`: `public//` is it
+    stat = os.stat
+    for name, (size, mtime_ns, inode) in outputs.items():
+        try:
+            info = stat(prefix + name)
+        except OSError:
+            return False
+        if info.st_mtime_ns != mtime_ns or info.st_ino != inode:
+            return False
+        if info.st_size != size and not name.endswith("/"):
+            return False
+    return True
 
 
 def stat_tree(out_dir: Path, names: Iterable[str]) -> dict[str, list[int]] | None:
@@ -430,7 +477,7 @@ def read_content(
 
     signature = sign_site(site, request.content)
     stored = read_article_keys(index)
-    sources = [str(path) for path in scan.articles]
+    sources = scan.articles
     reusable = [
         s
         for s in sources
@@ -538,12 +585,14 @@ def choose_workers(count: int, requested: int = 0) -> int:
     """Worker processes for `count` jobs: `requested` if given; else 1 (this process) for
     small work, in a process that runs other threads (forking them is unsafe) or cannot
     fork, and otherwise one per CPU (at most 4: the work is partly disk-bound)."""
+    if requested <= 0 and count < POOL_MIN_JOBS:
+        return 1
+    import multiprocessing  # only for a pool
+
     if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     if requested > 0:
         return requested
-    if count < POOL_MIN_JOBS:
-        return 1
     return max(1, min(os.cpu_count() or 1, 4))
 
 

@@ -4,6 +4,7 @@ installed wheel outside this repository."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import json
 import os
@@ -332,7 +333,7 @@ def test_the_default_ref_is_the_commit_pip_installed_from(monkeypatch: pytest.Mo
                 }
             )
 
-    monkeypatch.setattr(scaffold, "distribution", lambda name: Installed())
+    monkeypatch.setattr(importlib.metadata, "distribution", lambda name: Installed())
     ref = scaffold.find_action_ref(None)
     assert (ref.ref, ref.pinned, ref.uses_suffix()) == (SHA, True, f"{SHA} # v{__version__}")
 
@@ -344,7 +345,7 @@ def test_without_a_recorded_commit_the_ref_is_the_version_tag(
         def read_text(self, name: str) -> str | None:
             return None  # installed from a wheel or a folder: pip records no commit
 
-    monkeypatch.setattr(scaffold, "distribution", lambda name: Installed())
+    monkeypatch.setattr(importlib.metadata, "distribution", lambda name: Installed())
     ref = scaffold.find_action_ref(None)
     assert (ref.ref, ref.pinned, ref.uses_suffix()) == (f"v{__version__}", False, f"v{__version__}")
 

@@ -37,13 +37,9 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
-from importlib.metadata import PackageNotFoundError, version
-from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
-
-from dateutil.tz import tzoffset, tzutc
 
 from feedgen_app import __version__, model
 from feedgen_app.errors import StoreError
@@ -85,10 +81,9 @@ _TABLES = (
 
 def describe_environment() -> dict[str, Any]:
     """What an index must have been written by to be trusted."""
-    try:
-        feedgen_version = version("feedgen")
-    except PackageNotFoundError:  # pragma: no cover - feedgen is a hard dependency
-        feedgen_version = "unknown"
+    # feedgen's own version module: importing importlib.metadata would cost 30 times more.
+    from feedgen.version import version_str as feedgen_version
+
     return {
         "schema": SCHEMA,
         "package": __version__,
@@ -104,7 +99,7 @@ def hash_package() -> str:
     """SHA-256 over the package's code (the modules of every subpackage), templates and static
     files: an edited module or template is a change of every output."""
     digest = hashlib.sha256()
-    pending = [("", package_files("feedgen_app"))]
+    pending = [("", Path(__file__).resolve().parent.parent)]
     while pending:
         folder, base = pending.pop()
         for item in sorted(base.iterdir(), key=lambda entry: entry.name):
@@ -156,6 +151,8 @@ def _encode_datetime(value: datetime) -> list[Any]:
         return ["z", value.replace(tzinfo=None).isoformat(), value.tzinfo.key, value.fold]
     if value.tzinfo is not None and type(value.tzinfo) is timezone:
         return ["o", value.isoformat()]
+    from dateutil.tz import tzoffset, tzutc  # only the date parser makes these (imported then)
+
     naive = value.replace(tzinfo=None).isoformat()
     if isinstance(value.tzinfo, tzutc):
         return ["U", naive]
@@ -182,9 +179,11 @@ def decode_value(data: Any) -> Any:
         offset = parsed.utcoffset()
         assert offset is not None
         return parsed.replace(tzinfo=UTC if offset == timedelta(0) else timezone(offset))
-    if tag == "U":
-        return datetime.fromisoformat(data[1]).replace(tzinfo=tzutc())
-    if tag == "u":
+    if tag in ("U", "u"):
+        from dateutil.tz import tzoffset, tzutc
+
+        if tag == "U":
+            return datetime.fromisoformat(data[1]).replace(tzinfo=tzutc())
         return datetime.fromisoformat(data[1]).replace(tzinfo=tzoffset(data[2], data[3]))
     if tag == "c":
         cls: Any = getattr(model, data[1], None)
@@ -429,8 +428,8 @@ def safely(index: BuildIndex, what: str, default: T, query: Callable[[sqlite3.Co
 # Content files
 
 
-def stat_key(path: Path) -> Stat:
-    info = path.stat()
+def stat_key(path: str | Path) -> Stat:
+    info = os.stat(path)
     return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
@@ -447,13 +446,8 @@ def read_file_stats(index: BuildIndex) -> dict[str, tuple[int, int, int, str]]:
     )
 
 
-def is_racy(index: BuildIndex, mtime_ns: int) -> bool:
-    """A file modified within RACY_SECONDS of the index's write may have changed unseen."""
-    return mtime_ns >= index.written_ns - int(RACY_SECONDS * 1e9)
-
-
 def hash_files(
-    index: BuildIndex, paths: Iterable[Path], known: Mapping[str, tuple[int, int, int, str]]
+    index: BuildIndex, paths: Iterable[str], known: Mapping[str, tuple[int, int, int, str]]
 ) -> tuple[dict[str, str], dict[str, tuple[int, int, int, str]], dict[str, str]]:
     """SHA-256 of every file in `paths` (from `known` when its stat is unchanged and not
     racy); the rows to remember; and the files that could not be read (path -> the
@@ -461,16 +455,13 @@ def hash_files(
     hashes: dict[str, str] = {}
     changed: dict[str, tuple[int, int, int, str]] = {}
     unreadable: dict[str, str] = {}
+    racy_from = index.written_ns - int(RACY_SECONDS * 1e9)
     for path in paths:
-        key = str(path)
+        key = path
         try:
             size, mtime_ns, inode = stat_key(path)
             row = known.get(key)
-            if (
-                row is not None
-                and row[:3] == (size, mtime_ns, inode)
-                and not is_racy(index, mtime_ns)
-            ):
+            if row is not None and row[:3] == (size, mtime_ns, inode) and mtime_ns < racy_from:
                 hashes[key] = row[3]
                 continue
             digest = hashlib.sha256(read_regular_file(path)).hexdigest()

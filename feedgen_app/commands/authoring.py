@@ -9,18 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from feedgen_app.errors import ContentError
 from feedgen_app.model import Article, Site, slugify
-from feedgen_app.reading.content import (
-    ContentReport,
-    check_slug_limits,
-    find_article_files,
-    parse_markdown,
-    parse_plain_text,
-    slug_from_path,
-)
 from feedgen_app.reading.dates import parse_date
+
+if TYPE_CHECKING:
+    from feedgen_app.reading.content import ContentReport
 
 FORMATS = ("txt", "md")
 NEW_SLUG_LENGTH = 80
@@ -113,6 +109,8 @@ def create_article(content_dir: Path, site: Site, new: NewArticle, report: Conte
     day = new.published.astimezone(site.tz)
     path = content_dir / f"{day:%Y-%m-%d}-{slug}.{new.format}"
     text = render_skeleton(new, slug, site)
+    from feedgen_app.reading.content import parse_markdown, parse_plain_text
+
     parse = parse_markdown if new.format == "md" else parse_plain_text
     parse(text, path, site)  # raises ContentError if the skeleton would not build
     try:
@@ -136,6 +134,8 @@ def create_article(content_dir: Path, site: Site, new: NewArticle, report: Conte
 
 def check_new_slug(content_dir: Path, new: NewArticle, report: ContentReport) -> str:
     """The slug for `new`; raise ContentError when it is empty, malformed or already used."""
+    from feedgen_app.reading.content import check_slug_limits, find_article_files, slug_from_path
+
     title = new.title.strip()
     where = f"{content_dir}:1"
     if not title:
@@ -218,6 +218,8 @@ def list_articles(report: ContentReport, content_dir: Path, now: datetime) -> li
     Rows without a known date (broken files without a `YYYY-MM-DD-` name) come first: they
     need attention.
     """
+    from feedgen_app.reading.content import find_article_files, slug_from_path
+
     rows = [row_from_article(a, now) for a in report.articles]
     listed = {row.path for row in rows}
     errors = group_problems(report.problems, find_article_files(content_dir))

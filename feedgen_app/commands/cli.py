@@ -70,7 +70,6 @@ from feedgen_app.pipeline import (
 )
 from feedgen_app.publishing.publish import write_summary
 from feedgen_app.reading.config import DEMO_SEED, demo_warnings, load_site
-from feedgen_app.reading.content import ContentReport, read_articles
 from feedgen_app.reading.dates import (
     format_date_de,
     format_datetime_de,
@@ -825,6 +824,8 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from feedgen_app.reading.content import ContentReport, read_articles
+
     out = Output(args)
     site = load_site(args.config)
     today = current_time(None, site)
@@ -865,6 +866,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from feedgen_app.reading.content import read_articles
+
     out = Output(args)
     site = load_site(args.config)
     now = current_time(args.now, site)

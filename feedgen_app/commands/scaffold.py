@@ -6,8 +6,6 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import resources
-from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,7 +14,6 @@ from feedgen_app.commands.authoring import format_file_date
 from feedgen_app.errors import ConfigError, ScaffoldError, UsageError
 from feedgen_app.model import Author, Site
 from feedgen_app.reading.config import site_from_mapping
-from feedgen_app.reading.content import parse_markdown
 from feedgen_app.reading.yamlkeys import load_mapping
 
 DEFAULT_TITLE = "Meine Nachrichten"
@@ -108,6 +105,8 @@ def find_action_ref(explicit: str | None) -> ActionRef:
 
 def installed_commit() -> str | None:
     """The full commit SHA the installed package was built from, if pip recorded one."""
+    from importlib.metadata import PackageNotFoundError, distribution  # costly to import
+
     try:
         text = distribution("feedgen-app").read_text("direct_url.json")
     except PackageNotFoundError:
@@ -122,6 +121,8 @@ def installed_commit() -> str | None:
 def plan_site(answers: SiteAnswers, now: datetime, action: ActionRef, target: Path) -> SitePlan:
     """Every file of the new site, validated: the config is read back as `build` reads it and
     the article is parsed, so what `init` writes builds. Raises ConfigError for bad answers."""
+    from feedgen_app.reading.content import parse_markdown
+
     now = now.astimezone(draft_site(answers).tz)  # the year and the date where the site is
     config = fill(
         read_template("feed.yaml"),
@@ -183,9 +184,9 @@ def write_site(target: Path, plan: SitePlan) -> list[Path]:
 
 
 def read_template(name: str) -> str:
-    return (
-        resources.files("feedgen_app").joinpath("scaffold_files", name).read_text(encoding="utf-8")
-    )
+    from importlib.resources import files as package_files
+
+    return package_files("feedgen_app").joinpath("scaffold_files", name).read_text(encoding="utf-8")
 
 
 _PLACEHOLDER = re.compile(r"__[A-Z_]+__")

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import http.client as http_client
 import json
 import re
-import subprocess
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.message import Message
-from typing import IO
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from feedgen_app import __version__
 from feedgen_app.errors import TriggerError, UsageError
+
+if TYPE_CHECKING:
+    import urllib.error
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_EVENT = "rebuild"
@@ -69,6 +67,8 @@ def find_repo(environ: Mapping[str, str]) -> str | None:
     """The repository to trigger when --repo is not given: $GITHUB_REPOSITORY, else git's origin."""
     if environ.get("GITHUB_REPOSITORY"):
         return environ["GITHUB_REPOSITORY"]
+    import subprocess
+
     try:
         result = subprocess.run(
             ["git", "config", "--get", "remote.origin.url"],
@@ -125,27 +125,23 @@ def check_api_url(api_url: str) -> str:
     return api_url
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Refuses every redirect: the token must go only to the API URL that was given."""
-
-    def redirect_request(
-        self,
-        _req: urllib.request.Request,
-        _fp: IO[bytes],
-        _code: int,
-        _msg: str,
-        _headers: Message,
-        _newurl: str,
-    ) -> None:
-        return None
-
-
 def send_dispatch(request: DispatchRequest, token: str, api_url: str = DEFAULT_API_URL) -> None:
     """POST `request` to the GitHub API; raise TriggerError with a clear reason unless GitHub
     answers 204 No Content (its only success answer for both dispatch kinds).
 
     Redirects are never followed (they would carry the token elsewhere, and a redirected
     POST dispatches nothing); every failure message has the token blanked out."""
+    # Imported here: urllib.request and http.client cost every other command's start.
+    import http.client as http_client
+    import urllib.error
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        """Refuses every redirect: the token must go only to the API URL that was given."""
+
+        def redirect_request(self, *_args: object, **_kwargs: object) -> None:
+            return None
+
     url = check_api_url(api_url).rstrip("/") + request.path
     http = urllib.request.Request(
         url,
@@ -159,7 +155,7 @@ def send_dispatch(request: DispatchRequest, token: str, api_url: str = DEFAULT_A
             "User-Agent": f"feedgen-app/{__version__}",
         },
     )
-    opener = urllib.request.build_opener(_NoRedirect)
+    opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(http, timeout=TIMEOUT_SECONDS) as response:
             status = response.status

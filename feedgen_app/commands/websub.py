@@ -6,13 +6,15 @@ hub and feed; the hub answers 2xx when it accepted it and then fetches the feed 
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from feedgen_app import __version__
+
+if TYPE_CHECKING:
+    import urllib.error
 
 TIMEOUT = 10.0
 """Seconds to wait for one hub answer."""
@@ -59,6 +61,8 @@ def ping_hubs(
 
 def ping_hub(hub: str, feed: str, timeout: float, post: Post) -> PingResult:
     """One publish request, its failure described for a person reading a CI log."""
+    import urllib.error  # here: urllib.request and http.client cost the other commands' start
+
     try:
         status, body = post(hub, publish_body(feed), timeout)
     except urllib.error.HTTPError as exc:
@@ -89,18 +93,15 @@ def _read_error_body(exc: urllib.error.HTTPError) -> bytes:
         return b""
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirected POST would lose its body: report the redirect instead of following it."""
-
-    def redirect_request(self, *_args: object, **_kwargs: object) -> None:
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect())
-
-
 def post_form(url: str, body: bytes, timeout: float) -> tuple[int, bytes]:
-    """POST `body` as a form to `url`; HTTP errors raise urllib's HTTPError."""
+    """POST `body` as a form to `url`; HTTP errors raise urllib's HTTPError. A redirected
+    POST would lose its body: the redirect is reported instead of followed."""
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *_args: object, **_kwargs: object) -> None:
+            return None
+
     request = urllib.request.Request(
         url,
         data=body,
@@ -110,5 +111,5 @@ def post_form(url: str, body: bytes, timeout: float) -> tuple[int, bytes]:
             "User-Agent": f"feedgen-app/{__version__}",
         },
     )
-    with _OPENER.open(request, timeout=timeout) as response:
+    with urllib.request.build_opener(NoRedirect()).open(request, timeout=timeout) as response:
         return int(response.status), bytes(response.read())

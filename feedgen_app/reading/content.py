@@ -17,16 +17,15 @@ from urllib.parse import urlsplit
 from markupsafe import escape
 
 from feedgen_app.errors import ContentError, DateFormatError
-from feedgen_app.formats import C1_CONTROL, XML_FORBIDDEN, is_language_tag
+from feedgen_app.formats import ARTICLE_SUFFIXES, C1_CONTROL, XML_FORBIDDEN, is_language_tag
 from feedgen_app.model import RESERVED_NAMES, A, Article, Author, Site, slugify, sort_articles
 from feedgen_app.reading.config import parse_author
 from feedgen_app.reading.dates import parse_date, split_date
-from feedgen_app.reading.files import describe_mode, read_regular_file
+from feedgen_app.reading.files import describe_mode, list_folder_files, read_regular_file
 from feedgen_app.reading.markup import render_body
 from feedgen_app.reading.sanitize import first_paragraph_text, sanitize_html
 from feedgen_app.reading.yamlkeys import YamlMapping, load_mapping
 
-ARTICLE_SUFFIXES = (".txt", ".md")
 SITE_ROOT_FILES = (
     "robots.txt",
     "humans.txt",
@@ -172,39 +171,22 @@ def walk_content(content_dir: Path) -> Iterator[Path]:
     entries are plain files and folders, so they cost no stat of their own.
     """
     root = content_dir.resolve()
-    found: list[Path] = []
-    problems: list[str] = []
-    pending = [os.fspath(content_dir)]
-    while pending:
-        folder = pending.pop()
-        try:
-            with os.scandir(folder) as entries:
-                listed = list(entries)
-        except OSError as exc:
-            problems.append(f"{exc.filename or folder}:1: cannot read the folder: {exc.strerror}")
-            continue
-        for entry in listed:
-            if entry.name.startswith("."):
-                continue
-            path = Path(entry.path)
-            # The entry's type comes from the folder listing: a regular file or a folder
-            # costs no stat; links and special files are looked at closely.
-            if entry.is_dir(follow_symlinks=False):
-                pending.append(entry.path)
-            elif entry.is_file(follow_symlinks=False):
+    files, odd, problems = list_folder_files(os.fspath(content_dir))
+    found = [Path(name) for name in files]
+    for name in odd:
+        path = Path(name)
+        if path.is_symlink() and path.is_dir():
+            problems.append(
+                f"{path}:1: a symbolic link to a folder; folder links are "
+                "never followed (they can loop or leave the content folder): "
+                "move the folder itself into the content folder"
+            )
+        else:
+            problem = check_content_entry(path, root)
+            if problem is None:
                 found.append(path)
-            elif entry.is_symlink() and path.is_dir():
-                problems.append(
-                    f"{path}:1: a symbolic link to a folder; folder links are "
-                    "never followed (they can loop or leave the content folder): "
-                    "move the folder itself into the content folder"
-                )
             else:
-                problem = check_content_entry(path, root)
-                if problem is None:
-                    found.append(path)
-                else:
-                    problems.append(problem)
+                problems.append(problem)
     if problems:
         raise ContentError(*sorted(problems))
     yield from found

@@ -6,8 +6,6 @@ import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from dateutil.parser import isoparse
-
 from feedgen_app.errors import DateFormatError
 
 MONTHS_DE = (
@@ -86,6 +84,8 @@ def read_date(raw: str, tz: ZoneInfo) -> datetime:
     text = raw.strip()
     if _ISO.fullmatch(text):
         try:
+            from dateutil.parser import isoparse  # on first use: the command line starts faster
+
             value = isoparse(text.replace(" ", "T", 1))
         except (ValueError, OverflowError) as exc:
             raise DateFormatError(f"{raw!r} is not a valid date: {exc}") from None

@@ -24,7 +24,7 @@ def describe_mode(mode: int) -> str:
     return KINDS.get(stat.S_IFMT(mode), "a special file")
 
 
-def read_regular_file(path: Path) -> bytes:
+def read_regular_file(path: str | Path) -> bytes:
     """The bytes of the regular file at `path` (a symbolic link to one is followed).
 
     Opened with O_NONBLOCK and checked with fstat before any read, so a FIFO or a device
@@ -37,3 +37,36 @@ def read_regular_file(path: Path) -> bytes:
         if not stat.S_ISREG(mode):
             raise NotRegularFileError(path, describe_mode(mode))
         return handle.read()
+
+
+def list_folder_files(folder: str) -> tuple[list[str], list[str], list[str]]:
+    """Every non-hidden entry below `folder` (hidden folders are not entered), unsorted, as
+    path strings: the regular files; the entries that need a closer look (symbolic links and
+    special files: their rules are `content.check_content_entry`'s); and a `FOLDER:1: …`
+    problem for every folder that cannot be listed.
+
+    os.scandir: the listing says which entries are plain files and folders, so they cost no
+    stat of their own, and plain strings cost no path objects (a scan of a large content
+    folder is mostly this loop)."""
+    files: list[str] = []
+    odd: list[str] = []
+    problems: list[str] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                listed = list(entries)
+        except OSError as exc:
+            problems.append(f"{exc.filename or current}:1: cannot read the folder: {exc.strerror}")
+            continue
+        for entry in listed:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            elif entry.is_file(follow_symlinks=False):
+                files.append(entry.path)
+            else:
+                odd.append(entry.path)
+    return files, odd, problems
