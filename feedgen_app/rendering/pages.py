@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,12 @@ _ENVIRONMENTS: dict[Path | None, Environment] = {}
 """One Jinja2 environment per template folder (None: the packaged templates only)."""
 
 
+@lru_cache(maxsize=4096)
+def tag_path(name: str) -> str:
+    """`tags/<tag-slug>/` of a tag's spelling (memoised: every teaser shows its tags)."""
+    return f"{TAGS_DIR}{slugify(name)}/"
+
+
 def template_environment(theme: Path | None = None) -> Environment:
     """The environment for a site's template folder `theme` (its files replace the packaged
     templates of the same name) or, for None, for the packaged templates alone.
@@ -95,7 +101,7 @@ def template_environment(theme: Path | None = None) -> Environment:
     )
     environment.filters["date_de"] = format_date_de
     environment.filters["datetime_de"] = format_datetime_de
-    environment.filters["tag_path"] = lambda name: f"{TAGS_DIR}{slugify(name)}/"
+    environment.filters["tag_path"] = tag_path
     environment.globals["media_url"] = media_url
     # `tojson` (the JSON-LD block): sorted keys for deterministic bytes and umlauts as they
     # are; it still writes <, >, & and ' as \u escapes, so the data can hold neither `</script>`

@@ -28,7 +28,7 @@ from feedgen_app.model import (
 from feedgen_app.rendering.discovery import plan_discovery
 from feedgen_app.rendering.feeds import FeedPlace, build_atom, build_json, build_rss
 from feedgen_app.rendering.feedwriter import write_atom, write_json, write_rss
-from feedgen_app.rendering.pages import plan_pages, render_tag_index, render_tag_page
+from feedgen_app.rendering.pages import plan_pages, render_tag_index, render_tag_page, teaser
 from feedgen_app.rendering.render import Loader, Rendered, Renderer, simple
 
 FeedBuilder = Callable[..., bytes]
@@ -212,11 +212,15 @@ def collect_tags(ordered: Sequence[ArticleRecord]) -> list[Tag]:
     """Every tag by slug; spellings that share a slug are one tag, shown in the most used one."""
     spellings: dict[str, Counter[str]] = {}
     tagged: dict[str, list[ArticleRecord]] = {}
+    slugs: dict[str, str] = {}  # a site has few tag spellings, and many articles share each
     for article in ordered:
-        for slug in dict.fromkeys(slugify(name) for name in article.tags):
+        for name in article.tags:
+            if name not in slugs:
+                slugs[name] = slugify(name)
+        for slug in dict.fromkeys(slugs[name] for name in article.tags):
             tagged.setdefault(slug, []).append(article)
         for name in article.tags:
-            spellings.setdefault(slugify(name), Counter())[name] += 1
+            spellings.setdefault(slugs[name], Counter())[name] += 1
     tags = []
     for slug in sorted(tagged):
         name = min(spellings[slug], key=lambda n: (-spellings[slug][n], n))
@@ -258,7 +262,9 @@ def plan_tags(
                 feed_renderer(DIRECT_WRITERS[builder], site, newest, load, path, place),
             )
         files[f"{tag.path}index.html"] = (
-            keys.key("tag", tag.slug, tag.name, tag.path, articles=tag.articles),
+            # what the page shows of each article, as for the index: an edit of a body
+            # alone leaves the page as it is
+            keys.key("tag", tag.slug, tag.name, tag.path, (teaser(a) for a in tag.articles)),
             simple(partial(render_tag_page, site, tag, theme)),
         )
     return files
