@@ -370,9 +370,13 @@ def inputs_key(site: Site, request: BuildRequest, scan: ContentScan) -> str | No
         str(request.out.absolute()),
         request.drafts,
         sorted((k, repr(v)) for k, v in request.options.items()),
-        sorted(scan.hashes.items()),
     ]
-    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(json.dumps(parts).encode("utf-8"))
+    # then every file and its hash, each ended by NUL (which no path holds; the hashes have
+    # one length), as UTF-8 with surrogateescape (which keeps any byte of a name apart)
+    listing = "".join(f"{path}\0{sha}\0" for path, sha in sorted(scan.hashes.items()))
+    digest.update(listing.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------
