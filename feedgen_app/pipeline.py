@@ -645,8 +645,10 @@ def publish_site(
     theme_files = sign_theme(theme, scan)
     check_theme(theme, theme_files)
     loader = ArticleLoader(index.path)
+    salt = sign_outputs(theme_files)
+    teasers = TeaserWork.open(site, theme, salt, index)
     plan = plan_outputs(
-        site, published, loader.load, salt=sign_outputs(theme_files), now=request.now, theme=theme
+        site, published, loader.load, salt=salt, now=request.now, theme=theme, teasers=teasers.store
     )
     media = plan_media(request.content, scan, plan)
     media.update(plan_static(request.static, scan, plan, media))
@@ -666,7 +668,7 @@ def publish_site(
             if not staging.keep(name, sha):
                 sha = copy_media(staging, name, path)
             digests[name] = sha
-        rendered, findings = render_outputs(todo, plan, staging, request, published)
+        rendered, findings = render_outputs(todo, plan, staging, request, published, teasers, index)
         digests.update(rendered)
         refuse_findings(findings, request.out)
         files = sorted(staging.commit(digests))
@@ -810,6 +812,51 @@ def copy_media(staging: Any, name: str, path: Path) -> str:
 
 RenderResult = tuple[str, str, list[str], Any]
 """(path, SHA-256, findings, the full check's report of a subscription document or None)."""
+TeaserRow = tuple[str, str, bytes]
+"""A rendered teaser as the index stores it (`store.teaser_row`)."""
+
+
+@dataclass(frozen=True)
+class TeaserWork:
+    """Teasers (what the index and tag pages show of an article) are rendered once, with the
+    article's own page, and stored in the index; the list pages, rendered after every other
+    file, put them together from there (rendering only those they do not find)."""
+
+    site: Site
+    theme: Path | None
+    store: Any
+    """The index's teasers (`store.TeaserStore`), which the list pages read."""
+
+    @staticmethod
+    def open(site: Site, theme: Path | None, salt: str, index: BuildIndex) -> TeaserWork:
+        """Teasers keyed like the output files (by `salt`: package, templates, versions)."""
+        from feedgen_app.cache.store import TeaserStore
+        from feedgen_app.rendering.pages import teaser
+        from feedgen_app.rendering.plan import OutputKeys
+
+        keys = OutputKeys(site, salt)
+        path = index.path if index.connection is not None else None
+        store = TeaserStore(path, lambda record: keys.key("teaser", teaser(record)))
+        return TeaserWork(site, theme, store)
+
+    def of_page(self, name: str, renderer: Any) -> list[TeaserRow]:
+        """The teaser of the article whose page `name` is (none for other files)."""
+        from feedgen_app.cache.store import teaser_row
+        from feedgen_app.rendering.pages import render_teaser
+
+        records: tuple[ArticleRecord, ...] = getattr(renderer, "records", ())
+        if len(records) != 1 or name != f"{records[0].path}index.html":
+            return []
+        record = records[0]
+        html = render_teaser(self.site, record, self.theme)
+        return [teaser_row(record, self.store.key_of(record), html)]
+
+
+def is_list_page(name: str) -> bool:
+    """The index and the tag pages: they show every teaser of their articles."""
+    return name == "index.html" or (
+        name.startswith("tags/") and name.endswith("/index.html") and name.count("/") == 2
+    )
 
 
 def render_outputs(
@@ -818,9 +865,13 @@ def render_outputs(
     staging: Any,
     request: BuildRequest,
     published: Sequence[ArticleRecord],
+    teasers: TeaserWork | None = None,
+    index: BuildIndex | None = None,
 ) -> tuple[dict[str, str], list[str]]:
     """Render `todo` into the staging tree (in forked workers for many), check each document
-    as it is written, then the rules across documents; (path -> SHA-256, findings)."""
+    as it is written, then the rules across documents; (path -> SHA-256, findings). The list
+    pages come last, when the teasers of the pages rendered before are stored."""
+    from feedgen_app.cache.store import record_teasers
     from feedgen_app.checking.site import check_tree
 
     prefix = f"{request.out}/"
@@ -829,12 +880,17 @@ def render_outputs(
     digests: dict[str, str] = {}
     findings: list[str] = []
     reports = {}
-    for results in run_jobs(jobs, plan, staging, prefix, workers):
-        for name, sha, found, report in results:
-            digests[name] = sha
-            findings += found
-            if report is not None:
-                reports[name] = report
+    lists = [job for job in jobs if all(is_list_page(name) for name in job)]
+    others = [job for job in jobs if job not in lists]
+    for wave in (others, lists):
+        for results, rows in run_jobs(wave, plan, staging, prefix, workers, teasers):
+            if index is not None:
+                record_teasers(index, rows)
+            for name, sha, found, report in results:
+                digests[name] = sha
+                findings += found
+                if report is not None:
+                    reports[name] = report
     if reports:
         names = set(plan)
         findings += check_tree(names, reports.get, sorted(reports), prefix)
@@ -874,17 +930,19 @@ def run_jobs(
     staging: Any,
     prefix: str,
     workers: int,
-) -> Iterable[list[RenderResult]]:
-    """Each job's results, in this process or in a forked pool that inherits the plan."""
+    teasers: TeaserWork | None = None,
+) -> Iterable[tuple[list[RenderResult], list[TeaserRow]]]:
+    """Each job's results and teasers, in this process or in a forked pool that inherits the
+    plan."""
     if workers <= 1 or len(jobs) < 2:
         for job in jobs:
-            yield render_job(job, plan, staging, prefix)
+            yield render_job(job, plan, staging, prefix, teasers)
         return
     import gc
 
     from feedgen_app.workers import fork_pool, map_bounded
 
-    _JOB_STATE[:] = [plan, staging, prefix]
+    _JOB_STATE[:] = [plan, staging, prefix, teasers]
     gc.freeze()  # the workers' collector leaves the inherited objects alone (no copy-on-write)
     try:
         with fork_pool(workers) as pool:
@@ -894,20 +952,28 @@ def run_jobs(
         _JOB_STATE.clear()
 
 
-def _render_inherited(job: list[str]) -> list[RenderResult]:
-    plan, staging, prefix = _JOB_STATE
-    return render_job(job, plan, staging, prefix)
+def _render_inherited(job: list[str]) -> tuple[list[RenderResult], list[TeaserRow]]:
+    plan, staging, prefix, teasers = _JOB_STATE
+    return render_job(job, plan, staging, prefix, teasers)
 
 
 def render_job(
-    job: Sequence[str], plan: Mapping[str, tuple[str, Any]], staging: Any, prefix: str
-) -> list[RenderResult]:
-    """Render, check and write the files of one job."""
+    job: Sequence[str],
+    plan: Mapping[str, tuple[str, Any]],
+    staging: Any,
+    prefix: str,
+    teasers: TeaserWork | None = None,
+) -> tuple[list[RenderResult], list[TeaserRow]]:
+    """Render, check and write the files of one job; also the teasers rendered on the way
+    (with each article page, and those a list page did not find)."""
     from feedgen_app.checking.site import gate_document
 
     load_together([plan[name][1] for name in job])
     results = []
+    rows: list[TeaserRow] = []
     for name in job:
+        if teasers is not None:
+            rows += teasers.of_page(name, plan[name][1])
         data = plan[name][1]()
         if isinstance(data, bytes):
             digest = hashlib.sha256(data).hexdigest()
@@ -923,7 +989,9 @@ def render_job(
             staging.write(name, _hashing(data, hasher))
             digest, findings, report = hasher.hexdigest(), [], None
         results.append((name, digest, findings, report))
-    return results
+    if teasers is not None:
+        rows += teasers.store.take_added()
+    return results, rows
 
 
 def is_subscription_document(name: str) -> bool:

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -33,7 +34,7 @@ from feedgen_app.cache.store import (
     read_article_keys,
 )
 from feedgen_app.commands.cli import main
-from feedgen_app.model import Article, make_record
+from feedgen_app.model import Article, ArticleRecord, make_record
 from feedgen_app.pipeline import BuildProgress, BuildRequest, parse_articles, run_build
 from feedgen_app.reading.config import load_site
 from feedgen_app.reading.content import find_article_files, read_article
@@ -625,4 +626,58 @@ def test_the_article_loader_keeps_a_bounded_number_of_articles(
     out, cache_dir = tmp_path / "public", tmp_path / "cache"
     monkeypatch.setattr(store, "LOADED_AT_ONCE", 3)
     build(root, out, cache_dir)
+    assert_same_as_cold(root, out, tmp_path)
+
+
+# -- teasers: rendered with their article's page, put together into the list pages ----------
+
+
+def test_a_new_title_renders_the_teasers_of_the_rendered_pages_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feedgen_app.rendering import pages
+
+    root = make_corpus(tmp_path / "site")
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    build(root, out, cache_dir)
+    teasers = count_calls(monkeypatch, pages, "render_teaser", "record", ArticleRecord)
+    articles = count_calls(monkeypatch, pages, "render_article", "article", Article)
+    retitle_article(root, 1)
+    build(root, out, cache_dir)
+    # the article and its neighbours (whose pages show its title) are rendered again; the
+    # index shows every article, but takes the others' teasers from the index
+    assert sorted(r.slug for r in teasers) == sorted(a.slug for a in articles)
+    assert "nachricht-0" in [a.slug for a in articles] and len(articles) <= 3
+    assert "(neu 1)" in (out / "index.html").read_text(encoding="utf-8")
+    assert_same_as_cold(root, out, tmp_path)
+
+
+def spoil_teasers(path: Path, *, keep_crc: bool) -> None:
+    """Every stored teaser says something else: with a wrong CRC, or (`keep_crc`) with a
+    right one and a key of another teaser."""
+    with sqlite3.connect(path) as connection:
+        for source, _key, _blob in connection.execute("SELECT * FROM teasers").fetchall():
+            body = b"<li>untergeschoben</li>\n"
+            crc = zlib.crc32(body).to_bytes(4, "big") if keep_crc else b"\0\0\0\0"
+            connection.execute(
+                "UPDATE teasers SET key = ?, html = ? WHERE source = ?",
+                ("0" * 64 if keep_crc else _key, crc + body, source),
+            )
+
+
+@pytest.mark.parametrize("keep_crc", [False, True])
+def test_a_stored_teaser_is_used_only_under_its_key_and_crc(
+    tmp_path: Path, keep_crc: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_corpus(tmp_path / "site", count=4)
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    build(root, out, cache_dir)
+    checkpoint(cache_dir / INDEX)
+    spoil_teasers(cache_dir / INDEX, keep_crc=keep_crc)
+    retitle_article(root, 1)  # the index is rendered again from the stored teasers
+    capsys.readouterr()
+    build(root, out, cache_dir)
+    err = capsys.readouterr().err
+    assert ("corrupt" in err) == (not keep_crc)  # a bad CRC sets the index aside
+    assert "untergeschoben" not in (out / "index.html").read_text(encoding="utf-8")
     assert_same_as_cold(root, out, tmp_path)

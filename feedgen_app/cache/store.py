@@ -13,6 +13,9 @@ killed build leaves the index as it was before or after, never half-written):
   need) and, apart, the whole article (loaded only to render its own page and its feeds);
 - `outputs`: per output file the key of everything its bytes depend on and their SHA-256, so
   that a rebuild renders only the files whose inputs changed;
+- `teasers`: per article the HTML that the index and tag pages show of it, with the key of
+  everything it depends on (written as the article's own page is rendered, so that a list
+  of 10,000 articles is put together rather than rendered again);
 - `published`: one row, the size, mtime and inode of every file and folder the last build left
   in the output folder (one marshalled mapping with a CRC-32: an unchanged build reads it
   whole, and one value loads several times faster than a row per file), so that an
@@ -77,6 +80,8 @@ _TABLES = (
     "CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT NOT NULL, "
     "sha256 TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS published (name TEXT PRIMARY KEY, tree BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS teasers (source TEXT PRIMARY KEY, key TEXT NOT NULL, "
+    "html BLOB NOT NULL)",
 )
 
 
@@ -614,6 +619,77 @@ class ArticleLoader:
         return found
 
 
+class TeaserStore:
+    """The teasers the index knows (see the `teasers` table), for the list pages: one read
+    connection per process, opened on first use; each teaser counts only under its key
+    (`key_of(record)`), and its CRC-32 is checked. Teasers a list had to render are kept in
+    `added` for the build to record."""
+
+    def __init__(self, path: Path | None, key_of: Callable[[ArticleRecord], str]) -> None:
+        self.path = path
+        self.key_of = key_of
+        self.added: list[tuple[str, str, bytes]] = []
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def fetch(self, records: Sequence[ArticleRecord]) -> dict[str, str]:
+        """source -> teaser HTML of each of `records` stored under its current key."""
+        if self.path is None or not records:
+            return {}
+        if self._connection is None or self._pid != os.getpid():
+            self._connection = sqlite3.connect(
+                f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
+            )
+            self._pid = os.getpid()
+        keys = {r.source: self.key_of(r) for r in records}
+        sources = list(keys)
+        found: dict[str, str] = {}
+        try:
+            for start in range(0, len(sources), 500):
+                part = sources[start : start + 500]
+                marks = ",".join("?" * len(part))
+                for source, key, blob in self._connection.execute(
+                    f"SELECT source, key, html FROM teasers WHERE source IN ({marks})", part
+                ):
+                    if key == keys[source]:
+                        found[source] = _checked_text(blob)
+        except (sqlite3.Error, ValueError) as exc:
+            raise StoreError(f"the build cache is corrupt (loading teasers: {exc})") from None
+        return found
+
+    def add(self, record: ArticleRecord, html: str) -> None:
+        self.added.append(teaser_row(record, self.key_of(record), html))
+
+    def take_added(self) -> list[tuple[str, str, bytes]]:
+        """The teasers added since the last call (then forgotten here)."""
+        added, self.added = self.added, []
+        return added
+
+
+def teaser_row(record: ArticleRecord, key: str, html: str) -> tuple[str, str, bytes]:
+    """A row of the `teasers` table: the HTML with a CRC-32 in front."""
+    body = html.encode("utf-8")
+    return (record.source, key, zlib.crc32(body).to_bytes(4, "big") + body)
+
+
+def _checked_text(blob: bytes) -> str:
+    body = blob[4:]
+    if len(blob) < 4 or zlib.crc32(body).to_bytes(4, "big") != blob[:4]:
+        raise ValueError("a stored teaser is corrupt (CRC mismatch)")
+    return body.decode("utf-8")
+
+
+def record_teasers(index: BuildIndex, rows: Sequence[tuple[str, str, bytes]]) -> None:
+    """Remember rendered teasers (rows from `teaser_row`), for the list pages."""
+
+    def update(connection: sqlite3.Connection) -> None:
+        with transaction(connection):
+            connection.executemany("INSERT OR REPLACE INTO teasers VALUES (?, ?, ?)", rows)
+
+    if rows:
+        safely(index, "recording teasers", None, update)
+
+
 # ---------------------------------------------------------------------------------------------
 # Outputs and the last build
 
@@ -673,6 +749,9 @@ def record_build(
                 [(path, *row) for path, row in files.items()],
             )
             connection.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
+            connection.execute(
+                "DELETE FROM teasers WHERE source NOT IN (SELECT source FROM articles)"
+            )
             connection.execute("DELETE FROM outputs")
             connection.executemany(
                 "INSERT INTO outputs VALUES (?, ?, ?)",

@@ -8,12 +8,12 @@ that folder first: a file there replaces the packaged template of the same name.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache, partial
 from importlib.resources import files as package_files
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
 from jinja2 import (
@@ -28,6 +28,7 @@ from jinja2 import (
     TemplateSyntaxError,
     select_autoescape,
 )
+from markupsafe import Markup
 
 from feedgen_app.errors import ContentError
 from feedgen_app.model import TAGS_DIR, Article, ArticleRecord, Site, Tag, slugify
@@ -305,11 +306,68 @@ def stream_page(
     yield "".join(pieces).encode("utf-8")
 
 
+class TeaserSource(Protocol):
+    """Teasers rendered before (by an earlier build, or with the articles' own pages)."""
+
+    def fetch(self, records: Sequence[ArticleRecord]) -> Mapping[str, str]:
+        """source -> the teaser HTML of each of `records` that is known and current."""
+        ...
+
+    def add(self, record: ArticleRecord, html: str) -> None:
+        """A teaser that had to be rendered here, for the next list that shows it."""
+        ...
+
+
+TEASER_TEMPLATE = "_teaser.html"
+TEASER_CHUNK = 1000
+"""Teasers fetched at once while a list page is rendered (its memory stays bounded)."""
+
+
+def render_teaser(site: Site, record: ArticleRecord, theme: Path | None = None) -> str:
+    """One article as the index and tag pages show it (`_teaser.html`)."""
+    try:
+        template = template_environment(theme).get_template(TEASER_TEMPLATE)
+        return template.render(page_context(site, {"article": record}))
+    except (TemplateError, UnicodeDecodeError) as exc:
+        raise template_problem(exc, TEASER_TEMPLATE, theme) from None
+
+
+def teaser_function(
+    site: Site,
+    theme: Path | None,
+    articles: Sequence[ArticleRecord],
+    source: TeaserSource | None,
+) -> Callable[[ArticleRecord], Markup]:
+    """`teaser(article)` for a list page's template: the teaser from `source` when it has it
+    (fetched TEASER_CHUNK at a time, in the list's order), else rendered (and given to
+    `source`). The same bytes either way: a teaser's key covers all it shows."""
+    position = {record.source: number for number, record in enumerate(articles)}
+    known: dict[str, Mapping[str, str]] = {"chunk": {}}
+
+    def show(record: ArticleRecord) -> Markup:
+        html = known["chunk"].get(record.source)
+        if html is None and source is not None and record.source in position:
+            start = position[record.source]
+            known["chunk"] = source.fetch(articles[start : start + TEASER_CHUNK])
+            html = known["chunk"].get(record.source)
+        if html is None:
+            html = render_teaser(site, record, theme)
+            if source is not None:
+                source.add(record, html)
+        return Markup(html)  # rendered by the autoescaping templates themselves
+
+    return show
+
+
 def render_index(
-    site: Site, articles: Sequence[ArticleRecord], theme: Path | None = None
+    site: Site,
+    articles: Sequence[ArticleRecord],
+    theme: Path | None = None,
+    teasers: TeaserSource | None = None,
 ) -> Iterator[bytes]:
     """The article list, newest first, with autodiscovery links to the three feeds."""
-    return stream_page("index.html", site, theme, articles=articles)
+    show = teaser_function(site, theme, articles, teasers)
+    return stream_page("index.html", site, theme, articles=articles, teaser=show)
 
 
 def render_article(
@@ -442,6 +500,7 @@ def plan_pages(
     key: KeyFunction = lambda *_, **__: "",
     theme: Path | None = None,
     has_tags: bool = False,
+    teasers: TeaserSource | None = None,
 ) -> PlannedPages:
     """The site around the feeds, unrendered and keyed (see `plan.plan_outputs`): index,
     article pages, subscribe page, embed kit, 404 page, assets. `theme` is the site's
@@ -453,7 +512,7 @@ def plan_pages(
     return {
         "index.html": (
             key("index", (teaser(article) for article in ordered)),
-            simple(partial(render_index, site, ordered, theme)),
+            simple(partial(render_index, site, ordered, theme, teasers)),
         ),
         **plan_articles(site, ordered, load, key, theme),
         SUBSCRIBE_PAGE: (key("subscribe"), simple(partial(render_subscribe, site, theme))),
@@ -475,9 +534,12 @@ def plan_pages(
     }
 
 
-def render_tag_page(site: Site, tag: Tag, theme: Path | None = None) -> Iterator[bytes]:
+def render_tag_page(
+    site: Site, tag: Tag, theme: Path | None = None, teasers: TeaserSource | None = None
+) -> Iterator[bytes]:
     """A tag's page under `tags/<tag-slug>/`: its articles, newest first, and its feeds."""
-    return stream_page("tag.html", site, theme, tag=tag, articles=tag.articles)
+    show = teaser_function(site, theme, tag.articles, teasers)
+    return stream_page("tag.html", site, theme, tag=tag, articles=tag.articles, teaser=show)
 
 
 def render_tag_index(site: Site, tags: Sequence[Tag], theme: Path | None = None) -> bytes:

@@ -28,7 +28,13 @@ from feedgen_app.model import (
 from feedgen_app.rendering.discovery import plan_discovery
 from feedgen_app.rendering.feeds import FeedPlace, build_atom, build_json, build_rss
 from feedgen_app.rendering.feedwriter import write_atom, write_json, write_rss
-from feedgen_app.rendering.pages import plan_pages, render_tag_index, render_tag_page, teaser
+from feedgen_app.rendering.pages import (
+    TeaserSource,
+    plan_pages,
+    render_tag_index,
+    render_tag_page,
+    teaser,
+)
 from feedgen_app.rendering.render import Loader, Rendered, Renderer, simple
 
 FeedBuilder = Callable[..., bytes]
@@ -92,6 +98,7 @@ def plan_outputs(
     salt: str = "",
     now: datetime | None = None,
     theme: Path | None = None,
+    teasers: TeaserSource | None = None,
 ) -> Outputs:
     """Every generated output file, not yet rendered, each with its key (`salt` names what
     else they depend on: package code, templates, versions). Equal keys mean equal bytes.
@@ -103,8 +110,10 @@ def plan_outputs(
     tags = collect_tags(ordered)
     outputs = plan_feeds(site, ordered, load, keys)
     # index, article pages (each links its neighbours), subscribe page, embed kit, 404, assets
-    outputs.update(plan_pages(site, ordered, load, keys.key, theme, has_tags=bool(tags)))
-    outputs.update(plan_tags(site, ordered, load, keys, theme, tags))
+    outputs.update(
+        plan_pages(site, ordered, load, keys.key, theme, has_tags=bool(tags), teasers=teasers)
+    )
+    outputs.update(plan_tags(site, ordered, load, keys, theme, tags, teasers))
     # sitemap.xml, news-sitemap.xml, robots.txt
     if now is None and ordered:
         now = ordered[0].published
@@ -235,6 +244,7 @@ def plan_tags(
     keys: OutputKeys | None = None,
     theme: Path | None = None,
     tags: Sequence[Tag] | None = None,
+    teasers: TeaserSource | None = None,
 ) -> Outputs:
     """Per tag: Atom, RSS and JSON feeds and a page under `tags/<tag-slug>/`; and `tags/`."""
     keys = keys or OutputKeys(site, "")
@@ -265,7 +275,7 @@ def plan_tags(
             # what the page shows of each article, as for the index: an edit of a body
             # alone leaves the page as it is
             keys.key("tag", tag.slug, tag.name, tag.path, (teaser(a) for a in tag.articles)),
-            simple(partial(render_tag_page, site, tag, theme)),
+            simple(partial(render_tag_page, site, tag, theme, teasers)),
         )
     return files
 
