@@ -997,9 +997,9 @@ def render_job(
 def is_subscription_document(name: str) -> bool:
     """A document the build checks in full as `feedgen-app check` does: every XML and JSON
     output but the monthly archives and the sitemaps (checked for well-formedness only)."""
-    from feedgen_app.rendering.discovery import SITEMAPS
+    from feedgen_app.rendering.discovery import SITEMAP_DIR, SITEMAPS
 
-    return not name.startswith("archive/") and name not in SITEMAPS
+    return not name.startswith(("archive/", SITEMAP_DIR)) and name not in SITEMAPS
 
 
 def load_together(renderers: Sequence[Any]) -> None:
