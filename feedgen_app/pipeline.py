@@ -852,11 +852,18 @@ class TeaserWork:
         return [teaser_row(record, self.store.key_of(record), html)]
 
 
-def is_list_page(name: str) -> bool:
-    """The index and the tag pages: they show every teaser of their articles."""
-    return name == "index.html" or (
-        name.startswith("tags/") and name.endswith("/index.html") and name.count("/") == 2
-    )
+def is_bounded_output(name: str) -> bool:
+    """An article page or a feed or archive document: a file that shows a bounded number of
+    articles (itself and its neighbours; a feed's newest entries; a month). The workers get
+    these, each job with its renderers (pickled, so that no worker touches, and copies, the
+    pages of memory that hold the plan and its records). The rest is rendered here, after
+    them: the index and the tag pages (put together from the teasers stored meanwhile), the
+    sitemaps and the small pages; several of them show every article."""
+    from feedgen_app.rendering.discovery import SITEMAP_DIR, SITEMAPS
+
+    if name.endswith((".xml", ".json")):
+        return name not in SITEMAPS and not name.startswith(SITEMAP_DIR)
+    return name.endswith("/index.html") and name.count("/") == 1 and not name.startswith("tags/")
 
 
 def render_outputs(
@@ -880,10 +887,10 @@ def render_outputs(
     digests: dict[str, str] = {}
     findings: list[str] = []
     reports = {}
-    lists = [job for job in jobs if all(is_list_page(name) for name in job)]
-    others = [job for job in jobs if job not in lists]
-    for wave in (others, lists):
-        for results, rows in run_jobs(wave, plan, staging, prefix, workers, teasers):
+    pooled = [job for job in jobs if all(map(is_bounded_output, job))]
+    here = [job for job in jobs if job not in pooled]
+    for wave, count in ((pooled, workers), (here, 1)):
+        for results, rows in run_jobs(wave, plan, staging, prefix, count, teasers):
             if index is not None:
                 record_teasers(index, rows)
             for name, sha, found, report in results:
@@ -904,12 +911,12 @@ def batch_jobs(todo: Sequence[str]) -> list[list[str]]:
     groups: dict[str, list[str]] = {}
     pages: list[str] = []
     for name in todo:
-        if name.endswith("/index.html") and not name.startswith(("tags/", "archive/")):
-            pages.append(name)
+        if not is_bounded_output(name):
+            groups.setdefault(name, []).append(name)
         elif name.endswith((".xml", ".json")):
             groups.setdefault(os.path.dirname(name) + "|" + _month_of(name), []).append(name)
         else:
-            groups.setdefault(name, []).append(name)
+            pages.append(name)
     jobs = list(groups.values())
     jobs += [pages[i : i + PAGE_BATCH] for i in range(0, len(pages), PAGE_BATCH)]
     return jobs
@@ -921,7 +928,8 @@ def _month_of(name: str) -> str:
 
 
 _JOB_STATE: list[Any] = []
-"""What forked render workers inherit: (plan, staging, prefix)."""
+"""What forked render workers inherit: (staging, prefix, teasers); each job brings its
+renderers."""
 
 
 def run_jobs(
@@ -932,8 +940,8 @@ def run_jobs(
     workers: int,
     teasers: TeaserWork | None = None,
 ) -> Iterable[tuple[list[RenderResult], list[TeaserRow]]]:
-    """Each job's results and teasers, in this process or in a forked pool that inherits the
-    plan."""
+    """Each job's results and teasers, in this process or in a forked pool (each job handed
+    over with its renderers)."""
     if workers <= 1 or len(jobs) < 2:
         for job in jobs:
             yield render_job(job, plan, staging, prefix, teasers)
@@ -942,19 +950,21 @@ def run_jobs(
 
     from feedgen_app.workers import fork_pool, map_bounded
 
-    _JOB_STATE[:] = [plan, staging, prefix, teasers]
+    _JOB_STATE[:] = [staging, prefix, teasers]
     gc.freeze()  # the workers' collector leaves the inherited objects alone (no copy-on-write)
+    handed = ([(name, plan[name][1]) for name in job] for job in jobs)
     try:
         with fork_pool(workers) as pool:
-            yield from map_bounded(pool, _render_inherited, jobs, 4 * workers)
+            yield from map_bounded(pool, _render_handed, handed, 4 * workers)
     finally:
         gc.unfreeze()
         _JOB_STATE.clear()
 
 
-def _render_inherited(job: list[str]) -> tuple[list[RenderResult], list[TeaserRow]]:
-    plan, staging, prefix, teasers = _JOB_STATE
-    return render_job(job, plan, staging, prefix, teasers)
+def _render_handed(job: list[tuple[str, Any]]) -> tuple[list[RenderResult], list[TeaserRow]]:
+    staging, prefix, teasers = _JOB_STATE
+    plan = {name: ("", renderer) for name, renderer in job}
+    return render_job(list(plan), plan, staging, prefix, teasers)
 
 
 def render_job(

@@ -573,6 +573,10 @@ class ArticleLoader:
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Handed to a worker with a job: the path only (it opens its own connection)."""
+        return {"path": self.path, "recent": {}, "_connection": None, "_pid": 0}
+
     def load(self, records: Sequence[ArticleRecord]) -> list[Article]:
         """The articles of `records`, in order."""
         missing = list({r.source: r for r in records if r.source not in self.recent}.values())
