@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from feedgen_app.i18n import _, os_reason
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
@@ -166,11 +168,13 @@ class _Resolver:
             kind = "file" if file.is_file() else "folder" if file.is_dir() else None
         except ValueError:
             return (
-                f"leaves the content folder {self.content_dir}; name a file inside it "
-                "(relative to the article's folder), or give a full URL (https://…)"
+                _(
+                    "leaves the content folder {content_dir}; name a file inside "
+                    "it (relative to the article's folder), or give a full URL (https://…)"
+                ).format(content_dir=self.content_dir)
             ), ""
         except OSError as exc:
-            return f"cannot be read: {exc.strerror}", ""
+            return _("cannot be read: {strerror}").format(strerror=os_reason(exc)), ""
         if any(part.startswith(".") for part in below.parts):
             return ("names a hidden file (a name starting with `.`), which is not published"), ""
         if kind == "folder":
@@ -179,8 +183,10 @@ class _Resolver:
             ), ""
         if kind is None:
             return (
-                f"not found: expected the file {file} (links and images in the text are "
-                f"relative to the article's folder {self.path.parent})"
+                _(
+                    "not found: expected the file {file} (links and images in the "
+                    "text are relative to the article's folder {parent})"
+                ).format(file=file, parent=self.path.parent)
             ), ""
         page = self.page_of(file)
         if page is not None and image:

@@ -30,6 +30,7 @@ from jinja2 import (
 )
 
 from feedgen_app.errors import ContentError
+from feedgen_app.i18n import _
 from feedgen_app.model import TAGS_DIR, Article, ArticleRecord, Site, Tag, slugify
 from feedgen_app.reading.dates import format_date_de, format_datetime_de
 from feedgen_app.reading.sitefolders import list_site_files
@@ -147,7 +148,9 @@ def template_problem(
     missing template) as a ContentError naming the template's file and line."""
     if isinstance(exc, TemplateSyntaxError):
         where = f"{_shown(exc.filename, theme) if exc.filename else template}:{exc.lineno}"
-        return ContentError(f"{where}: template syntax error: {exc.message}")
+        return ContentError(
+            _("{where}: template syntax error: {message}").format(where=where, message=exc.message)
+        )
     own = theme / template if theme is not None else None
     where = f"{own if own is not None and own.is_file() else template}:1"
     trace = exc.__traceback__
@@ -159,15 +162,13 @@ def template_problem(
     if isinstance(exc, UnicodeDecodeError):
         line = exc.object.count(b"\n", 0, exc.start) + 1
         where = f"{where.rpartition(':')[0]}:{line}"
-        message = (
-            f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} is not valid UTF-8; "
-            "save the template as UTF-8"
-        )
+        message = _(
+            "not UTF-8 text: byte 0x{object:02x} is not valid UTF-8; save the template as UTF-8"
+        ).format(object=exc.object[exc.start])
     elif isinstance(exc, TemplateNotFound):
-        message = (
-            f"template {exc.name!r} not found, neither in the site's templates nor "
-            "among feedgen-app's"
-        )
+        message = _(
+            "template {name!r} not found, neither in the site's templates nor among feedgen-app's"
+        ).format(name=exc.name)
     else:
         message = f"template error: {exc.message or exc}"
     return ContentError(f"{where}: {message}")
