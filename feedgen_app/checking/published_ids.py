@@ -112,7 +112,7 @@ def find_lookalike(
 
 def rename_advice(old: PublishedEntry, new: PublishedEntry, source: str | None, where: str) -> str:
     """The message for a published entry that would reappear under a new ID."""
-    same = "title" if _norm(old.title) == _norm(new.title) else "date"
+    same_title = _norm(old.title) == _norm(new.title)
     place = f"{source}:1" if source else where
     article = source or _("the article of {url}").format(url=new.url)
     plain = source is not None and source.endswith(".txt")
@@ -126,17 +126,25 @@ def rename_advice(old: PublishedEntry, new: PublishedEntry, source: str | None, 
             else _(" (plain text: a line `id {id}` right after the date line)").format(id=old.id)
         )
     )
-    return _(
-        "{place}: entry {id!r} („{title}“) has the same {same} as the "
-        "published entry {id2!r} („{title2}“), whose ID is gone: readers "
-        "would show it again as new. Add {how} in {article} to keep the "
-        "published ID; if it really is another article, pass --deleted "
-        "{id2}"
-    ).format(
+    message = (
+        _(
+            "{place}: entry {id!r} („{title}“) has the same title as the "
+            "published entry {id2!r} („{title2}“), whose ID is gone: readers "
+            "would show it again as new. Add {how} in {article} to keep the "
+            "published ID; if it really is another article, pass --deleted {id2}"
+        )
+        if same_title
+        else _(
+            "{place}: entry {id!r} („{title}“) has the same date as the "
+            "published entry {id2!r} („{title2}“), whose ID is gone: readers "
+            "would show it again as new. Add {how} in {article} to keep the "
+            "published ID; if it really is another article, pass --deleted {id2}"
+        )
+    )
+    return message.format(
         place=place,
         id=new.id,
         title=new.title,
-        same=same,
         id2=old.id,
         title2=old.title,
         how=how,

@@ -211,7 +211,12 @@ def make_parser() -> argparse.ArgumentParser:
         prog="feedgen-app",
         description=_("Publish dated German articles as Atom, RSS and JSON Feed plus HTML pages."),
     )
-    parser.add_argument("--version", action="version", version=f"feedgen-app {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"feedgen-app {__version__}",
+        help=_("show the version number and exit"),
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_build_parser(commands)
     add_check_parser(commands)

@@ -312,7 +312,7 @@ def bind_server(host: str, port: int) -> PreviewHTTPServer:
     try:
         return server_class((host, port), PreviewHandler)
     except OSError as exc:
-        hint = "; try another --port" if port else ""
+        hint = _("; try another --port") if port else ""
         raise ServeError(
             _("{host}:{port}: cannot listen: {value}{hint}").format(
                 host=host, port=port, value=os_reason(exc), hint=hint

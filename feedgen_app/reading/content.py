@@ -626,15 +626,11 @@ def check_tags(tags: Sequence[str], where: str) -> list[str]:
 def check_slug_limits(slug: str, where: str) -> str | None:
     """A slug must not name a generated path (RESERVED_NAMES) and must fit in a file name."""
     if slug in RESERVED_NAMES:
-        return (
-            _(
-                "{where}: slug {slug!r} is reserved: the site's own {slug!r} "
-                "would replace the article's page (reserved: "
-            ).format(where=where, slug=slug)
-            + ", ".join(RESERVED_NAMES)
-            + "); rename "
+        return _(
+            "{where}: slug {slug!r} is reserved: the site's own {slug!r} "
+            "would replace the article's page (reserved: {names}); rename "
             "the file or set another slug"
-        )
+        ).format(where=where, slug=slug, names=", ".join(RESERVED_NAMES))
     if len(slug) > MAX_SLUG_LENGTH:
         return _(
             "{where}: slug {slug!r}... is {count} characters long; a slug "
