@@ -104,9 +104,9 @@ def merged(messages: list[Message], old: Catalog) -> Catalog:
             if previous is not None and isinstance(previous.string, tuple | list):
                 string = (str(previous.string[0]), str(previous.string[1]))
         else:
-            string = previous.string if previous is not None and isinstance(
-                previous.string, str
-            ) else ""
+            string = (
+                previous.string if previous is not None and isinstance(previous.string, str) else ""
+            )
         catalog.add(message, string)
     return catalog
 

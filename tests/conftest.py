@@ -88,6 +88,26 @@ def validate_json_feed(path: Path) -> None:
     assert document["language"]
 
 
+ENGLISH_ENV = {"LANG": "en_US.UTF-8"}
+"""The tests read messages in English (the msgids); tests/test_i18n.py checks the German ones."""
+LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+@pytest.fixture(autouse=True)
+def messages_language(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs with LANG=en_US.UTF-8 (and no LANGUAGE, LC_ALL or LC_MESSAGES that would
+    win over it), in process and in the subprocesses it starts, so that assertions on message
+    text read the English msgids; a test marked `german` checks the German console output
+    (the default) and runs with none of them set."""
+    from feedgen_app import i18n
+
+    for name in LANGUAGE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    if request.node.get_closest_marker("german") is None:
+        monkeypatch.setenv("LANG", ENGLISH_ENV["LANG"])
+    i18n.select()
+
+
 @pytest.fixture(autouse=True)
 def isolated_build_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
