@@ -38,7 +38,7 @@ Message = str | tuple[str, str]
 
 
 def python_messages(path: Path) -> Iterator[Message]:
-    """The messages marked in one Python file: `_("...")`, `N_("...")`, `ngettext("...", "...", n)`."""
+    """The messages marked in one Python file: `_("...")`, `N_("...")`, `ngettext(s, p, n)`."""
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name | ast.Attribute):
             continue

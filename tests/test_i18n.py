@@ -249,11 +249,11 @@ def test_the_summary_line_in_german_and_in_english(site: Path) -> None:
 def test_a_usage_error_in_german_and_in_english(site: Path) -> None:
     german = run_cli(["build", "--gibtsnicht"], site, None)
     assert german.returncode == 2
-    assert german.stderr.startswith("Aufruf: feedgen-app build")
+    assert german.stderr.startswith("Aufruf: feedgen-app [-h] [--version] COMMAND ...\n")
     assert german.stderr.endswith("feedgen-app: Fehler: unbekannte Argumente: --gibtsnicht\n")
     assert_german(german.stderr)
     english = run_cli(["build", "--gibtsnicht"], site, "en_US.UTF-8")
-    assert english.stderr.startswith("usage: feedgen-app build")
+    assert english.stderr.startswith("usage: feedgen-app [-h] [--version] COMMAND ...\n")
     assert english.stderr.endswith("feedgen-app: error: unrecognized arguments: --gibtsnicht\n")
     missing = run_cli(["new"], site, None)
     assert "die folgenden Argumente fehlen: title" in missing.stderr
