@@ -1,7 +1,6 @@
 """The German message catalog: extract every marked message, merge it into the .po, compile the .mo.
 
-Messages are marked with `_()`, `N_()` and `ngettext()` in feedgen_app/*.py, with `_()` and
-`ngettext()` (Jinja2's i18n extension) in feedgen_app/templates/*.html; argparse's own words
+Messages are marked with `_()`, `N_()` and `ngettext()` in feedgen_app/*.py; argparse's own words
 (`usage: `, `the following arguments are required: %s`, ...) are taken from the running
 Python's argparse, which `feedgen_app.i18n` routes through the same catalog. The .po keeps
 every translation it has, gains an empty entry for each new message and loses the ones no
@@ -24,7 +23,6 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from jinja2 import Environment
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "feedgen_app"
@@ -43,32 +41,20 @@ def python_messages(path: Path) -> Iterator[Message]:
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name | ast.Attribute):
             continue
         name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
-        texts = [a.value for a in node.args if isinstance(a, ast.Constant)]
-        texts = [t for t in texts if isinstance(t, str)]
+        texts = [
+            a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+        ]
         if name in ("_", "N_") and len(node.args) == 1 and len(texts) == 1:
             yield texts[0]
         elif name == "ngettext" and len(texts) >= 2 and len(node.args) == 3:
             yield texts[0], texts[1]
 
 
-def template_messages(path: Path) -> Iterator[Message]:
-    """The messages of one Jinja2 template (`{{ _("...") }}`, `{% trans %}`)."""
-    environment = Environment(extensions=["jinja2.ext.i18n"])
-    for _line, _function, message in environment.extract_translations(
-        path.read_text(encoding="utf-8")
-    ):
-        if isinstance(message, str):
-            yield message
-        elif message[0] is not None and message[1] is not None:
-            yield str(message[0]), str(message[1])
-
-
 def extract() -> list[Message]:
-    """Every message, in a stable order: the package's, its templates', then argparse's."""
+    """Every message, in a stable order: the package's, then argparse's."""
     found: list[Message] = []
     sources = [
         *(python_messages(p) for p in sorted(PACKAGE.rglob("*.py"))),
-        *(template_messages(p) for p in sorted((PACKAGE / "templates").glob("*.html"))),
         python_messages(Path(argparse.__file__)),
     ]
     for messages in sources:
