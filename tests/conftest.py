@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -91,6 +92,17 @@ def validate_json_feed(path: Path) -> None:
 ENGLISH_ENV = {"LANG": "en_US.UTF-8"}
 """The tests read messages in English (the msgids); tests/test_i18n.py checks the German ones."""
 LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def english_session() -> Iterator[None]:
+    """LANG=en_US.UTF-8 from the session's start, so that module- and session-scoped fixtures
+    (a preview server started once per module) run their subprocesses in English too."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in LANGUAGE_VARIABLES:
+            patch.delenv(name, raising=False)
+        patch.setenv("LANG", ENGLISH_ENV["LANG"])
+        yield
 
 
 @pytest.fixture(autouse=True)

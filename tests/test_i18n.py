@@ -323,3 +323,21 @@ def test_os_errors_are_told_in_our_own_words() -> None:
     assert i18n.library_reason("something only the library says") == (
         "something only the library says"
     )
+
+
+def test_the_preview_error_box_and_404_page_speak_the_messages_language() -> None:
+    from feedgen_app.commands.serve import not_found_page, render_error_box
+
+    i18n.select({})
+    try:
+        box = render_error_box(("content/a.txt:1: x",), has_site=True)
+        assert '<div id="feedgen-preview-error" role="alert" lang="de">' in box
+        assert "Vorschau: Der letzte Build ist fehlgeschlagen (1 Problem)." in box
+        assert "Angezeigt wird der letzte fehlerfreie Stand." in box
+        assert "<h1>404 – Nicht gefunden</h1>" in not_found_page().decode()
+    finally:
+        i18n.select({"LANG": "en_US.UTF-8"})
+    box = render_error_box(("a", "b"), has_site=False)
+    assert 'lang="en"' in box and "Preview: the last build failed (2 problems)." in box
+    assert "There is no state without errors yet." in box
+    assert "<h1>404 – Not found</h1>" in not_found_page().decode()
