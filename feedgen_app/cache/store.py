@@ -47,7 +47,7 @@ from dateutil.tz import tzoffset, tzutc
 
 from feedgen_app import __version__, model
 from feedgen_app.errors import StoreError
-from feedgen_app.i18n import _, os_reason
+from feedgen_app.i18n import _, library_reason, os_reason
 from feedgen_app.model import Article, ArticleRecord, Site
 from feedgen_app.reading.files import read_regular_file
 
@@ -213,7 +213,7 @@ def decode_article(blob: bytes) -> Article:
     except (EOFError, TypeError) as exc:
         raise ValueError(_("stored article is corrupt ({exc})").format(exc=exc)) from None
     if not isinstance(data, list) or len(data) != len(_ARTICLE_FIELDS):
-        raise ValueError("stored value is not an article")
+        raise ValueError(_("stored value is not an article"))
     values: list[Any] = [v if type(v) is str else decode_value(v) for v in data]
     return Article(*values)
 
@@ -233,10 +233,10 @@ def decode_record(blob: bytes) -> ArticleRecord:
     directly: text as it is, a tuple of text, a datetime in a named zone."""
     body = blob[4:]
     if len(blob) < 5 or zlib.crc32(body).to_bytes(4, "big") != blob[:4]:
-        raise ValueError("stored record is corrupt (CRC mismatch)")
+        raise ValueError(_("stored record is corrupt (CRC mismatch)"))
     data = marshal.loads(body)
     if not isinstance(data, list) or len(data) != len(_RECORD_FIELDS):
-        raise ValueError("stored value is not an article record")
+        raise ValueError(_("stored value is not an article record"))
     values: list[Any] = [v if type(v) is str else _decode_common(v) for v in data]
     return ArticleRecord(*values)
 
@@ -331,9 +331,9 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return _("cannot read the build cache ({value})").format(value=os_reason(exc))
     if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
-        return "not a feedgen-app build cache"
+        return _("not a feedgen-app build cache")
     return (
-        _("the build cache is corrupt ({exc})").format(exc=exc)
+        _("the build cache is corrupt ({exc})").format(exc=library_reason(exc))
         if not isinstance(exc, StoreError)
         else str(exc)
     )
@@ -358,7 +358,7 @@ def _open(index: BuildIndex) -> None:
     if not tag.exists():
         tag.write_text(CACHEDIR_TAG, encoding="ascii")
     if index.path.exists() and not index.path.is_file():
-        raise OSError(21, "not a regular file")
+        raise OSError(21, _("not a regular file"))
     connection = sqlite3.connect(index.path, isolation_level=None, check_same_thread=False)
     index.connection = connection
     # Durable against a killed process (the journal), not against power loss: the site's

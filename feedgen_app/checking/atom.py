@@ -34,8 +34,9 @@ def check_atom_tree(root: Node, name: str) -> FeedReport:
             name,
             "atom",
             (
-                f"{where(name, root)}: the root element is "
-                f"{show_tag(root.tag)}, expected Atom <feed>",
+                _("{where}: the root element is {tag}, expected Atom <feed>").format(
+                    where=where(name, root), tag=show_tag(root.tag)
+                ),
             ),
         )
     findings = _check_xml_langs(root, name)
@@ -136,20 +137,24 @@ def _check_atom_child(child: Node, name: str) -> list[str]:
     value = child.text.strip()
     if local in ("updated", "published") and not is_rfc3339(value):
         return [
-            f"{where(name, child)}: <{local}> {value!r} is not an RFC 3339 date-time; "
-            "expected e.g. 2025-10-08T06:30:00+02:00"
+            _(
+                "{where}: <{local}> {value!r} is not an RFC 3339 date-time; "
+                "expected e.g. 2025-10-08T06:30:00+02:00"
+            ).format(where=where(name, child), local=local, value=value)
         ]
     if local in ("id", "icon", "logo") and not ABSOLUTE_IRI.fullmatch(value):
         return [
-            f"{where(name, child)}: <{local}> {value!r} is not an absolute IRI; expected "
-            "e.g. tag:example.org,2025:slug"
+            _(
+                "{where}: <{local}> {value!r} is not an absolute IRI; expected "
+                "e.g. tag:example.org,2025:slug"
+            ).format(where=where(name, child), local=local, value=value)
         ]
     if local in ("title", "subtitle", "summary", "rights"):
         return _check_text_construct(child, name, local)
     if local in ("author", "contributor"):
         return _check_person(child, name, local)
     if local == "category" and not child.attrs.get("term"):
-        return [f"{where(name, child)}: <category> has no term attribute"]
+        return [_("{where}: <category> has no term attribute").format(where=where(name, child))]
     if local == "content":
         return _check_content(child, name)
     return []
@@ -190,13 +195,22 @@ def _check_atom_links(node: Node, name: str, what: str) -> list[str]:
 def _check_text_construct(node: Node, name: str, local: str) -> list[str]:
     kind = node.attrs.get("type", "text")
     if kind not in ("text", "html", "xhtml"):
-        return [f"{where(name, node)}: <{local}> type {kind!r} must be text, html or xhtml"]
+        return [
+            _("{where}: <{local}> type {kind!r} must be text, html or xhtml").format(
+                where=where(name, node), local=local, kind=kind
+            )
+        ]
     if kind == "xhtml" and [c.tag for c in node.children] != [XHTML_NS + " div"]:
-        return [f'{where(name, node)}: <{local} type="xhtml"> must hold exactly one XHTML <div>']
+        return [
+            _('{where}: <{local} type="xhtml"> must hold exactly one XHTML <div>').format(
+                where=where(name, node), local=local
+            )
+        ]
     if kind != "xhtml" and node.children:
         return [
-            f'{where(name, node)}: <{local} type="{kind}"> must not contain elements; '
-            "escape the markup"
+            _(
+                '{where}: <{local} type="{kind}"> must not contain elements; escape the markup'
+            ).format(where=where(name, node), local=local, kind=kind)
         ]
     return []
 
@@ -207,7 +221,9 @@ def _check_content(node: Node, name: str) -> list[str]:
         return _check_text_construct(node, name, "content")
     if "/" not in kind:
         return [
-            f"{where(name, node)}: <content> type {kind!r} must be text, html, xhtml or a MIME type"
+            _("{where}: <content> type {kind!r} must be text, html, xhtml or a MIME type").format(
+                where=where(name, node), kind=kind
+            )
         ]
     return []
 

@@ -54,7 +54,7 @@ def check_json(source: Path | bytes, name: str | None = None) -> FeedReport:
     """Check a JSON Feed 1.1 document."""
     name, data, problem = load_source(source, name)
     if data is None:
-        return FeedReport(name, "json", (problem or f"{name}: cannot read",))
+        return FeedReport(name, "json", (problem or _("{name}: cannot read").format(name=name),))
     try:
         document = parse_json(data)
     except UnicodeDecodeError as exc:

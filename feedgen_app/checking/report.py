@@ -93,7 +93,9 @@ def load_xml(source: Path | bytes, name: str | None, kind: str) -> tuple[str, No
     """Read and parse an XML feed: its label and root, or the report saying why it failed."""
     label, data, problem = load_source(source, name)
     if data is None:
-        return label, FeedReport(label, kind, (problem or f"{label}: cannot read",))
+        return label, FeedReport(
+            label, kind, (problem or _("{label}: cannot read").format(label=label),)
+        )
     try:
         return label, parse_xml(data)
     except XmlError as exc:

@@ -29,7 +29,11 @@ def check_rss_tree(root: Node, name: str) -> FeedReport:
         return FeedReport(
             name,
             "rss",
-            (f"{where(name, root)}: the root element is {show_tag(root.tag)}, expected <rss>",),
+            (
+                _("{where}: the root element is {tag}, expected <rss>").format(
+                    where=where(name, root), tag=show_tag(root.tag)
+                ),
+            ),
         )
     findings = []
     if root.attrs.get("version") != "2.0":

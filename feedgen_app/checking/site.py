@@ -39,7 +39,7 @@ def check_feed(source: Path | bytes, name: str | None = None) -> FeedReport | No
     """Check any feed document, recognised by content; None when it is not a feed at all."""
     name, data, problem = load_source(source, name)
     if data is None:
-        return FeedReport(name, "unknown", (problem or f"{name}: cannot read",))
+        return FeedReport(name, "unknown", (problem or _("{name}: cannot read").format(name=name),))
     if name.endswith(".json"):
         try:
             document = parse_json(data)

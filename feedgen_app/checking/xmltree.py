@@ -97,4 +97,4 @@ def parse_json(data: bytes) -> Any:
     try:
         return json.loads(text)
     except RecursionError:
-        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+        raise json.JSONDecodeError(_("nested too deeply"), text, 0) from None

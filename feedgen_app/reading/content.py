@@ -18,7 +18,7 @@ from markupsafe import escape
 
 from feedgen_app.errors import ContentError, DateFormatError
 from feedgen_app.formats import C1_CONTROL, XML_FORBIDDEN, is_language_tag
-from feedgen_app.i18n import _, os_reason
+from feedgen_app.i18n import N_, _, os_reason
 from feedgen_app.model import RESERVED_NAMES, A, Article, Author, Site, slugify, sort_articles
 from feedgen_app.reading.config import parse_author
 from feedgen_app.reading.dates import parse_date, split_date
@@ -139,10 +139,14 @@ def read_articles(
 
 
 _DUPLICATE = {
-    "slug": "{source}:1: slug {value!r} is already used by {first}; give one of them another "
-    "file name or `slug:`",
-    "entry_id": "{source}:1: entry ID {value!r} is already used by {first}; an `id:` must name "
-    "only one article",
+    "slug": N_(
+        "{source}:1: slug {value!r} is already used by {first}; give one of them another "
+        "file name or `slug:`"
+    ),
+    "entry_id": N_(
+        "{source}:1: entry ID {value!r} is already used by {first}; an `id:` must name "
+        "only one article"
+    ),
 }
 
 
@@ -156,7 +160,7 @@ def refuse_duplicates(articles: Iterable[A], key: str) -> tuple[list[A], list[st
         first = seen.setdefault(value, article)
         if first is not article:
             problems.append(
-                _DUPLICATE[key].format(source=article.source, value=value, first=first.source)
+                _(_DUPLICATE[key]).format(source=article.source, value=value, first=first.source)
             )
     return list(seen.values()), problems
 
@@ -381,11 +385,11 @@ def decode_text(path: Path) -> str:
         offset = bom + exc.start
         line = data.count(b"\n", 0, offset) + 1
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            kind = "UTF-16 text, not UTF-8"
+            kind = _("UTF-16 text, not UTF-8")
         elif b"\x00" in data[:8192]:
-            kind = "a binary file, not UTF-8 text"
+            kind = _("a binary file, not UTF-8 text")
         else:
-            kind = "not UTF-8 text"
+            kind = _("not UTF-8 text")
         raise ContentError(
             _(
                 "{path}:{line}: {kind}: byte 0x{data:02x} at byte offset {offset} "
@@ -406,11 +410,11 @@ def decode_text(path: Path) -> str:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         kind = (
-            "a binary file"
+            _("a binary file")
             if bad.group() == "\x00"
-            else "a control character"
+            else _("a control character")
             if bad.group() < "\x20"
-            else "a non-character"
+            else _("a non-character")
         )
         raise ContentError(
             _(

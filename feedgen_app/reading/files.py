@@ -7,21 +7,22 @@ import stat
 from pathlib import Path
 
 from feedgen_app.errors import NotRegularFileError
+from feedgen_app.i18n import N_, _
 
 KINDS = {
-    stat.S_IFIFO: "a named pipe (FIFO)",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFDIR: "a folder",
-    stat.S_IFLNK: "a symbolic link",
+    stat.S_IFIFO: N_("a named pipe (FIFO)"),
+    stat.S_IFSOCK: N_("a socket"),
+    stat.S_IFCHR: N_("a character device"),
+    stat.S_IFBLK: N_("a block device"),
+    stat.S_IFDIR: N_("a folder"),
+    stat.S_IFLNK: N_("a symbolic link"),
 }
 """What a non-regular file is, for messages."""
 
 
 def describe_mode(mode: int) -> str:
     """`a named pipe (FIFO)` for a FIFO's st_mode, and so on."""
-    return KINDS.get(stat.S_IFMT(mode), "a special file")
+    return _(KINDS.get(stat.S_IFMT(mode), N_("a special file")))
 
 
 def read_regular_file(path: Path) -> bytes:

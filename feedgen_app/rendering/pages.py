@@ -30,7 +30,7 @@ from jinja2 import (
 )
 
 from feedgen_app.errors import ContentError
-from feedgen_app.i18n import _
+from feedgen_app.i18n import _, library_reason
 from feedgen_app.model import TAGS_DIR, Article, ArticleRecord, Site, Tag, slugify
 from feedgen_app.reading.dates import format_date_de, format_datetime_de
 from feedgen_app.reading.sitefolders import list_site_files
@@ -149,7 +149,9 @@ def template_problem(
     if isinstance(exc, TemplateSyntaxError):
         where = f"{_shown(exc.filename, theme) if exc.filename else template}:{exc.lineno}"
         return ContentError(
-            _("{where}: template syntax error: {message}").format(where=where, message=exc.message)
+            _("{where}: template syntax error: {reason}").format(
+                where=where, reason=library_reason(exc.message or exc)
+            )
         )
     own = theme / template if theme is not None else None
     where = f"{own if own is not None and own.is_file() else template}:1"
@@ -170,7 +172,7 @@ def template_problem(
             "template {name!r} not found, neither in the site's templates nor among feedgen-app's"
         ).format(name=exc.name)
     else:
-        message = f"template error: {exc.message or exc}"
+        message = _("template error: {reason}").format(reason=library_reason(exc.message or exc))
     return ContentError(f"{where}: {message}")
 
 
