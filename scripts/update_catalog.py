@@ -1,6 +1,8 @@
 """The German message catalog: extract every marked message, merge it into the .po, compile the .mo.
 
-Messages are marked with `_()`, `N_()` and `ngettext()` in feedgen_app/*.py; argparse's own words
+Messages are marked with `_()`, `N_()` and `ngettext()` in feedgen_app/*.py and with `_()` in
+feedgen_app/templates/*.html (Jinja2's i18n extension, `%(name)s` placeholders); argparse's own
+words
 (`usage: `, `the following arguments are required: %s`, ...) are taken from the running
 Python's argparse, which `feedgen_app.i18n` routes through the same catalog. The .po keeps
 every translation it has, gains an empty entry for each new message and loses the ones no
@@ -23,6 +25,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
+from jinja2.ext import babel_extract
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "feedgen_app"
@@ -50,11 +53,26 @@ def python_messages(path: Path) -> Iterator[Message]:
             yield texts[0], texts[1]
 
 
+def template_messages(path: Path) -> Iterator[Message]:
+    """The messages of one Jinja2 template: `{{ _("...") }}` (Jinja2's i18n extension)."""
+    with path.open("rb") as file:
+        for _line, _function, message, _comments in babel_extract(
+            file, ("_", "gettext", "ngettext"), [], {}
+        ):
+            texts = [message] if isinstance(message, str) else list(message or ())
+            strings = [text for text in texts if isinstance(text, str)]
+            if len(strings) == 1:  # `_("...", name=value)`: keyword arguments are no text
+                yield strings[0]
+            elif len(strings) >= 2:
+                yield strings[0], strings[1]
+
+
 def extract() -> list[Message]:
-    """Every message, in a stable order: the package's, then argparse's."""
+    """Every message, in a stable order: the package's, its templates', then argparse's."""
     found: list[Message] = []
     sources = [
         *(python_messages(p) for p in sorted(PACKAGE.rglob("*.py"))),
+        *(template_messages(p) for p in sorted((PACKAGE / "templates").glob("*.html"))),
         python_messages(Path(argparse.__file__)),
     ]
     for messages in sources:

@@ -341,3 +341,113 @@ def test_the_preview_error_box_and_404_page_speak_the_messages_language() -> Non
     assert 'lang="en"' in box and "Preview: the last build failed (2 problems)." in box
     assert "There is no state without errors yet." in box
     assert "<h1>404 – Not found</h1>" in not_found_page().decode()
+
+
+# --- pages of an English site --------------------------------------------------------------------
+
+GERMAN_PAGE_WORDS = (
+    "Meldung",
+    "Abonnieren",
+    "Lesezeit",
+    "Themen",
+    "Thema",
+    "Korrektur",
+    "aktualisiert",
+    "Oktober",
+    "Uhr",
+    "Seite",
+    "Startseite",
+    "Noch keine",
+    "Kopieren",
+    "Entwurf",
+)
+"""The German UI words of the packaged templates; none may be on an English site's pages (the
+subscribe page keeps its address, abonnieren.html)."""
+
+
+def english_site(root: Path, language: str = "en-US") -> Path:
+    from sitekit import make_site, write
+
+    make_site(root, extra=f"language: {language}\n")
+    write(
+        root,
+        "2025-10-08-rates.txt",
+        "date 2025-10-08T06:30 Rates stay where they are\n"
+        "updated 2025-10-09T14:05\n"
+        "correction The first version named the wrong month.\n"
+        "tags Economy, Banks\n"
+        "The central bank keeps its rates.\n"
+        "More text follows here.\n",
+    )
+    write(root, "2025-10-07-older.txt", "date 2025-10-07 An older story\nLead.\nText.\n")
+    return root
+
+
+def page_texts(root: Path) -> dict[str, str]:
+    names = ["index.html", "rates/index.html", "tags/index.html", "tags/economy/index.html"]
+    names += ["404.html", "abonnieren.html", "embed.html"]
+    return {name: (root / "public" / name).read_text(encoding="utf-8") for name in names}
+
+
+@pytest.mark.parametrize("messages", [{}, {"LANG": "en_US.UTF-8"}])
+def test_an_english_site_gets_english_page_texts_and_dates_under_any_lang(
+    tmp_path: Path, messages: dict[str, str]
+) -> None:
+    from sitekit import build
+
+    root = english_site(tmp_path / "site")
+    i18n.select(messages)  # the messages' language must not reach the pages
+    try:
+        assert build(root) == 0
+    finally:
+        i18n.select({"LANG": "en_US.UTF-8"})
+    pages = page_texts(root)
+    for name, text in pages.items():
+        assert '<html lang="en">' in text, name
+        assert [w for w in GERMAN_PAGE_WORDS if w in text] == [], name
+    article = pages["rates/index.html"]
+    assert ">October 8, 2025, 6:30 AM</time>" in article
+    assert "· updated <time" in article and ">October 9, 2025, 2:05 PM</time>" in article
+    assert "1&nbsp;min&nbsp;read" in article
+    assert "<strong>Correction</strong>" in article
+    assert '<p class="tags">Topics: <a' in article
+    assert "← Older story" in article
+    assert ">October 7, 2025</time>" in pages["index.html"]
+    assert ">Subscribe</a>" in pages["index.html"] and "Never miss a story" in pages["index.html"]
+    assert "<h1>Topic: Economy</h1>" in pages["tags/economy/index.html"]
+    assert "<h1>Topics</h1>" in pages["tags/index.html"]
+    assert "<h1>Page not found</h1>" in pages["404.html"]
+    assert "Subscribe to Testseite" in pages["abonnieren.html"]
+    assert "<title>Latest news – Testseite</title>" in pages["embed.html"]
+    atom = (root / "public" / "atom.xml").read_text(encoding="utf-8")
+    assert 'rel="related" type="text/html" title="Subscribe"' in atom
+
+
+def test_every_en_tag_gives_english_pages_and_de_stays_german(tmp_path: Path) -> None:
+    from sitekit import build
+
+    for language in ("en-GB", "en"):
+        root = english_site(tmp_path / language, language)
+        assert build(root) == 0
+        assert "<h1>Page not found</h1>" in page_texts(root)["404.html"]
+    root = english_site(tmp_path / "de", "de-DE")
+    assert build(root) == 0
+    article = page_texts(root)["rates/index.html"]
+    assert ">8. Oktober 2025, 06:30 Uhr</time>" in article
+    assert "1&nbsp;Min.&nbsp;Lesezeit" in article
+
+
+def test_switching_the_site_language_rebuilds_the_pages(tmp_path: Path) -> None:
+    from sitekit import build
+
+    root = english_site(tmp_path / "site", "de-DE")
+    assert build(root) == 0
+    assert "Alle Meldungen" in page_texts(root)["index.html"]
+    config = root / "feed.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("de-DE", "en-US"), encoding="utf-8"
+    )
+    assert build(root) == 0  # the same build cache: its keys hold the config
+    pages = page_texts(root)
+    assert "All news" in pages["index.html"] and "Alle Meldungen" not in pages["index.html"]
+    assert ">October 8, 2025, 6:30 AM</time>" in pages["rates/index.html"]
