@@ -256,7 +256,7 @@ def test_the_summary_line_in_german_and_in_english(site: Path) -> None:
 def test_a_usage_error_in_german_and_in_english(site: Path) -> None:
     german = run_cli(["build", "--gibtsnicht"], site, None)
     assert german.returncode == 2
-    assert german.stderr.startswith("Aufruf: feedgen-app [-h] [--version] COMMAND ...\n")
+    assert german.stderr.startswith("Aufruf: feedgen-app [-h] [--version] BEFEHL ...\n")
     assert german.stderr.endswith("feedgen-app: Fehler: unbekannte Argumente: --gibtsnicht\n")
     assert_german(german.stderr)
     english = run_cli(["build", "--gibtsnicht"], site, "en_US.UTF-8")
@@ -276,6 +276,7 @@ def test_build_help_in_german_and_in_english(site: Path) -> None:
     assert "diese Hilfe zeigen und beenden" in german.stdout
     assert "Ausgabeordner (Vorgabe: public)" in german.stdout
     assert "Beispiel:" in german.stdout
+    assert "--out AUSGABE" in german.stdout and "--summary DATEI" in german.stdout
     english = run_cli(["build", "--help"], site, "en_US.UTF-8")
     assert english.stdout.startswith("usage: feedgen-app build")
     assert "\noptions:\n" in english.stdout

@@ -217,7 +217,7 @@ def make_parser() -> argparse.ArgumentParser:
         version=f"feedgen-app {__version__}",
         help=_("show the version number and exit"),
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar=_("COMMAND"))
     add_build_parser(commands)
     add_check_parser(commands)
     add_trigger_parser(commands)
@@ -244,7 +244,11 @@ def add_build_parser(commands: Commands) -> None:
     )
     add_output_options(build)
     build.add_argument(
-        "--out", type=Path, default=Path("public"), help=_("output folder (default: public)")
+        "--out",
+        type=Path,
+        default=Path("public"),
+        metavar=_("OUT"),
+        help=_("output folder (default: public)"),
     )
     add_now_option(
         build,
@@ -256,7 +260,7 @@ def add_build_parser(commands: Commands) -> None:
     build.add_argument(
         "--summary",
         type=Path,
-        metavar="FILE",
+        metavar=_("FILE"),
         help=_(
             "also write a JSON summary (published count, scheduled articles "
             "with their due times, next_due, site_hash) to FILE, e.g. for "
@@ -267,7 +271,7 @@ def add_build_parser(commands: Commands) -> None:
         "--cache-dir",
         type=Path,
         default=CACHE_DIR,
-        metavar="DIR",
+        metavar=_("DIR"),
         help=_(
             "build cache: unchanged articles are not parsed again and an "
             "unchanged site is not written again (default: .feedgen-cache; "
@@ -314,12 +318,12 @@ def add_check_parser(commands: Commands) -> None:
         nargs="?",
         type=Path,
         default=Path("public"),
-        metavar="DIR",
+        metavar=_("DIR"),
         help=_("the built site (default: public)"),
     )
     check.add_argument(
         "--against",
-        metavar="DIR_OR_URL",
+        metavar=_("DIR_OR_URL"),
         help=_(
             "also compare with the previously published site (a folder or "
             "its URL): fail when a published entry ID vanished while an entry "
@@ -360,13 +364,14 @@ def add_trigger_parser(commands: Commands) -> None:
     trigger.add_argument(
         "--event",
         default=DEFAULT_EVENT,
+        metavar=_("EVENT"),
         help=_("repository_dispatch event type (default: {DEFAULT_EVENT})").format(
             DEFAULT_EVENT=DEFAULT_EVENT
         ),
     )
     trigger.add_argument(
         "--workflow",
-        metavar="FILE",
+        metavar=_("FILE"),
         help=_(
             "use workflow_dispatch on this workflow file (e.g. publish.yml) "
             "instead of repository_dispatch"
@@ -409,7 +414,7 @@ def add_new_parser(commands: Commands) -> None:
     add_site_options(new)
     new.add_argument(
         "--date",
-        metavar="DATE",
+        metavar=_("DATE"),
         help=_(
             "publication date, e.g. 2025-12-09, 9.12.2025 06:00 or '9. Dezember "
             "2025, 06:00 Uhr' (default: today); a later date schedules the "
@@ -503,7 +508,7 @@ def add_ping_parser(commands: Commands) -> None:
         "--timeout",
         type=float,
         default=TIMEOUT,
-        metavar="SECONDS",
+        metavar=_("SECONDS"),
         help=_("seconds to wait for each hub (default: {TIMEOUT:g})").format(TIMEOUT=TIMEOUT),
     )
 
@@ -531,11 +536,12 @@ def add_init_parser(commands: Commands) -> None:
         nargs="?",
         type=Path,
         default=Path("."),
-        metavar="DIR",
+        metavar=_("DIR"),
         help=_("the new site's folder, created if need be (default: the current one)"),
     )
     init.add_argument(
         "--title",
+        metavar=_("TITLE"),
         help=_("the site's title (default: {DEFAULT_TITLE})").format(DEFAULT_TITLE=DEFAULT_TITLE),
     )
     init.add_argument(
@@ -566,18 +572,23 @@ def add_init_parser(commands: Commands) -> None:
 
 def add_now_option(parser: argparse.ArgumentParser, help: str) -> None:
     """`--now`: the time the command acts as of (any accepted date form; `current_time`)."""
-    parser.add_argument("--now", metavar="DATETIME", help=help)
+    parser.add_argument("--now", metavar=_("DATETIME"), help=help)
 
 
 def add_site_options(parser: argparse.ArgumentParser) -> None:
     """The options every command that reads the site takes."""
     parser.add_argument(
-        "--content", type=Path, default=Path("content"), help=_("content folder (default: content)")
+        "--content",
+        type=Path,
+        default=Path("content"),
+        metavar=_("CONTENT"),
+        help=_("content folder (default: content)"),
     )
     parser.add_argument(
         "--config",
         type=Path,
         default=Path("feed.yaml"),
+        metavar=_("CONFIG"),
         help=_("site configuration (default: feed.yaml)"),
     )
 
