@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from feedgen_app.i18n import _
+
 
 class FeedAppError(Exception):
     """An expected failure the user can fix; its message reads `PATH:LINE: message`."""
@@ -75,6 +77,8 @@ class NotRegularFileError(OSError):
     OSError, so that every reader's `except OSError` reports it like a missing file."""
 
     def __init__(self, path: str | Path, kind: str) -> None:
-        super().__init__(f"{kind}, not a regular file")
-        self.strerror = f"it is {kind}, not a regular file; only regular files are read"
+        super().__init__(_("{kind}, not a regular file").format(kind=kind))
+        self.strerror = _("it is {kind}, not a regular file; only regular files are read").format(
+            kind=kind
+        )
         self.filename = str(path)

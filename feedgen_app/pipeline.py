@@ -38,6 +38,7 @@ from feedgen_app.cache.store import (
 )
 from feedgen_app.errors import ContentError, PublishError, StoreError
 from feedgen_app.formats import ARTICLE_SUFFIXES
+from feedgen_app.i18n import _, ngettext, os_reason
 from feedgen_app.model import ArticleRecord, Site
 from feedgen_app.reading.files import list_folder_files
 from feedgen_app.reading.sitefolders import FOLDER_README
@@ -129,7 +130,7 @@ class ContentScan:
 
     def unreadable_problem(self, path: Path) -> str:
         """The problem line for a file the scan could not read."""
-        return self.unreadable.get(str(path), f"{path}:1: cannot read the file")
+        return self.unreadable.get(str(path), _("{path}:1: cannot read the file").format(path=path))
 
 
 @dataclass(frozen=True)
@@ -238,7 +239,13 @@ def build_with(
         raise ContentError(*reading.problems)
     published = reading.published(request.now, request.drafts)
     scheduled = reading.scheduled(request.now, request.drafts)
-    progress.stage(f"{len(published)} Artikel: Seiten und Feeds werden geschrieben …")
+    progress.stage(
+        ngettext(
+            "{count} article: writing pages and feeds …",
+            "{count} articles: writing pages and feeds …",
+            len(published),
+        ).format(count=len(published))
+    )
     try:
         site_hash, written, memo, files = publish_site(site, request, index, published, scan)
     finally:
@@ -308,7 +315,9 @@ def scan_content(
     `content.walk_content`) and the site's static and template folders, and hash what
     changed since the index last saw it."""
     if not content_dir.is_dir():
-        raise ContentError(f"{content_dir}:1: content folder not found")
+        raise ContentError(
+            _("{content_dir}:1: content folder not found").format(content_dir=content_dir)
+        )
     articles: list[str] = []
     media: list[Path] = []
     for name in list_content(content_dir):
@@ -681,8 +690,10 @@ def refuse_findings(findings: Sequence[str], out_dir: Path) -> None:
     if findings:
         raise PublishError(
             *findings,
-            f"{out_dir}:1: the new site fails `feedgen-app check` "
-            "(findings above); the old site stays as it was",
+            _(
+                "{out_dir}:1: the new site fails `feedgen-app check` (findings "
+                "above); the old site stays as it was"
+            ).format(out_dir=out_dir),
         )
 
 
@@ -716,9 +727,10 @@ def plan_media(
         name = unicodedata.normalize("NFC", path.relative_to(content_dir).as_posix())
         if name in media:
             raise ContentError(
-                f"{path}:1: the same name as {media[name][0]} once Unicode is "
-                f"normalised (NFC); both would be published as {name!r}: "
-                "rename one"
+                _(
+                    "{path}:1: the same name as {media} once Unicode is normalised "
+                    "(NFC); both would be published as {name!r}: rename one"
+                ).format(path=path, media=media[name][0], name=name)
             )
         media[name] = (path, scan.hashes.get(str(path), ""))
     misplaced = [
@@ -727,8 +739,11 @@ def plan_media(
     if misplaced:
         raise ContentError(*misplaced)
     clashes = [
-        f"{path}:1: the media file {path} in the content folder would replace the "
-        f"generated file of the same path; rename or move it"
+        _(
+            "{path}:1: the media file {path} in the content folder would "
+            "replace the generated file of the same path; rename or move "
+            "it"
+        ).format(path=path)
         for path in media
         if path in plan
     ]
@@ -761,30 +776,38 @@ def plan_static(
     if ROBOTS in static:
         plan.pop(ROBOTS, None)
     problems = []
-    for name, (path, _) in static.items():
+    for name, (path, _data) in static.items():
         if name in plan:
             problems.append(
-                f"{path}:1: the static file would replace the generated {name}; "
-                "rename or remove it (a page's look is changed through the "
-                "site's templates/ folder)"
+                _(
+                    "{path}:1: the static file would replace the generated {name}; "
+                    "rename or remove it (a page's look is changed through the site's "
+                    "templates/ folder)"
+                ).format(path=path, name=name)
             )
         elif name in media:
             problems.append(
-                f"{path}:1: the static file and {media[name][0]} in the content "
-                f"folder would both be published as {name}; keep one of them"
+                _(
+                    "{path}:1: the static file and {media} in the content folder "
+                    "would both be published as {name}; keep one of them"
+                ).format(path=path, media=media[name][0], name=name)
             )
     folders = {folder for name in (*plan, *media) for folder in _parents(name)}
-    for name, (path, _) in static.items():
+    for name, (path, _data) in static.items():
         if name in folders:
             problems.append(
-                f"{path}:1: the static file stands where the site needs the "
-                f"folder {name}/; rename it"
+                _(
+                    "{path}:1: the static file stands where the site needs the folder "
+                    "{name}/; rename it"
+                ).format(path=path, name=name)
             )
         taken = next((p for p in _parents(name) if p in plan or p in media), None)
         if taken is not None:
             problems.append(
-                f"{path}:1: the static folder {taken}/ stands where the site "
-                f"has the file {taken}; rename the folder"
+                _(
+                    "{path}:1: the static folder {taken}/ stands where the site has "
+                    "the file {taken}; rename the folder"
+                ).format(path=path, taken=taken)
             )
     problems += [scan.unreadable_problem(path) for path, sha in static.values() if not sha]
     if problems:
@@ -805,7 +828,11 @@ def copy_media(staging: Any, name: str, path: Path) -> str:
     try:
         data = read_regular_file(path)
     except OSError as exc:
-        raise ContentError(f"{path}:1: cannot read the file: {exc.strerror}") from None
+        raise ContentError(
+            _("{path}:1: cannot read the file: {strerror}").format(
+                path=path, strerror=os_reason(exc)
+            )
+        ) from None
     staging.write(name, data)
     return hashlib.sha256(data).hexdigest()
 
@@ -1034,8 +1061,9 @@ def check_entry_pages(
 ) -> list[str]:
     """Every feed entry links to its article's page: each published article has one."""
     return [
-        f"{prefix}{record.path}index.html: the page of {record.source} is missing, but "
-        "the feeds link to it"
+        _(
+            "{prefix}{path}index.html: the page of {source} is missing, but the feeds link to it"
+        ).format(prefix=prefix, path=record.path, source=record.source)
         for record in published
         if f"{record.path}index.html" not in plan
     ]

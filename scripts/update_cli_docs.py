@@ -1,4 +1,5 @@
-"""The CLI reference in docs/cli.md: each command's `--help`, rendered 100 columns wide.
+"""The CLI reference in docs/cli.md: each command's `--help`, rendered 100 columns wide, in
+English (LANG=en_US.UTF-8; without it the command line speaks German, docs/messages.md).
 
 Every block sits between `<!-- help: COMMAND -->` and `<!-- /help -->` (`<!-- help: -->` is
 `feedgen-app --help` itself). This script rewrites the blocks from the current parser and
@@ -32,9 +33,13 @@ def list_commands() -> list[str]:
 
 
 def render_help(command: str) -> str:
-    """The exact text `feedgen-app [COMMAND] --help` prints with COLUMNS=100 and no colour."""
-    saved = {name: os.environ.get(name) for name in ("COLUMNS", "NO_COLOR")}
-    os.environ.update(COLUMNS=WIDTH, NO_COLOR="1")
+    """The exact text `feedgen-app [COMMAND] --help` prints with COLUMNS=100, no colour and
+    LANG=en_US.UTF-8."""
+    names = ("COLUMNS", "NO_COLOR", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+    saved = {name: os.environ.get(name) for name in names}
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        os.environ.pop(name, None)
+    os.environ.update(COLUMNS=WIDTH, NO_COLOR="1", LANG="en_US.UTF-8")
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):

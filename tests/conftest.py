@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -86,6 +87,37 @@ def validate_json_feed(path: Path) -> None:
     assert errors == [], f"{path}: {errors}"
     assert document["version"] == "https://jsonfeed.org/version/1.1"
     assert document["language"]
+
+
+ENGLISH_ENV = {"LANG": "en_US.UTF-8"}
+"""The tests read messages in English (the msgids); tests/test_i18n.py checks the German ones."""
+LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def english_session() -> Iterator[None]:
+    """LANG=en_US.UTF-8 from the session's start, so that module- and session-scoped fixtures
+    (a preview server started once per module) run their subprocesses in English too."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in LANGUAGE_VARIABLES:
+            patch.delenv(name, raising=False)
+        patch.setenv("LANG", ENGLISH_ENV["LANG"])
+        yield
+
+
+@pytest.fixture(autouse=True)
+def messages_language(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs with LANG=en_US.UTF-8 (and no LANGUAGE, LC_ALL or LC_MESSAGES that would
+    win over it), in process and in the subprocesses it starts, so that assertions on message
+    text read the English msgids; a test marked `german` checks the German console output
+    (the default) and runs with none of them set."""
+    from feedgen_app import i18n
+
+    for name in LANGUAGE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    if request.node.get_closest_marker("german") is None:
+        monkeypatch.setenv("LANG", ENGLISH_ENV["LANG"])
+    i18n.select()
 
 
 @pytest.fixture(autouse=True)

@@ -265,6 +265,7 @@ def test_new_with_slug_option_names_the_file_and_builds(
 
 
 @pytest.mark.parametrize(("fmt", "marker"), [("txt", "draft"), ("md", "draft: true")])
+@pytest.mark.german
 def test_new_writes_a_draft_that_no_build_publishes(
     site: Path, fmt: str, marker: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -294,6 +295,7 @@ def test_new_writes_a_draft_that_no_build_publishes(
     assert "Entwurf" in capsys.readouterr().out.splitlines()[1]
 
 
+@pytest.mark.german
 def test_new_says_the_draft_waits_for_its_draft_line(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -310,6 +312,7 @@ def test_new_says_the_draft_waits_for_its_draft_line(
 
 
 @pytest.mark.parametrize("fmt", ["txt", "md"])
+@pytest.mark.german
 def test_new_ready_writes_no_draft_marker(
     site: Path, fmt: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -362,6 +365,7 @@ def run_list(site: Path, *argv: str) -> int:
     )
 
 
+@pytest.mark.german
 def test_list_shows_every_status_newest_first(
     mixed: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -386,8 +390,8 @@ def test_list_shows_every_status_newest_first(
     assert "fehlerhaft" in rows[0] and "ohne-datum" in rows[0]
     text = "\n".join(lines)
     kaputt = mixed / "content" / "2025-11-20-kaputt.txt"
-    assert f"    {kaputt}:1: the article has no paragraph" in text
-    assert f"    {mixed / 'content' / 'ohne-datum.txt'}:1: expected the first line" in text
+    assert f"    {kaputt}:1: der Artikel hat keinen Absatz" in text
+    assert f"    {mixed / 'content' / 'ohne-datum.txt'}:1: erwartet als erste Zeile" in text
     assert lines[-1] == "6 Artikel: 2 veröffentlicht, 1 geplant, 1 Entwurf, 2 fehlerhaft"
     assert "\033[" not in text  # not a terminal: no colour
 
@@ -434,6 +438,7 @@ def test_list_marks_the_second_of_two_articles_with_one_slug_as_broken(
     assert "already used" in items[0]["errors"][0]
 
 
+@pytest.mark.german
 def test_list_without_all_hides_old_published_articles(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

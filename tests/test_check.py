@@ -110,7 +110,7 @@ def test_check_reports_findings_as_file_colon_message_and_exits_1(
     lines = captured.out.splitlines()
     assert lines and all(line.startswith(f"{site}/") for line in lines)
     assert f"{site}/atom.xml:2: xml:lang 'de_DE' is not a valid BCP 47 language tag" in lines[0]
-    assert "1 finding(s)" in captured.err
+    assert "1 finding" in captured.err
 
 
 def test_check_of_a_missing_folder_is_a_finding(

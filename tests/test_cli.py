@@ -32,6 +32,7 @@ def build(site: Path, *extra: str) -> int:
     )
 
 
+@pytest.mark.german
 def test_build_succeeds_with_exit_0_and_writes_the_five_outputs(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

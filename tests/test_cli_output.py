@@ -30,6 +30,7 @@ def due(text: str) -> datetime:
     return parse_date(text, SITE.tz)
 
 
+@pytest.mark.german
 def test_the_summary_line_reads_as_the_issue_shows() -> None:
     line = format_summary(SITE, 12, 1, due("2025-12-09T06:00"), 0, 0.4)
     assert line == (
@@ -37,6 +38,7 @@ def test_the_summary_line_reads_as_the_issue_shows() -> None:
     )
 
 
+@pytest.mark.german
 def test_the_summary_line_names_the_soonest_of_several_and_none() -> None:
     assert format_summary(SITE, 1, 2, due("2025-12-09T06:00"), 2, 12.345) == (
         "1 Artikel veröffentlicht, 2 geplant, der nächste für 9. Dezember 2025, 06:00 Uhr, "
@@ -47,6 +49,7 @@ def test_the_summary_line_names_the_soonest_of_several_and_none() -> None:
     )
 
 
+@pytest.mark.german
 def test_the_summary_shows_the_due_time_in_the_site_timezone() -> None:
     utc = due("2025-12-09T05:00+00:00")
     assert "1 geplant für 9. Dezember 2025, 06:00 Uhr" in format_summary(SITE, 0, 1, utc, 0, 0)
@@ -77,6 +80,7 @@ def build(site: Path, *extra: str) -> int:
     )
 
 
+@pytest.mark.german
 def test_build_prints_the_summary_line(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert build(site) == 0
     out, err = capsys.readouterr()
@@ -87,6 +91,7 @@ def test_build_prints_the_summary_line(site: Path, capsys: pytest.CaptureFixture
     assert err == ""
 
 
+@pytest.mark.german
 def test_build_quiet_prints_nothing_and_verbose_lists_the_articles(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -157,6 +162,7 @@ class FakeClock:
         return self.now
 
 
+@pytest.mark.german
 def test_the_progress_bar_waits_a_second_then_draws_and_clears() -> None:
     clock, stream = FakeClock(), Terminal()
     bar = ProgressBar(stream, enabled=True, started=100.0, clock=clock)

@@ -51,7 +51,7 @@ def test_a_content_error_exits_1_and_ends_with_nothing_was_published(
         main(["build", *site_options(site), "--out", str(site / "public"), "--now", FIXED_NOW]) == 1
     )
     assert capsys.readouterr().err.endswith(
-        "feedgen-app build: error: 1 problem(s); nothing was published\n"
+        "feedgen-app build: error: 1 problem; nothing was published\n"
     )
 
 
@@ -62,7 +62,7 @@ def test_a_failed_trigger_says_no_rebuild_was_requested(
     monkeypatch.delenv("GH_TOKEN", raising=False)
     assert main(["trigger", "--repo", "octo/site"]) == 1
     err = capsys.readouterr().err
-    assert err.endswith("feedgen-app trigger: error: 1 problem(s); no rebuild was requested\n")
+    assert err.endswith("feedgen-app trigger: error: 1 problem; no rebuild was requested\n")
     assert "published" not in err
 
 
@@ -85,7 +85,7 @@ def test_a_failed_comparison_says_the_site_was_not_compared(
     err = capsys.readouterr().err
     assert f"{previous}/feed.json:1: not a JSON Feed" in err
     assert err.endswith(
-        "feedgen-app check: error: 1 problem(s); the site was not compared with the published one\n"
+        "feedgen-app check: error: 1 problem; the site was not compared with the published one\n"
     )
     assert "nothing was published" not in err
 
@@ -119,5 +119,5 @@ def test_the_problems_come_before_the_error_line(
     monkeypatch.setattr(cli, "cmd_new", failing)
     assert main(["new", "Titel", *site_options(site)]) == 1
     assert capsys.readouterr().err == (
-        "a.txt:1: one\nb.txt:2: two\nfeedgen-app new: error: 2 problem(s); no article was written\n"
+        "a.txt:1: one\nb.txt:2: two\nfeedgen-app new: error: 2 problems; no article was written\n"
     )

@@ -413,6 +413,7 @@ def test_a_bad_cache_is_ignored_with_a_warning(
             again.close()
 
 
+@pytest.mark.german
 def test_an_unchanged_build_reads_no_article_and_says_the_same(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -79,6 +79,7 @@ def no_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- what init writes ------------------------------------------------------------------------
 
 
+@pytest.mark.german
 def test_init_writes_the_six_files_of_a_new_site_and_prints_their_paths(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -198,6 +199,7 @@ def test_titles_with_quotes_and_colons_stay_as_typed(tmp_path: Path) -> None:
 # --- defaults and questions ----------------------------------------------------------------
 
 
+@pytest.mark.german
 def test_without_a_terminal_it_takes_the_defaults_and_asks_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -217,6 +219,7 @@ def test_without_a_terminal_it_takes_the_defaults_and_asks_nothing(
     ) in err
 
 
+@pytest.mark.german
 def test_on_a_terminal_it_asks_for_each_missing_value_with_its_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -237,6 +240,7 @@ def test_on_a_terminal_it_asks_for_each_missing_value_with_its_default(
     )
 
 
+@pytest.mark.german
 def test_on_a_terminal_it_asks_only_for_what_was_not_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -263,7 +267,7 @@ def test_init_never_overwrites_and_writes_nothing_when_a_file_exists(
     assert err == (
         f"{tmp_path / existing}:1: exists already; init never overwrites a site (run "
         "it in an empty folder, or move the file away)\n"
-        "feedgen-app init: error: 1 problem(s); nothing was written\n"
+        "feedgen-app init: error: 1 problem; nothing was written\n"
     )
     assert listing(tmp_path) == {existing}
     assert (tmp_path / existing).read_text(encoding="utf-8") == "mine\n"
@@ -350,6 +354,7 @@ def test_without_a_recorded_commit_the_ref_is_the_version_tag(
     assert (ref.ref, ref.pinned, ref.uses_suffix()) == (f"v{__version__}", False, f"v{__version__}")
 
 
+@pytest.mark.german
 def test_a_tag_ref_is_used_as_given_with_a_hint_to_pin_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -388,6 +393,7 @@ def demo_site(
         ({"base_url": DEMO_BASE_URL}, "base_url stammt"),
     ],
 )
+@pytest.mark.german
 def test_a_site_that_is_not_the_demo_is_warned_about_the_demos_values(
     values: dict[str, str], keys: str
 ) -> None:
@@ -403,6 +409,7 @@ def test_the_demo_itself_and_other_values_are_not_warned_about() -> None:
     assert demo_warnings(demo_site(), "feed.yaml", has_demo_seed=False) == []
 
 
+@pytest.mark.german
 def test_build_warns_on_stderr_and_still_builds_with_the_demo_config_and_other_content(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -472,6 +479,7 @@ def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.german
 def test_init_build_and_check_work_from_an_installed_wheel(tmp_path: Path) -> None:
     source = tmp_path / "source"  # a copy, so building leaves no build/ in the repository
     shutil.copytree(
@@ -529,6 +537,6 @@ def test_init_build_and_check_work_from_an_installed_wheel(tmp_path: Path) -> No
     built = run([app, "build"], cwd=site)
     assert built.stdout.startswith("1 Artikel veröffentlicht, 0 geplant, 0 Fehler")
     assert built.stderr == ""
-    assert run([app, "check"], cwd=site).stdout == "public: no findings\n"
+    assert run([app, "check"], cwd=site).stdout == "public: keine Befunde\n"  # the wheel's catalog
     workflow = (site / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8")
     assert f"uses: feedgen-app/feedgen-app@v{__version__}\n" in workflow

@@ -17,6 +17,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "feedgen_app"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
+    ("i18n",),
     ("errors", "formats", "libc", "model"),
     ("reading",),
     ("rendering", "checking", "publishing", "cache", "workers"),

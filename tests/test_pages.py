@@ -20,7 +20,7 @@ from feedgen_app.reading.sanitize import sanitize_html
 from feedgen_app.rendering.pages import (
     EMBED_LIMIT,
     content_security_policy,
-    format_when_de,
+    format_when,
     read_static_files,
     render_article,
     render_embed,
@@ -313,13 +313,10 @@ def test_feeds_link_the_subscribe_page_and_stay_valid(built: Path) -> None:
 def test_when_shows_time_in_site_timezone_and_drops_midnight() -> None:
     utc = ZoneInfo("UTC")
     assert (
-        format_when_de(datetime(2025, 10, 8, 4, 30, tzinfo=utc), SITE)
-        == "8. Oktober 2025, 06:30 Uhr"
+        format_when(datetime(2025, 10, 8, 4, 30, tzinfo=utc), SITE) == "8. Oktober 2025, 06:30 Uhr"
     )
-    assert format_when_de(datetime(2025, 10, 8, tzinfo=BERLIN), SITE) == "8. Oktober 2025"
-    assert (
-        format_when_de(datetime(2025, 3, 1, 23, 5, tzinfo=utc), SITE) == "2. März 2025, 00:05 Uhr"
-    )
+    assert format_when(datetime(2025, 10, 8, tzinfo=BERLIN), SITE) == "8. Oktober 2025"
+    assert format_when(datetime(2025, 3, 1, 23, 5, tzinfo=utc), SITE) == "2. März 2025, 00:05 Uhr"
 
 
 def test_reading_time_counts_words_not_markup() -> None:

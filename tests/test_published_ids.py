@@ -121,8 +121,8 @@ def test_deleted_articles_are_reported_not_failed(
     assert check_against(published, str(published.parent / "old")) == 0
     out = capsys.readouterr().out
     assert (
-        f"deleted since then: {entry_id('zinsen')} (\u201eZinsen steigen\u201c, "
-        "1. Oktober 2025)" in out
+        f"deleted since then: {entry_id('zinsen')} (\u201cZinsen steigen\u201d, "
+        "October 1, 2025)" in out
     )
 
 

@@ -107,6 +107,7 @@ def test_now_in_utc_is_compared_as_an_instant(site: Path) -> None:
     assert ENTRY_ID in published_ids(out)["atom"]
 
 
+@pytest.mark.german
 def test_the_build_line_names_the_next_due_time(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

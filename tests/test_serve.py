@@ -145,7 +145,7 @@ def start_preview(site: Path, *extra: str) -> Preview:
         except queue.Empty:
             preview.stop()
             pytest.fail(f"serve did not start: {preview.stdout} {preview.stderr}")
-        match = re.match(r"Vorschau: (http://127\.0\.0\.1:\d+/)", line)
+        match = re.match(r"Preview: (http://127\.0\.0\.1:\d+/)", line)
         if match:
             preview.url = match.group(1)
     return preview
@@ -355,7 +355,7 @@ def test_serve_never_writes_public(preview: Preview) -> None:
 def test_the_terminal_shows_the_build_summary_without_colour(preview: Preview) -> None:
     output = "".join(preview.stdout)
     assert (
-        "3 Artikel veröffentlicht, 1 Entwurf, 1 geplant für 1. Januar 2030, 06:00 Uhr, 0 Fehler, "
+        "3 articles published, 1 draft, 1 scheduled for January 1, 2030, 6:00 AM, 0 errors, "
     ) in output
     assert "\033[" not in output + "".join(preview.stderr)
 
@@ -436,7 +436,7 @@ def test_a_broken_article_shows_its_error_and_keeps_the_last_good_site(
     assert 'id="feedgen-preview-error" role="alert"' in page
     assert f"{broken}:1: the article has no paragraph after the date line" in page
     assert "<script>alert" not in page and not INLINE_SCRIPT.search(page)
-    assert "Angezeigt wird der letzte fehlerfreie Stand." in page
+    assert "Shown is the last state without errors." in page
     assert "In der Nacht wurden die Uhren" in own_preview.text("/zeitumstellung/")
     assert own_preview.get("/atom.xml")[2] == good_feed
     assert own_preview.get("/kaputt/")[0] == 404
@@ -459,7 +459,7 @@ def test_serve_starts_with_a_broken_config_and_recovers(tmp_path: Path) -> None:
     try:
         status, _, body = running.get("/")
         assert status == 404
-        assert b"Es gibt noch keinen fehlerfreien Stand." in body
+        assert b"There is no state without errors yet." in body
         assert b"unknown key &#39;basis_url&#39;" in body
         config.write_text(good, encoding="utf-8")
         deadline = time.monotonic() + REBUILD_DEADLINE
@@ -473,14 +473,14 @@ def test_sigterm_stops_the_server_and_removes_its_folder(tmp_path: Path) -> None
     running = start_preview(copy_site(tmp_path / "site"), "--verbose")
     assert running.get("/")[0] == 200
     folder = next(
-        re.search(r"Vorschau-Ordner: (\S+)", line).group(1)  # type: ignore[union-attr]
+        re.search(r"Preview folder: (\S+)", line).group(1)  # type: ignore[union-attr]
         for line in running.stdout
-        if "Vorschau-Ordner" in line
+        if "Preview folder" in line
     )
     assert Path(folder).is_dir()
     assert running.stop() == 0
     assert not Path(folder).exists()
-    assert "Vorschau beendet." in "".join(running.stdout)
+    assert "Preview stopped." in "".join(running.stdout)
     with pytest.raises(OSError):
         running.get("/")
 

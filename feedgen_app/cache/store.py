@@ -48,6 +48,7 @@ from zoneinfo import ZoneInfo
 
 from feedgen_app import __version__, model
 from feedgen_app.errors import StoreError
+from feedgen_app.i18n import _, library_reason, os_reason
 from feedgen_app.model import Article, ArticleRecord, Site
 from feedgen_app.reading.files import read_regular_file
 
@@ -174,7 +175,7 @@ def decode_value(data: Any) -> Any:
     if data is None or isinstance(data, str | bool | int | float):
         return data
     if not isinstance(data, list) or not data:
-        raise ValueError(f"unexpected stored value {data!r:.60}")
+        raise ValueError(_("unexpected stored value {data!r:.60}").format(data=data))
     tag = data[0]
     if tag == "t":
         return tuple(decode_value(v) for v in data[1])
@@ -194,9 +195,9 @@ def decode_value(data: Any) -> Any:
     if tag == "c":
         cls: Any = getattr(model, data[1], None)
         if not isinstance(cls, type) or not dataclasses.is_dataclass(cls):
-            raise ValueError(f"unexpected stored class {data[1]!r}")
+            raise ValueError(_("unexpected stored class {data!r}").format(data=data[1]))
         return cls(**{key: decode_value(value) for key, value in data[2].items()})
-    raise ValueError(f"unexpected stored tag {tag!r}")
+    raise ValueError(_("unexpected stored tag {tag!r}").format(tag=tag))
 
 
 _ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
@@ -215,9 +216,9 @@ def decode_article(blob: bytes) -> Article:
     try:
         data = marshal.loads(blob)
     except (EOFError, TypeError) as exc:
-        raise ValueError(f"stored article is corrupt ({exc})") from None
+        raise ValueError(_("stored article is corrupt ({exc})").format(exc=exc)) from None
     if not isinstance(data, list) or len(data) != len(_ARTICLE_FIELDS):
-        raise ValueError("stored value is not an article")
+        raise ValueError(_("stored value is not an article"))
     values: list[Any] = [v if type(v) is str else decode_value(v) for v in data]
     return Article(*values)
 
@@ -237,10 +238,10 @@ def decode_record(blob: bytes) -> ArticleRecord:
     directly: text as it is, a tuple of text, a datetime in a named zone."""
     body = blob[4:]
     if len(blob) < 5 or zlib.crc32(body).to_bytes(4, "big") != blob[:4]:
-        raise ValueError("stored record is corrupt (CRC mismatch)")
+        raise ValueError(_("stored record is corrupt (CRC mismatch)"))
     data = marshal.loads(body)
     if not isinstance(data, list) or len(data) != len(_RECORD_FIELDS):
-        raise ValueError("stored value is not an article record")
+        raise ValueError(_("stored value is not an article record"))
     values: list[Any] = [v if type(v) is str else _decode_common(v) for v in data]
     return ArticleRecord(*values)
 
@@ -296,8 +297,10 @@ class BuildIndex:
     def fail(self, problem: str) -> None:
         """The index cannot be trusted: warn, close it and go on without one."""
         self.warnings.append(
-            f"{self.path}:1: warning: {problem}; building without it (it is "
-            "written anew after this build)"
+            _(
+                "{path}:1: warning: {problem}; building without it (it is written "
+                "anew after this build)"
+            ).format(path=self.path, problem=problem)
         )
         self.close()
         self.written_ns, self.last = 0, {}
@@ -323,16 +326,22 @@ def open_index(directory: Path) -> BuildIndex:
         try:
             _open(index)
         except (sqlite3.Error, StoreError, ValueError, OSError) as again:
-            index.fail(f"cannot create the build cache ({_describe(again)})")
+            index.fail(
+                _("cannot create the build cache ({describe})").format(describe=_describe(again))
+            )
     return index
 
 
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, OSError):
-        return f"cannot read the build cache ({exc.strerror or exc})"
+        return _("cannot read the build cache ({value})").format(value=os_reason(exc))
     if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
-        return "not a feedgen-app build cache"
-    return f"the build cache is corrupt ({exc})" if not isinstance(exc, StoreError) else str(exc)
+        return _("not a feedgen-app build cache")
+    return (
+        _("the build cache is corrupt ({exc})").format(exc=library_reason(exc))
+        if not isinstance(exc, StoreError)
+        else str(exc)
+    )
 
 
 def set_aside(index: BuildIndex) -> None:
@@ -354,7 +363,7 @@ def _open(index: BuildIndex) -> None:
     if not tag.exists():
         tag.write_text(CACHEDIR_TAG, encoding="ascii")
     if index.path.exists() and not index.path.is_file():
-        raise OSError(21, "not a regular file")
+        raise OSError(21, _("not a regular file"))
     connection = sqlite3.connect(index.path, isolation_level=None, check_same_thread=False)
     index.connection = connection
     # Durable against a killed process (the journal), not against power loss: the site's
@@ -369,9 +378,11 @@ def _open(index: BuildIndex) -> None:
     if rows.get("environment") not in (None, environment):
         written_by = json.loads(rows["environment"]).get("package", "?")
         index.warnings.append(
-            f"{index.path}:1: warning: the build cache was written by another version "
-            f"(feedgen-app {written_by}, or another feedgen, Python or cache format); "
-            "building without it"
+            _(
+                "{path}:1: warning: the build cache was written by another version "
+                "(feedgen-app {written_by}, or another feedgen, Python or cache "
+                "format); building without it"
+            ).format(path=index.path, written_by=written_by)
         )
         _empty(connection)
         rows = {}
@@ -431,7 +442,9 @@ def safely(index: BuildIndex, what: str, default: T, query: Callable[[sqlite3.Co
     try:
         return query(index.connection)
     except sqlite3.Error as exc:
-        raise StoreError(f"the build cache is corrupt ({what}: {exc})") from None
+        raise StoreError(
+            _("the build cache is corrupt ({what}: {exc})").format(what=what, exc=exc)
+        ) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -476,7 +489,9 @@ def hash_files(
                 continue
             digest = hashlib.sha256(read_regular_file(path)).hexdigest()
         except OSError as exc:
-            unreadable[key] = f"{path}:1: cannot read the file: {exc.strerror or exc}"
+            unreadable[key] = _("{path}:1: cannot read the file: {value}").format(
+                path=path, value=os_reason(exc)
+            )
             continue
         hashes[key] = digest
         if row != (size, mtime_ns, inode, digest):
@@ -517,8 +532,10 @@ def read_records(index: BuildIndex, sources: Iterable[str]) -> dict[str, Article
                 records[source] = decode_record(blob)
             except (ValueError, TypeError, EOFError) as exc:
                 index.warnings.append(
-                    f"{index.path}:1: warning: the stored record of {source} "
-                    f"is corrupt ({exc}); parsing the article again"
+                    _(
+                        "{path}:1: warning: the stored record of {source} is corrupt "
+                        "({exc}); parsing the article again"
+                    ).format(path=index.path, source=source, exc=exc)
                 )
         return records
 
@@ -605,20 +622,27 @@ class ArticleLoader:
                 part = sources[start : start + chunk]
                 marks = ",".join("?" * len(part))
                 for source, blob in self._connection.execute(
-                    f"SELECT source, article FROM articles WHERE source IN ({marks})", part
+                    f"SELECT source, article FROM articles WHERE source IN ({marks})",
+                    part,
                 ):
                     if digest_blob(blob) != digests[source]:
                         raise StoreError(
-                            f"the build cache is corrupt (the stored article "
-                            f"{source} does not match its record)"
+                            _(
+                                "the build cache is corrupt (the stored article {source} does "
+                                "not match its record)"
+                            ).format(source=source)
                         )
                     found[source] = decode_article(blob)
         except (sqlite3.Error, ValueError) as exc:
-            raise StoreError(f"the build cache is corrupt (loading articles: {exc})") from None
+            raise StoreError(
+                _("the build cache is corrupt (loading articles: {exc})").format(exc=exc)
+            ) from None
         lost = [s for s in sources if s not in found]
         if lost:
             raise StoreError(
-                f"the build cache is corrupt (the stored article {lost[0]} is missing)"
+                _("the build cache is corrupt (the stored article {lost} is missing)").format(
+                    lost=lost[0]
+                )
             )
         return found
 
@@ -658,7 +682,9 @@ class TeaserStore:
                     if key == keys[source]:
                         found[source] = _checked_text(blob)
         except (sqlite3.Error, ValueError) as exc:
-            raise StoreError(f"the build cache is corrupt (loading teasers: {exc})") from None
+            raise StoreError(
+                _("the build cache is corrupt (loading teasers: {exc})").format(exc=exc)
+            ) from None
         return found
 
     def add(self, record: ArticleRecord, html: str) -> None:
@@ -679,7 +705,7 @@ def teaser_row(record: ArticleRecord, key: str, html: str) -> tuple[str, str, by
 def _checked_text(blob: bytes) -> str:
     body = blob[4:]
     if len(blob) < 4 or zlib.crc32(body).to_bytes(4, "big") != blob[:4]:
-        raise ValueError("a stored teaser is corrupt (CRC mismatch)")
+        raise ValueError(_("a stored teaser is corrupt (CRC mismatch)"))
     return body.decode("utf-8")
 
 
@@ -721,10 +747,10 @@ def read_published(index: BuildIndex) -> dict[str, list[int]]:
         blob = row[0]
         body = blob[4:]
         if len(blob) < 5 or zlib.crc32(body).to_bytes(4, "big") != blob[:4]:
-            raise StoreError("the build cache is corrupt (the published files: CRC mismatch)")
+            raise StoreError(_("the build cache is corrupt (the published files: CRC mismatch)"))
         tree = marshal.loads(body)
         if not isinstance(tree, dict):
-            raise StoreError("the build cache is corrupt (the published files)")
+            raise StoreError(_("the build cache is corrupt (the published files)"))
         return tree
 
     return safely(index, "reading the published files", {}, query)

@@ -17,6 +17,7 @@ from feedgen_app.checking.report import (
 )
 from feedgen_app.checking.xmltree import ATOM, Node
 from feedgen_app.formats import XHTML_NS, XML_NS, is_language_tag
+from feedgen_app.i18n import _
 
 _XML_LANG = XML_NS + " lang"
 
@@ -33,15 +34,17 @@ def check_atom_tree(root: Node, name: str) -> FeedReport:
             name,
             "atom",
             (
-                f"{where(name, root)}: the root element is "
-                f"{show_tag(root.tag)}, expected Atom <feed>",
+                _("{where}: the root element is {tag}, expected Atom <feed>").format(
+                    where=where(name, root), tag=show_tag(root.tag)
+                ),
             ),
         )
     findings = _check_xml_langs(root, name)
     if _XML_LANG not in root.attrs:
         findings.append(
-            f"{where(name, root)}: <feed> has no xml:lang; expected the "
-            'site language, e.g. xml:lang="de-DE"'
+            _(
+                '{where}: <feed> has no xml:lang; expected the site language, e.g. xml:lang="de-DE"'
+            ).format(where=where(name, root))
         )
     findings += _check_atom_common(
         root,
@@ -53,7 +56,9 @@ def check_atom_tree(root: Node, name: str) -> FeedReport:
     self_links = [link for link in root.findall(ATOM + "link") if link.attrs.get("rel") == "self"]
     if not self_links:
         findings.append(
-            f'{where(name, root)}: <feed> has no <link rel="self">; expected the feed\'s own URL'
+            _('{where}: <feed> has no <link rel="self">; expected the feed\'s own URL').format(
+                where=where(name, root)
+            )
         )
     feed_has_author = bool(root.findall(ATOM + "author"))
     entries = []
@@ -68,8 +73,10 @@ def check_atom_tree(root: Node, name: str) -> FeedReport:
         )
         if not feed_has_author and not node.findall(ATOM + "author"):
             findings.append(
-                f"{where(name, node)}: <entry> has no <author> and neither "
-                "has the feed; RFC 4287 requires one of them"
+                _(
+                    "{where}: <entry> has no <author> and neither has the feed; RFC "
+                    "4287 requires one of them"
+                ).format(where=where(name, node))
             )
         links = [
             link.attrs.get("href", "")
@@ -78,15 +85,19 @@ def check_atom_tree(root: Node, name: str) -> FeedReport:
         ]
         if node.find(ATOM + "content") is None and not links:
             findings.append(
-                f"{where(name, node)}: <entry> has neither <content> nor a "
-                '<link rel="alternate">; RFC 4287 requires one'
+                _(
+                    '{where}: <entry> has neither <content> nor a <link rel="alternate">; '
+                    "RFC 4287 requires one"
+                ).format(where=where(name, node))
             )
         id_node = node.find(ATOM + "id")
         entry_id = id_node.text.strip() if id_node is not None else ""
         if entry_id and entry_id in ids:
             findings.append(
-                f"{where(name, node)}: entry id {entry_id!r} is already used by "
-                f"the entry on line {ids[entry_id]}; ids must be unique"
+                _(
+                    "{where}: entry id {entry_id!r} is already used by the entry "
+                    "on line {ids}; ids must be unique"
+                ).format(where=where(name, node), entry_id=entry_id, ids=ids[entry_id])
             )
         ids.setdefault(entry_id, node.line)
         entries.append(Entry(entry_id, tuple(links)))
@@ -103,11 +114,17 @@ def _check_atom_common(
         count = len(node.findall(ATOM + local))
         if count != 1:
             findings.append(
-                f"{where(name, node)}: <{what}> must have exactly one <{local}> (found {count})"
+                _("{where}: <{what}> must have exactly one <{local}> (found {count})").format(
+                    where=where(name, node), what=what, local=local, count=count
+                )
             )
     for local in optional:
         if len(node.findall(ATOM + local)) > 1:
-            findings.append(f"{where(name, node)}: <{what}> must not have more than one <{local}>")
+            findings.append(
+                _("{where}: <{what}> must not have more than one <{local}>").format(
+                    where=where(name, node), what=what, local=local
+                )
+            )
     for child in node.children:
         findings += _check_atom_child(child, name)
     findings += _check_atom_links(node, name, what)
@@ -120,20 +137,24 @@ def _check_atom_child(child: Node, name: str) -> list[str]:
     value = child.text.strip()
     if local in ("updated", "published") and not is_rfc3339(value):
         return [
-            f"{where(name, child)}: <{local}> {value!r} is not an RFC 3339 date-time; "
-            "expected e.g. 2025-10-08T06:30:00+02:00"
+            _(
+                "{where}: <{local}> {value!r} is not an RFC 3339 date-time; "
+                "expected e.g. 2025-10-08T06:30:00+02:00"
+            ).format(where=where(name, child), local=local, value=value)
         ]
     if local in ("id", "icon", "logo") and not ABSOLUTE_IRI.fullmatch(value):
         return [
-            f"{where(name, child)}: <{local}> {value!r} is not an absolute IRI; expected "
-            "e.g. tag:example.org,2025:slug"
+            _(
+                "{where}: <{local}> {value!r} is not an absolute IRI; expected "
+                "e.g. tag:example.org,2025:slug"
+            ).format(where=where(name, child), local=local, value=value)
         ]
     if local in ("title", "subtitle", "summary", "rights"):
         return _check_text_construct(child, name, local)
     if local in ("author", "contributor"):
         return _check_person(child, name, local)
     if local == "category" and not child.attrs.get("term"):
-        return [f"{where(name, child)}: <category> has no term attribute"]
+        return [_("{where}: <category> has no term attribute").format(where=where(name, child))]
     if local == "content":
         return _check_content(child, name)
     return []
@@ -146,22 +167,27 @@ def _check_atom_links(node: Node, name: str, what: str) -> list[str]:
         href = link.attrs.get("href")
         if not href or not ABSOLUTE_IRI.fullmatch(href):
             findings.append(
-                f"{where(name, link)}: <link> href {href!r} is not an absolute "
-                "IRI; expected e.g. https://example.org/slug/"
+                _(
+                    "{where}: <link> href {href!r} is not an absolute IRI; expected "
+                    "e.g. https://example.org/slug/"
+                ).format(where=where(name, link), href=href)
             )
         if link.attrs.get("rel", "alternate") == "alternate":
             key = (link.attrs.get("type", ""), link.attrs.get("hreflang", ""))
             if key in alternates:
                 findings.append(
-                    f"{where(name, link)}: <{what}> has a second <link "
-                    f'rel="alternate"> with type {key[0]!r} and hreflang '
-                    f"{key[1]!r}; RFC 4287 allows one per type and language"
+                    _(
+                        '{where}: <{what}> has a second <link rel="alternate"> with type '
+                        "{key!r} and hreflang {key2!r}; RFC 4287 allows one per type "
+                        "and language"
+                    ).format(where=where(name, link), what=what, key=key[0], key2=key[1])
                 )
             alternates[key] = link.line
         if "hreflang" in link.attrs and not is_language_tag(link.attrs["hreflang"]):
             findings.append(
-                f"{where(name, link)}: hreflang {link.attrs['hreflang']!r} is not "
-                "a BCP 47 language tag"
+                _("{where}: hreflang {attrs!r} is not a BCP 47 language tag").format(
+                    where=where(name, link), attrs=link.attrs["hreflang"]
+                )
             )
     return findings
 
@@ -169,13 +195,22 @@ def _check_atom_links(node: Node, name: str, what: str) -> list[str]:
 def _check_text_construct(node: Node, name: str, local: str) -> list[str]:
     kind = node.attrs.get("type", "text")
     if kind not in ("text", "html", "xhtml"):
-        return [f"{where(name, node)}: <{local}> type {kind!r} must be text, html or xhtml"]
+        return [
+            _("{where}: <{local}> type {kind!r} must be text, html or xhtml").format(
+                where=where(name, node), local=local, kind=kind
+            )
+        ]
     if kind == "xhtml" and [c.tag for c in node.children] != [XHTML_NS + " div"]:
-        return [f'{where(name, node)}: <{local} type="xhtml"> must hold exactly one XHTML <div>']
+        return [
+            _('{where}: <{local} type="xhtml"> must hold exactly one XHTML <div>').format(
+                where=where(name, node), local=local
+            )
+        ]
     if kind != "xhtml" and node.children:
         return [
-            f'{where(name, node)}: <{local} type="{kind}"> must not contain elements; '
-            "escape the markup"
+            _(
+                '{where}: <{local} type="{kind}"> must not contain elements; escape the markup'
+            ).format(where=where(name, node), local=local, kind=kind)
         ]
     return []
 
@@ -186,7 +221,9 @@ def _check_content(node: Node, name: str) -> list[str]:
         return _check_text_construct(node, name, "content")
     if "/" not in kind:
         return [
-            f"{where(name, node)}: <content> type {kind!r} must be text, html, xhtml or a MIME type"
+            _("{where}: <content> type {kind!r} must be text, html, xhtml or a MIME type").format(
+                where=where(name, node), kind=kind
+            )
         ]
     return []
 
@@ -195,19 +232,27 @@ def _check_person(node: Node, name: str, local: str) -> list[str]:
     findings = []
     names = node.findall(ATOM + "name")
     if len(names) != 1 or not names[0].text.strip():
-        findings.append(f"{where(name, node)}: <{local}> must have exactly one non-empty <name>")
+        findings.append(
+            _("{where}: <{local}> must have exactly one non-empty <name>").format(
+                where=where(name, node), local=local
+            )
+        )
     for uri in node.findall(ATOM + "uri"):
         if not ABSOLUTE_IRI.fullmatch(uri.text.strip()):
             findings.append(
-                f"{where(name, uri)}: <uri> {uri.text.strip()!r} is not an absolute IRI"
+                _("{where}: <uri> {strip!r} is not an absolute IRI").format(
+                    where=where(name, uri), strip=uri.text.strip()
+                )
             )
     return findings
 
 
 def _check_xml_langs(root: Node, name: str) -> list[str]:
     return [
-        f"{where(name, node)}: xml:lang {node.attrs[_XML_LANG]!r} is not a valid BCP 47 "
-        "language tag; expected e.g. de-DE or en"
+        _(
+            "{where}: xml:lang {attrs!r} is not a valid BCP 47 language tag; "
+            "expected e.g. de-DE or en"
+        ).format(where=where(name, node), attrs=node.attrs[_XML_LANG])
         for node in root.iter()
         if _XML_LANG in node.attrs and not is_language_tag(node.attrs[_XML_LANG])
     ]

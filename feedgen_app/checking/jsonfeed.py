@@ -9,6 +9,7 @@ from pathlib import Path
 from feedgen_app.checking.report import HTTP_URL, Entry, FeedReport, is_rfc3339, load_source
 from feedgen_app.checking.xmltree import parse_json
 from feedgen_app.formats import JSON_FEED_VERSION, is_language_tag
+from feedgen_app.i18n import _
 
 JSON_FEED_KEYS = {
     "version",
@@ -53,22 +54,36 @@ def check_json(source: Path | bytes, name: str | None = None) -> FeedReport:
     """Check a JSON Feed 1.1 document."""
     name, data, problem = load_source(source, name)
     if data is None:
-        return FeedReport(name, "json", (problem or f"{name}: cannot read",))
+        return FeedReport(name, "json", (problem or _("{name}: cannot read").format(name=name),))
     try:
         document = parse_json(data)
     except UnicodeDecodeError as exc:
-        return FeedReport(name, "json", (f"{name}: not UTF-8 at byte offset {exc.start}",))
+        return FeedReport(
+            name,
+            "json",
+            (_("{name}: not UTF-8 at byte offset {start}").format(name=name, start=exc.start),),
+        )
     except json.JSONDecodeError as exc:
-        return FeedReport(name, "json", (f"{name}:{exc.lineno}: not valid JSON: {exc.msg}",))
+        return FeedReport(
+            name,
+            "json",
+            (
+                _("{name}:{lineno}: not valid JSON: {msg}").format(
+                    name=name, lineno=exc.lineno, msg=exc.msg
+                ),
+            ),
+        )
     if not isinstance(document, dict):
-        return FeedReport(name, "json", (f"{name}: expected a JSON object",))
+        return FeedReport(name, "json", (_("{name}: expected a JSON object").format(name=name),))
     findings = _check_json_feed(document, name)
     items = document.get("items")
     entries = []
     ids: set[str] = set()
     for index, item in enumerate(items if isinstance(items, list) else []):
         if not isinstance(item, dict):
-            findings.append(f"{name}: items[{index}] must be an object")
+            findings.append(
+                _("{name}: items[{index}] must be an object").format(name=name, index=index)
+            )
             continue
         findings += _check_json_item(item, f"{name}: items[{index}]", ids)
         url = item.get("url")
@@ -82,25 +97,31 @@ def _check_json_feed(document: dict[str, object], name: str) -> list[str]:
     findings = []
     if document.get("version") != JSON_FEED_VERSION:
         findings.append(
-            f"{name}: version is {document.get('version')!r}, expected {JSON_FEED_VERSION!r}"
+            _("{name}: version is {get!r}, expected {JSON_FEED_VERSION!r}").format(
+                name=name, get=document.get("version"), JSON_FEED_VERSION=JSON_FEED_VERSION
+            )
         )
     if not isinstance(document.get("title"), str) or not str(document["title"]).strip():
-        findings.append(f"{name}: title is missing or not text")
+        findings.append(_("{name}: title is missing or not text").format(name=name))
     if not isinstance(document.get("items"), list):
-        findings.append(f"{name}: items is missing or not a list")
+        findings.append(_("{name}: items is missing or not a list").format(name=name))
     if "feed_url" not in document:
-        findings.append(f"{name}: feed_url is missing; expected the feed's own URL")
+        findings.append(
+            _("{name}: feed_url is missing; expected the feed's own URL").format(name=name)
+        )
     findings += _check_json_common(
         document, name, JSON_FEED_KEYS, ("home_page_url", "feed_url", "next_url", "icon", "favicon")
     )
     if "expired" in document and not isinstance(document["expired"], bool):
-        findings.append(f"{name}: expired must be true or false")
+        findings.append(_("{name}: expired must be true or false").format(name=name))
     hubs = document.get("hubs", [])
     if not isinstance(hubs, list) or not all(
         isinstance(h, dict) and isinstance(h.get("type"), str) and isinstance(h.get("url"), str)
         for h in hubs
     ):
-        findings.append(f"{name}: hubs must be a list of objects with type and url")
+        findings.append(
+            _("{name}: hubs must be a list of objects with type and url").format(name=name)
+        )
     return findings
 
 
@@ -108,28 +129,38 @@ def _check_json_item(item: dict[str, object], where: str, ids: set[str]) -> list
     findings = []
     entry_id = item.get("id")
     if not isinstance(entry_id, str) or not entry_id.strip():
-        findings.append(f"{where}: id is missing or not text; expected the entry's permanent ID")
+        findings.append(
+            _("{where}: id is missing or not text; expected the entry's permanent ID").format(
+                where=where
+            )
+        )
     elif entry_id in ids:
-        findings.append(f"{where}: id {entry_id!r} is used by an earlier item; ids must be unique")
+        findings.append(
+            _("{where}: id {entry_id!r} is used by an earlier item; ids must be unique").format(
+                where=where, entry_id=entry_id
+            )
+        )
     else:
         ids.add(entry_id)
     if not isinstance(item.get("content_html"), str) and not isinstance(
         item.get("content_text"), str
     ):
-        findings.append(f"{where}: needs content_html or content_text")
+        findings.append(_("{where}: needs content_html or content_text").format(where=where))
     for key in ("title", "summary", "content_html", "content_text"):
         if key in item and not isinstance(item[key], str):
-            findings.append(f"{where}: {key} must be text")
+            findings.append(_("{where}: {key} must be text").format(where=where, key=key))
     for key in ("date_published", "date_modified"):
         value = item.get(key)
         if key in item and not (isinstance(value, str) and is_rfc3339(value)):
             findings.append(
-                f"{where}: {key} {value!r} is not an RFC 3339 date-time; expected "
-                "e.g. 2025-10-08T06:30:00+02:00"
+                _(
+                    "{where}: {key} {value!r} is not an RFC 3339 date-time; expected "
+                    "e.g. 2025-10-08T06:30:00+02:00"
+                ).format(where=where, key=key, value=value)
             )
     tags = item.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        findings.append(f"{where}: tags must be a list of text")
+        findings.append(_("{where}: tags must be a list of text").format(where=where))
     attachments = item.get("attachments", [])
     if not isinstance(attachments, list) or not all(
         isinstance(a, dict)
@@ -137,7 +168,11 @@ def _check_json_item(item: dict[str, object], where: str, ids: set[str]) -> list
         and isinstance(a.get("mime_type"), str)
         for a in attachments
     ):
-        findings.append(f"{where}: attachments must be a list of objects with url and mime_type")
+        findings.append(
+            _("{where}: attachments must be a list of objects with url and mime_type").format(
+                where=where
+            )
+        )
     findings += _check_json_common(
         item, where, JSON_ITEM_KEYS, ("url", "external_url", "image", "banner_image")
     )
@@ -150,21 +185,35 @@ def _check_json_common(
     findings = []
     for key in obj:
         if key not in known and not key.startswith("_"):
-            findings.append(f"{where}: unknown key {key!r}; JSON Feed extensions start with _")
+            findings.append(
+                _("{where}: unknown key {key!r}; JSON Feed extensions start with _").format(
+                    where=where, key=key
+                )
+            )
     for key in url_keys:
         value = obj.get(key)
         if key in obj and not (isinstance(value, str) and HTTP_URL.fullmatch(value)):
-            findings.append(f"{where}: {key} {value!r} is not an absolute http(s) URL")
+            findings.append(
+                _("{where}: {key} {value!r} is not an absolute http(s) URL").format(
+                    where=where, key=key, value=value
+                )
+            )
     language = obj.get("language")
     if "language" in obj and not (isinstance(language, str) and is_language_tag(language)):
         findings.append(
-            f"{where}: language {language!r} is not a valid BCP 47 language tag; "
-            "expected e.g. de-DE"
+            _(
+                "{where}: language {language!r} is not a valid BCP 47 language "
+                "tag; expected e.g. de-DE"
+            ).format(where=where, language=language)
         )
     authors = obj.get("authors", [])
     if not isinstance(authors, list) or not all(
         isinstance(a, dict) and any(isinstance(a.get(k), str) for k in ("name", "url", "avatar"))
         for a in authors
     ):
-        findings.append(f"{where}: authors must be a list of objects with a name, url or avatar")
+        findings.append(
+            _("{where}: authors must be a list of objects with a name, url or avatar").format(
+                where=where
+            )
+        )
     return findings

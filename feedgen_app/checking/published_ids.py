@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from feedgen_app import __version__
 from feedgen_app.checking.xmltree import ATOM, Node, parse_json, parse_xml
 from feedgen_app.errors import PreviousSiteError, XmlError
+from feedgen_app.i18n import _, os_reason
 from feedgen_app.reading.files import read_regular_file
 
 MAX_DOCUMENTS = 5000
@@ -111,21 +112,43 @@ def find_lookalike(
 
 def rename_advice(old: PublishedEntry, new: PublishedEntry, source: str | None, where: str) -> str:
     """The message for a published entry that would reappear under a new ID."""
-    same = "title" if _norm(old.title) == _norm(new.title) else "date"
+    same_title = _norm(old.title) == _norm(new.title)
     place = f"{source}:1" if source else where
-    article = source or f"the article of {new.url}"
+    article = source or _("the article of {url}").format(url=new.url)
     plain = source is not None and source.endswith(".txt")
     how = (
-        f"a line `id {old.id}` right after its date line"
+        _("a line `id {id}` right after its date line").format(id=old.id)
         if plain
-        else f"`id: {old.id}` to its front matter"
-        + ("" if source else f" (plain text: a line `id {old.id}` right after the date line)")
+        else _("`id: {id}` to its front matter").format(id=old.id)
+        + (
+            ""
+            if source
+            else _(" (plain text: a line `id {id}` right after the date line)").format(id=old.id)
+        )
     )
-    return (
-        f"{place}: entry {new.id!r} (\u201e{new.title}\u201c) has the same {same} as the "
-        f"published entry {old.id!r} (\u201e{old.title}\u201c), whose ID is gone: readers "
-        f"would show it again as new. Add {how} in {article} to keep the published ID; "
-        f"if it really is another article, pass --deleted {old.id}"
+    message = (
+        _(
+            "{place}: entry {id!r} („{title}“) has the same title as the "
+            "published entry {id2!r} („{title2}“), whose ID is gone: readers "
+            "would show it again as new. Add {how} in {article} to keep the "
+            "published ID; if it really is another article, pass --deleted {id2}"
+        )
+        if same_title
+        else _(
+            "{place}: entry {id!r} („{title}“) has the same date as the "
+            "published entry {id2!r} („{title2}“), whose ID is gone: readers "
+            "would show it again as new. Add {how} in {article} to keep the "
+            "published ID; if it really is another article, pass --deleted {id2}"
+        )
+    )
+    return message.format(
+        place=place,
+        id=new.id,
+        title=new.title,
+        id2=old.id,
+        title2=old.title,
+        how=how,
+        article=article,
     )
 
 
@@ -166,8 +189,10 @@ def _follow(
         fetched = fetch(name)
         if fetched is None:
             raise PreviousSiteError(
-                f"{name}:1: the archive document this site's feeds link to "
-                "is missing; the published history is broken"
+                _(
+                    "{name}:1: the archive document this site's feeds link to is "
+                    "missing; the published history is broken"
+                ).format(name=name)
             )
         data = fetched
 
@@ -181,13 +206,17 @@ def _locate(url: str, site_url: str | None, base: str, current: str) -> str:
         target = urljoin(current, url)
         if urlsplit(target)[:2] != urlsplit(base)[:2]:
             raise PreviousSiteError(
-                f"{current}:1: the feed links to {url!r} on another site; "
-                "only the site's own archive documents are read"
+                _(
+                    "{current}:1: the feed links to {url!r} on another site; only "
+                    "the site's own archive documents are read"
+                ).format(current=current, url=url)
             )
         return target
     raise PreviousSiteError(
-        f"{current}:1: the link {url!r} does not point into the site "
-        f"({site_url}); cannot find it in the folder {base}"
+        _(
+            "{current}:1: the link {url!r} does not point into the site ({site_url}); "
+            "cannot find it in the folder {base}"
+        ).format(current=current, url=url, site_url=site_url, base=base)
     )
 
 
@@ -195,9 +224,11 @@ def _json_page(data: bytes, name: str) -> tuple[list[PublishedEntry], str | None
     try:
         document = parse_json(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PreviousSiteError(f"{name}:1: not a JSON Feed: {exc}") from None
+        raise PreviousSiteError(
+            _("{name}:1: not a JSON Feed: {exc}").format(name=name, exc=exc)
+        ) from None
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
-        raise PreviousSiteError(f"{name}:1: not a JSON Feed (no items list)")
+        raise PreviousSiteError(_("{name}:1: not a JSON Feed (no items list)").format(name=name))
     entries = []
     for item in document["items"]:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
@@ -221,9 +252,11 @@ def _atom_page(data: bytes, name: str) -> tuple[list[PublishedEntry], str | None
     try:
         root = parse_xml(data)
     except XmlError as exc:
-        raise PreviousSiteError(f"{name}:{exc.line}: not well-formed XML: {exc}") from None
+        raise PreviousSiteError(
+            _("{name}:{line}: not well-formed XML: {exc}").format(name=name, line=exc.line, exc=exc)
+        ) from None
     if root.tag != ATOM + "feed":
-        raise PreviousSiteError(f"{name}:1: not an Atom feed")
+        raise PreviousSiteError(_("{name}:1: not an Atom feed").format(name=name))
     links = {
         link.attrs.get("rel", "alternate"): link.attrs.get("href", "")
         for link in root.findall(ATOM + "link")
@@ -279,7 +312,11 @@ def read_local_file(path: str) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise PreviousSiteError(f"{path}:1: cannot read the file: {exc.strerror}") from None
+        raise PreviousSiteError(
+            _("{path}:1: cannot read the file: {strerror}").format(
+                path=path, strerror=os_reason(exc)
+            )
+        ) from None
 
 
 def fetch_url(url: str) -> bytes | None:
@@ -292,15 +329,21 @@ def fetch_url(url: str) -> bytes | None:
         if exc.code in (404, 410):
             return None
         raise PreviousSiteError(
-            f"{url}:1: the published site answered HTTP {exc.code} "
-            f"{exc.reason}; cannot compare with it"
+            _(
+                "{url}:1: the published site answered HTTP {code} {reason}; cannot compare with it"
+            ).format(url=url, code=exc.code, reason=exc.reason)
         ) from None
     except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
-        raise PreviousSiteError(f"{url}:1: cannot reach the published site: {reason}") from None
+        raise PreviousSiteError(
+            _("{url}:1: cannot reach the published site: {reason}").format(
+                url=url, reason=os_reason(reason)
+            )
+        ) from None
     if len(data) > MAX_FETCH_BYTES:
         raise PreviousSiteError(
-            f"{url}:1: the published document is larger than "
-            f"{MAX_FETCH_BYTES // 2**20} MiB; a feed page never is"
+            _(
+                "{url}:1: the published document is larger than {value} MiB; a feed page never is"
+            ).format(url=url, value=MAX_FETCH_BYTES // 2**20)
         )
     return data

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from feedgen_app.checking.xmltree import Node, parse_xml
 from feedgen_app.errors import XmlError
+from feedgen_app.i18n import _, os_reason
 from feedgen_app.reading.files import read_regular_file
 
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})")
@@ -79,18 +80,34 @@ def load_source(source: Path | bytes, name: str | None) -> tuple[str, bytes | No
     try:
         return label, read_regular_file(source), None
     except OSError as exc:
-        return label, None, f"{label}: cannot read the file: {exc.strerror}"
+        return (
+            label,
+            None,
+            _("{label}: cannot read the file: {strerror}").format(
+                label=label, strerror=os_reason(exc)
+            ),
+        )
 
 
 def load_xml(source: Path | bytes, name: str | None, kind: str) -> tuple[str, Node | FeedReport]:
     """Read and parse an XML feed: its label and root, or the report saying why it failed."""
     label, data, problem = load_source(source, name)
     if data is None:
-        return label, FeedReport(label, kind, (problem or f"{label}: cannot read",))
+        return label, FeedReport(
+            label, kind, (problem or _("{label}: cannot read").format(label=label),)
+        )
     try:
         return label, parse_xml(data)
     except XmlError as exc:
-        return label, FeedReport(label, kind, (f"{label}:{exc.line}: not well-formed XML: {exc}",))
+        return label, FeedReport(
+            label,
+            kind,
+            (
+                _("{label}:{line}: not well-formed XML: {exc}").format(
+                    label=label, line=exc.line, exc=exc
+                ),
+            ),
+        )
 
 
 def where(name: str, node: Node) -> str:

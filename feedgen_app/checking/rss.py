@@ -15,6 +15,7 @@ from feedgen_app.checking.report import (
 )
 from feedgen_app.checking.xmltree import ATOM, Node
 from feedgen_app.formats import is_language_tag
+from feedgen_app.i18n import _
 
 
 def check_rss(source: Path | bytes, name: str | None = None) -> FeedReport:
@@ -28,17 +29,25 @@ def check_rss_tree(root: Node, name: str) -> FeedReport:
         return FeedReport(
             name,
             "rss",
-            (f"{where(name, root)}: the root element is {show_tag(root.tag)}, expected <rss>",),
+            (
+                _("{where}: the root element is {tag}, expected <rss>").format(
+                    where=where(name, root), tag=show_tag(root.tag)
+                ),
+            ),
         )
     findings = []
     if root.attrs.get("version") != "2.0":
         findings.append(
-            f'{where(name, root)}: <rss> version is {root.attrs.get("version")!r}, expected "2.0"'
+            _('{where}: <rss> version is {get!r}, expected "2.0"').format(
+                where=where(name, root), get=root.attrs.get("version")
+            )
         )
     channels = root.findall("channel")
     if len(channels) != 1:
         findings.append(
-            f"{where(name, root)}: <rss> must hold exactly one <channel> (found {len(channels)})"
+            _("{where}: <rss> must hold exactly one <channel> (found {count})").format(
+                where=where(name, root), count=len(channels)
+            )
         )
         return FeedReport(name, "rss", tuple(findings))
     channel = channels[0]
@@ -46,12 +55,16 @@ def check_rss_tree(root: Node, name: str) -> FeedReport:
         count = len(channel.findall(local))
         if count != 1:
             findings.append(
-                f"{where(name, channel)}: <channel> must have exactly one <{local}> (found {count})"
+                _("{where}: <channel> must have exactly one <{local}> (found {count})").format(
+                    where=where(name, channel), local=local, count=count
+                )
             )
     for local in ("language", "pubDate", "lastBuildDate", "ttl", "generator", "image"):
         if len(channel.findall(local)) > 1:
             findings.append(
-                f"{where(name, channel)}: <channel> must not have more than one <{local}>"
+                _("{where}: <channel> must not have more than one <{local}>").format(
+                    where=where(name, channel), local=local
+                )
             )
     findings += _check_rss_elements(channel, name)
     self_links = [
@@ -59,8 +72,9 @@ def check_rss_tree(root: Node, name: str) -> FeedReport:
     ]
     if not self_links:
         findings.append(
-            f'{where(name, channel)}: <channel> has no <atom:link rel="self">; '
-            "expected the feed's own URL"
+            _(
+                '{where}: <channel> has no <atom:link rel="self">; expected the feed\'s own URL'
+            ).format(where=where(name, channel))
         )
     entries, guids = [], dict[str, int]()
     for item in channel.findall("item"):
@@ -80,24 +94,35 @@ def _check_rss_elements(node: Node, name: str) -> list[str]:
         value = child.text.strip()
         if child.tag in ("pubDate", "lastBuildDate") and not is_rfc822(value):
             findings.append(
-                f"{where(name, child)}: <{child.tag}> {value!r} is not an RFC 822 "
-                "date; expected e.g. Wed, 08 Oct 2025 06:30:00 +0200"
+                _(
+                    "{where}: <{tag}> {value!r} is not an RFC 822 date; expected "
+                    "e.g. Wed, 08 Oct 2025 06:30:00 +0200"
+                ).format(where=where(name, child), tag=child.tag, value=value)
             )
         elif child.tag in ("link", "comments", "docs") and not HTTP_URL.fullmatch(value):
             findings.append(
-                f"{where(name, child)}: <{child.tag}> {value!r} is not an absolute http(s) URL"
+                _("{where}: <{tag}> {value!r} is not an absolute http(s) URL").format(
+                    where=where(name, child), tag=child.tag, value=value
+                )
             )
         elif child.tag == "language" and not is_language_tag(value):
             findings.append(
-                f"{where(name, child)}: <language> {value!r} is not a valid BCP 47 "
-                "language tag; expected e.g. de-DE"
+                _(
+                    "{where}: <language> {value!r} is not a valid BCP 47 language "
+                    "tag; expected e.g. de-DE"
+                ).format(where=where(name, child), value=value)
             )
         elif child.tag == "ttl" and not value.isdigit():
-            findings.append(f"{where(name, child)}: <ttl> {value!r} must be whole minutes")
+            findings.append(
+                _("{where}: <ttl> {value!r} must be whole minutes").format(
+                    where=where(name, child), value=value
+                )
+            )
         elif child.tag == ATOM + "link" and not HTTP_URL.fullmatch(child.attrs.get("href", "")):
             findings.append(
-                f"{where(name, child)}: <atom:link> href "
-                f"{child.attrs.get('href')!r} is not an absolute http(s) URL"
+                _("{where}: <atom:link> href {get!r} is not an absolute http(s) URL").format(
+                    where=where(name, child), get=child.attrs.get("href")
+                )
             )
     return findings
 
@@ -105,21 +130,33 @@ def _check_rss_elements(node: Node, name: str) -> list[str]:
 def _check_rss_item(item: Node, name: str, guids: dict[str, int]) -> list[str]:
     findings = _check_rss_elements(item, name)
     if item.find("title") is None and item.find("description") is None:
-        findings.append(f"{where(name, item)}: <item> needs a <title> or a <description>")
+        findings.append(
+            _("{where}: <item> needs a <title> or a <description>").format(where=where(name, item))
+        )
     for local in ("title", "link", "description", "guid", "pubDate"):
         if len(item.findall(local)) > 1:
-            findings.append(f"{where(name, item)}: <item> must not have more than one <{local}>")
+            findings.append(
+                _("{where}: <item> must not have more than one <{local}>").format(
+                    where=where(name, item), local=local
+                )
+            )
     guid = item.find("guid")
     if guid is None:
         findings.append(
-            f"{where(name, item)}: <item> has no <guid>; expected the entry's permanent ID"
+            _("{where}: <item> has no <guid>; expected the entry's permanent ID").format(
+                where=where(name, item)
+            )
         )
         return findings
     findings += _check_guid(guid, item, name, guids)
     for enclosure in item.findall("enclosure"):
         missing = [a for a in ("url", "length", "type") if not enclosure.attrs.get(a)]
         if missing:
-            findings.append(f"{where(name, enclosure)}: <enclosure> lacks {', '.join(missing)}")
+            findings.append(
+                _("{where}: <enclosure> lacks {names}").format(
+                    where=where(name, enclosure), names=", ".join(missing)
+                )
+            )
     return findings
 
 
@@ -129,19 +166,25 @@ def _check_guid(guid: Node, item: Node, name: str, guids: dict[str, int]) -> lis
     findings = []
     value = guid.text.strip()
     if not value:
-        findings.append(f"{where(name, guid)}: <guid> is empty")
+        findings.append(_("{where}: <guid> is empty").format(where=where(name, guid)))
     elif value in guids:
         findings.append(
-            f"{where(name, guid)}: guid {value!r} is already used by the item on "
-            f"line {guids[value]}; guids must be unique"
+            _(
+                "{where}: guid {value!r} is already used by the item on line "
+                "{guids}; guids must be unique"
+            ).format(where=where(name, guid), value=value, guids=guids[value])
         )
     guids.setdefault(value, item.line)
     permalink = guid.attrs.get("isPermaLink", "true")
     if permalink not in ("true", "false"):
-        findings.append(f"{where(name, guid)}: isPermaLink must be true or false")
+        findings.append(
+            _("{where}: isPermaLink must be true or false").format(where=where(name, guid))
+        )
     elif permalink == "true" and value and not HTTP_URL.fullmatch(value):
         findings.append(
-            f"{where(name, guid)}: guid {value!r} is a permalink but not an "
-            'http(s) URL; set isPermaLink="false"'
+            _(
+                "{where}: guid {value!r} is a permalink but not an http(s) URL; "
+                'set isPermaLink="false"'
+            ).format(where=where(name, guid), value=value)
         )
     return findings

@@ -30,6 +30,7 @@ from feedgen_app.checking.report import FeedReport, load_source
 from feedgen_app.checking.rss import check_rss_tree
 from feedgen_app.checking.xmltree import ATOM, parse_json, parse_xml
 from feedgen_app.errors import XmlError
+from feedgen_app.i18n import _
 
 _ALTERNATE_WORDS = {"atom", "rss", "feed", "json"}
 
@@ -38,7 +39,7 @@ def check_feed(source: Path | bytes, name: str | None = None) -> FeedReport | No
     """Check any feed document, recognised by content; None when it is not a feed at all."""
     name, data, problem = load_source(source, name)
     if data is None:
-        return FeedReport(name, "unknown", (problem or f"{name}: cannot read",))
+        return FeedReport(name, "unknown", (problem or _("{name}: cannot read").format(name=name),))
     if name.endswith(".json"):
         try:
             document = parse_json(data)
@@ -51,7 +52,15 @@ def check_feed(source: Path | bytes, name: str | None = None) -> FeedReport | No
     try:
         root = parse_xml(data)
     except XmlError as exc:
-        return FeedReport(name, "unknown", (f"{name}:{exc.line}: not well-formed XML: {exc}",))
+        return FeedReport(
+            name,
+            "unknown",
+            (
+                _("{name}:{line}: not well-formed XML: {exc}").format(
+                    name=name, line=exc.line, exc=exc
+                ),
+            ),
+        )
     if root.tag == ATOM + "feed":
         return check_atom_tree(root, name)
     if root.tag == "rss":
@@ -73,17 +82,27 @@ def check_same_entries(reports: Sequence[FeedReport]) -> list[str]:
         extra = [i for i in other_ids if i not in first_set]
         if missing or extra:
             findings.append(
-                f"{other.name}: does not carry the same entries as {first.name}: "
-                f"missing {missing[:5]}, extra {extra[:5]}"
+                _(
+                    "{name}: does not carry the same entries as {name2}: missing "
+                    "{missing}, extra {extra}"
+                ).format(name=other.name, name2=first.name, missing=missing[:5], extra=extra[:5])
             )
         elif other_ids != first_ids:
-            findings.append(f"{other.name}: lists the entries in another order than {first.name}")
+            findings.append(
+                _("{name}: lists the entries in another order than {name2}").format(
+                    name=other.name, name2=first.name
+                )
+            )
         for entry in other.entries:
             if entry.id in first_links and entry.links[:1] != first_links[entry.id]:
                 findings.append(
-                    f"{other.name}: entry {entry.id!r} links to "
-                    f"{list(entry.links[:1])}, but {first.name} to "
-                    f"{list(first_links[entry.id])}"
+                    _("{name}: entry {id!r} links to {list}, but {name2} to {list2}").format(
+                        name=other.name,
+                        id=entry.id,
+                        list=list(entry.links[:1]),
+                        name2=first.name,
+                        list2=list(first_links[entry.id]),
+                    )
                 )
     return findings
 
@@ -119,26 +138,34 @@ def gate_document(name: str, data: bytes, full: bool) -> tuple[list[str], FeedRe
     if full:
         report = check_feed(data, name)
         if report is None:
-            return [f"{name}: not a feed document"], None
+            return [_("{name}: not a feed document").format(name=name)], None
         return list(report.findings), report
     if name.endswith(".json"):
         try:
             json.loads(data)
         except ValueError as exc:
-            return [f"{name}: not valid JSON: {exc}"], None
+            return [_("{name}: not valid JSON: {exc}").format(name=name, exc=exc)], None
         return [], None
     parser = expat.ParserCreate()
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
-        return [f"{name}:{exc.lineno}: not well-formed XML: {expat.ErrorString(exc.code)}"], None
+        return [
+            _("{name}:{lineno}: not well-formed XML: {ErrorString}").format(
+                name=name, lineno=exc.lineno, ErrorString=expat.ErrorString(exc.code)
+            )
+        ], None
     return [], None
 
 
 def check_site(site_dir: Path) -> list[str]:
     """Check a built site folder: every feed in it, alternates, and entry links."""
     if not site_dir.is_dir():
-        return [f"{site_dir}: not a folder; expected a site built by `feedgen-app build`"]
+        return [
+            _("{site_dir}: not a folder; expected a site built by `feedgen-app build`").format(
+                site_dir=site_dir
+            )
+        ]
     names = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()}
     feeds = sorted(n for n in names if _is_feed_candidate(n))
 
@@ -165,7 +192,9 @@ def check_tree(
             findings += report.findings
     if not any(r.kind in ("atom", "rss", "json") for r in reports.values()):
         findings.append(
-            f"{prefix or './'}: no feed found; expected atom.xml, rss.xml and feed.json"
+            _("{value}: no feed found; expected atom.xml, rss.xml and feed.json").format(
+                value=prefix or "./"
+            )
         )
         return findings
     for group in group_alternates(n for n, r in reports.items() if r.kind != "unknown"):
@@ -184,8 +213,10 @@ def _check_links(reports: Mapping[str, FeedReport], names: set[str]) -> list[str
             bases[report.self_url[: -len(name)]] += 1
         else:
             findings.append(
-                f"{report.name}: self link {report.self_url!r} does not match the "
-                f"file's place in the site (…/{name})"
+                _(
+                    "{name}: self link {self_url!r} does not match the file's place "
+                    "in the site (…/{name2})"
+                ).format(name=report.name, self_url=report.self_url, name2=name)
             )
     if not bases:
         return findings
@@ -201,7 +232,7 @@ def _check_links(reports: Mapping[str, FeedReport], names: set[str]) -> list[str
 
 def _resolve_link(link: str, base: str, names: set[str]) -> str | None:
     if not link.startswith(base):
-        return f"link {link!r} does not point into the site ({base})"
+        return _("link {link!r} does not point into the site ({base})").format(link=link, base=base)
     path = unquote(urlsplit(link).path)
     relative = path[len(unquote(urlsplit(base).path)) :]
     candidates = (
@@ -211,7 +242,9 @@ def _resolve_link(link: str, base: str, names: set[str]) -> str | None:
     )
     if any(c in names for c in candidates):
         return None
-    return f"link {link!r} does not resolve to a page in the site (no {candidates[0]})"
+    return _("link {link!r} does not resolve to a page in the site (no {candidates})").format(
+        link=link, candidates=candidates[0]
+    )
 
 
 def _is_feed_candidate(name: str) -> bool:

@@ -11,6 +11,7 @@ from xml.parsers import expat
 
 from feedgen_app.errors import XmlError
 from feedgen_app.formats import ATOM_NS
+from feedgen_app.i18n import _
 
 ATOM = ATOM_NS + " "
 """The prefix of an Atom element's tag in a Node tree: `ATOM + "entry"`."""
@@ -60,7 +61,9 @@ def parse_xml(data: bytes) -> Node:
         if len(stack) >= MAX_XML_DEPTH:
             raise XmlError(
                 parser.CurrentLineNumber,
-                f"elements nested more than {MAX_XML_DEPTH} deep; a feed never needs that many",
+                _(
+                    "elements nested more than {MAX_XML_DEPTH} deep; a feed never needs that many"
+                ).format(MAX_XML_DEPTH=MAX_XML_DEPTH),
             )
         node = Node(tag, attrs, parser.CurrentLineNumber)
         (stack[-1].children if stack else roots).append(node)
@@ -74,7 +77,7 @@ def parse_xml(data: bytes) -> Node:
             stack[-1].parts.append(data)
 
     def doctype(*args: object) -> None:
-        raise XmlError(parser.CurrentLineNumber, "a DOCTYPE is not allowed in a feed")
+        raise XmlError(parser.CurrentLineNumber, _("a DOCTYPE is not allowed in a feed"))
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
@@ -94,4 +97,4 @@ def parse_json(data: bytes) -> Any:
     try:
         return json.loads(text)
     except RecursionError:
-        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+        raise json.JSONDecodeError(_("nested too deeply"), text, 0) from None

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from feedgen_app.errors import ContentError
+from feedgen_app.i18n import N_, _, os_reason
 from feedgen_app.model import Article, Site, slugify
 from feedgen_app.reading.dates import parse_date
 
@@ -28,12 +29,13 @@ STATUS_PUBLISHED = "published"
 STATUS_SCHEDULED = "scheduled"
 STATUS_DRAFT = "draft"
 STATUS_BROKEN = "broken"
-STATUS_DE = {
-    STATUS_PUBLISHED: "veröffentlicht",
-    STATUS_SCHEDULED: "geplant",
-    STATUS_DRAFT: "Entwurf",
-    STATUS_BROKEN: "fehlerhaft",
+STATUS_NAMES = {
+    STATUS_PUBLISHED: N_("published"),
+    STATUS_SCHEDULED: N_("scheduled"),
+    STATUS_DRAFT: N_("draft"),
+    STATUS_BROKEN: N_("broken"),
 }
+"""How `list` names each status (translated where it is shown)."""
 
 TXT_SKELETON = """\
 date {date} {title}
@@ -120,15 +122,23 @@ def create_article(content_dir: Path, site: Site, new: NewArticle, report: Conte
     except FileExistsError as exc:
         if Path(exc.filename or path) != path:
             raise ContentError(
-                f"{content_dir}:1: the content folder is a file, not a "
-                "folder; pass --content FOLDER"
+                _(
+                    "{content_dir}:1: the content folder is a file, not a folder; "
+                    "pass --content FOLDER"
+                ).format(content_dir=content_dir)
             ) from None
         raise ContentError(
-            f"{path}:1: the file already exists; feedgen-app new never "
-            "overwrites an article (edit it, or choose another title)"
+            _(
+                "{path}:1: the file already exists; feedgen-app new never overwrites "
+                "an article (edit it, or choose another title)"
+            ).format(path=path)
         ) from None
     except OSError as exc:
-        raise ContentError(f"{path}:1: cannot write the article: {exc.strerror}") from None
+        raise ContentError(
+            _("{path}:1: cannot write the article: {strerror}").format(
+                path=path, strerror=os_reason(exc)
+            )
+        ) from None
     return path
 
 
@@ -139,26 +149,36 @@ def check_new_slug(content_dir: Path, new: NewArticle, report: ContentReport) ->
     title = new.title.strip()
     where = f"{content_dir}:1"
     if not title:
-        raise ContentError(f"{where}: the title is empty; give the article a title")
+        raise ContentError(
+            _("{where}: the title is empty; give the article a title").format(where=where)
+        )
     if "\n" in title or "\r" in title:
-        raise ContentError(f"{where}: the title must be one line")
+        raise ContentError(_("{where}: the title must be one line").format(where=where))
     if any(unicodedata.category(char) == "Cc" for char in title):
-        raise ContentError(f"{where}: the title contains a control character; type it again")
+        raise ContentError(
+            _("{where}: the title contains a control character; type it again").format(where=where)
+        )
     if content_dir.exists() and not content_dir.is_dir():
         raise ContentError(
-            f"{where}: the content folder is a file, not a folder; pass --content FOLDER"
+            _("{where}: the content folder is a file, not a folder; pass --content FOLDER").format(
+                where=where
+            )
         )
     slug = new.slug if new.slug is not None else shorten_slug(slugify(title))
     if not slug:
         raise ContentError(
-            f"{where}: the title {title!r} gives no slug (it has no Latin "
-            "letters a-z or digits; umlauts become ae, oe, ue); add --slug, e.g. "
-            "--slug meldung-des-tages"
+            _(
+                "{where}: the title {title!r} gives no slug (it has no Latin "
+                "letters a-z or digits; umlauts become ae, oe, ue); add --slug, "
+                "e.g. --slug meldung-des-tages"
+            ).format(where=where, title=title)
         )
     if not _SLUG.fullmatch(slug):
         raise ContentError(
-            f"{where}: slug {slug!r} must be lowercase letters a-z, digits and "
-            "single hyphens, e.g. gruesse-aus-muenchen"
+            _(
+                "{where}: slug {slug!r} must be lowercase letters a-z, digits "
+                "and single hyphens, e.g. gruesse-aus-muenchen"
+            ).format(where=where, slug=slug)
         )
     problem = check_slug_limits(slug, f"{where}: --slug")
     if problem:
@@ -168,8 +188,10 @@ def check_new_slug(content_dir: Path, new: NewArticle, report: ContentReport) ->
         owners.setdefault(slug_from_path(path), str(path))
     if slug in owners:
         raise ContentError(
-            f"{owners[slug]}:1: slug {slug!r} is already used by this article; "
-            "choose another title or pass --slug"
+            _(
+                "{owners}:1: slug {slug!r} is already used by this article; choose "
+                "another title or pass --slug"
+            ).format(owners=owners[slug], slug=slug)
         )
     return slug
 

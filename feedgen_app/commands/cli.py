@@ -14,12 +14,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
-from feedgen_app import __version__
+from feedgen_app import __version__, i18n
 from feedgen_app.commands.authoring import (
     FORMATS,
     STATUS_BROKEN,
-    STATUS_DE,
     STATUS_DRAFT,
+    STATUS_NAMES,
     STATUS_PUBLISHED,
     STATUS_SCHEDULED,
     ArticleRow,
@@ -59,6 +59,7 @@ from feedgen_app.errors import (
     PublishError,
     UsageError,
 )
+from feedgen_app.i18n import N_, _, count_problems, ngettext
 from feedgen_app.model import Site
 from feedgen_app.pipeline import (
     CACHE_DIR,
@@ -70,47 +71,60 @@ from feedgen_app.pipeline import (
 )
 from feedgen_app.publishing.publish import write_summary
 from feedgen_app.reading.config import DEMO_SEED, demo_warnings, load_site
-from feedgen_app.reading.dates import (
-    format_date_de,
-    format_datetime_de,
-    parse_date,
-)
+from feedgen_app.reading.dates import format_date, format_datetime, parse_date
 from feedgen_app.reading.sitefolders import site_folders
 
 if TYPE_CHECKING:
     from feedgen_app.commands.serve import BuildOutcome
 
 EXAMPLES = {
-    "new": 'examples:\n  feedgen-app new "Grüße aus München"\n'
-    '  feedgen-app new "Zinsentscheid der EZB" --date "9.12.2025 06:00" --format md '
-    '--tags "Wirtschaft, EZB"\n'
-    '  feedgen-app new "Kurzmeldung" --ready    # no draft: the next build publishes it',
-    "list": "examples:\n  feedgen-app list\n  feedgen-app list --all\n"
-    "  feedgen-app list --json > articles.json",
-    "serve": "examples:\n  feedgen-app serve            # then open http://127.0.0.1:8000/\n"
-    "  feedgen-app serve --port 8080 --now 2025-12-09T06:00",
-    "build": "example:\n  feedgen-app build --content content --out public --now 2025-10-08T06:00",
-    "check": "examples:\n  feedgen-app check\n  feedgen-app check public\n"
-    "  feedgen-app check --against https://owner.github.io/repo/",
-    "ping": "example:\n  feedgen-app ping          # after a deploy; needs `hubs:` in feed.yaml",
-    "trigger": "the token comes from GITHUB_TOKEN or GH_TOKEN, never from the command line.\n"
-    "examples:\n  GITHUB_TOKEN=... feedgen-app trigger --repo octo-org/nachrichten\n"
-    "  feedgen-app trigger --workflow publish.yml --ref main --force",
-    "init": "examples:\n  feedgen-app init nachrichten    # asks for title, address and author\n"
-    '  feedgen-app init nachrichten --title "Wirtschaft kompakt" '
-    "--base-url https://octo.github.io/nachrichten/",
+    "new": N_(
+        "examples:\n"
+        '  feedgen-app new "Grüße aus München"\n'
+        '  feedgen-app new "Zinsentscheid der EZB" --date "9.12.2025 06:00" --format md '
+        '--tags "Wirtschaft, EZB"\n'
+        '  feedgen-app new "Kurzmeldung" --ready    # no draft: the next build publishes it'
+    ),
+    "list": N_(
+        "examples:\n  feedgen-app list\n  feedgen-app list --all\n"
+        "  feedgen-app list --json > articles.json"
+    ),
+    "serve": N_(
+        "examples:\n  feedgen-app serve            # then open http://127.0.0.1:8000/\n"
+        "  feedgen-app serve --port 8080 --now 2025-12-09T06:00"
+    ),
+    "build": N_(
+        "example:\n  feedgen-app build --content content --out public --now 2025-10-08T06:00"
+    ),
+    "check": N_(
+        "examples:\n  feedgen-app check\n  feedgen-app check public\n"
+        "  feedgen-app check --against https://owner.github.io/repo/"
+    ),
+    "ping": N_(
+        "example:\n  feedgen-app ping          # after a deploy; needs `hubs:` in feed.yaml"
+    ),
+    "trigger": N_(
+        "the token comes from GITHUB_TOKEN or GH_TOKEN, never from the command line.\n"
+        "examples:\n  GITHUB_TOKEN=... feedgen-app trigger --repo octo-org/nachrichten\n"
+        "  feedgen-app trigger --workflow publish.yml --ref main --force"
+    ),
+    "init": N_(
+        "examples:\n  feedgen-app init nachrichten    # asks for title, address and author\n"
+        '  feedgen-app init nachrichten --title "Wirtschaft kompakt" '
+        "--base-url https://octo.github.io/nachrichten/"
+    ),
 }
 
 
 NOT_DONE = {
-    "build": "nothing was published",
-    "check": "the site was not compared with the published one",
-    "trigger": "no rebuild was requested",
-    "new": "no article was written",
-    "list": "no article was listed",
-    "serve": "the preview did not start",
-    "ping": "no hub was notified",
-    "init": "nothing was written",
+    "build": N_("nothing was published"),
+    "check": N_("the site was not compared with the published one"),
+    "trigger": N_("no rebuild was requested"),
+    "new": N_("no article was written"),
+    "list": N_("no article was listed"),
+    "serve": N_("the preview did not start"),
+    "ping": N_("no hub was notified"),
+    "init": N_("nothing was written"),
 }
 """What each command did not do when it fails: the last words of its error line."""
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
@@ -121,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     output, a server's answer), 2 a usage error, 130 interrupted (Ctrl+C). This is the one
     place that turns exceptions into messages; any other exception is a bug and keeps its
     traceback."""
+    i18n.select()
     parser = make_parser()
     try:
         args = parser.parse_args(argv)
@@ -131,21 +146,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FeedAppError as exc:
         return report_error(Output(args), args.command, exc)
     except KeyboardInterrupt:
-        Output(args).failure(f"\nfeedgen-app {args.command}: interrupted")
+        Output(args).failure(_("\nfeedgen-app {command}: interrupted").format(command=args.command))
         return EXIT_INTERRUPTED
 
 
 def report_error(out: Output, command: str, exc: FeedAppError) -> int:
     """A failed command's problems, one a line, then its error line; the exit code. A usage
     error's last problem is the error line itself (the ones before it explain it)."""
-    *details, last = exc.problems or ("unknown error",)
+    *details, last = exc.problems or (_("unknown error"),)
     if isinstance(exc, UsageError):
         out.problems(details)
-        out.failure(f"feedgen-app {command}: error: {last}")
+        out.failure(_("feedgen-app {command}: error: {last}").format(command=command, last=last))
         return EXIT_USAGE
     out.problems(exc.problems)
     out.failure(
-        f"feedgen-app {command}: error: {len(exc.problems)} problem(s); {NOT_DONE[command]}"
+        _("feedgen-app {command}: error: {problems}; {not_done}").format(
+            command=command,
+            problems=count_problems(len(exc.problems)),
+            not_done=_(NOT_DONE[command]),
+        )
     )
     return EXIT_FAILED
 
@@ -174,7 +193,7 @@ def add_command(
         name,
         help=help,
         description=description,
-        epilog=EXAMPLES[name],
+        epilog=_(EXAMPLES[name]),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.set_defaults(handler=handler)
@@ -184,13 +203,20 @@ def add_command(
 
 
 def make_parser() -> argparse.ArgumentParser:
-    """The command line: one subcommand per job, each with its options and examples."""
+    """The command line: one subcommand per job, each with its options and examples, in the
+    selected language (argparse's own words too)."""
+    i18n.translate_argparse()
     parser = argparse.ArgumentParser(
         prog="feedgen-app",
-        description="Publish dated German articles as Atom, RSS and JSON Feed plus HTML pages.",
+        description=_("Publish dated German articles as Atom, RSS and JSON Feed plus HTML pages."),
     )
-    parser.add_argument("--version", action="version", version=f"feedgen-app {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"feedgen-app {__version__}",
+        help=_("show the version number and exit"),
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar=_("COMMAND"))
     add_build_parser(commands)
     add_check_parser(commands)
     add_trigger_parser(commands)
@@ -207,50 +233,67 @@ def add_build_parser(commands: Commands) -> None:
         commands,
         "build",
         cmd_build,
-        help="read content/, write the feeds and pages into public/",
-        description="Read the articles, build Atom, RSS, JSON Feed, the HTML pages, the "
-        "sitemaps and robots.txt, and replace the output folder atomically. The "
-        "site's own templates/ and static/ folders beside the config file are "
-        "used when they exist (docs/themes.md).",
+        help=_("read content/, write the feeds and pages into public/"),
+        description=_(
+            "Read the articles, build Atom, RSS, JSON Feed, the HTML pages, "
+            "the sitemaps and robots.txt, and replace the output folder atomically. "
+            "The site's own templates/ and static/ folders beside the config "
+            "file are used when they exist (docs/themes.md)."
+        ),
     )
     add_output_options(build)
     build.add_argument(
-        "--out", type=Path, default=Path("public"), help="output folder (default: public)"
+        "--out",
+        type=Path,
+        default=Path("public"),
+        metavar=_("OUT"),
+        help=_("output folder (default: public)"),
     )
     add_now_option(
         build,
-        "build as if it were this time (default: the current time); "
-        "articles dated later are left out",
+        _(
+            "build as if it were this time (default: the current time); "
+            "articles dated later are left out"
+        ),
     )
     build.add_argument(
         "--summary",
         type=Path,
-        metavar="FILE",
-        help="also write a JSON summary (published count, scheduled articles with "
-        "their due times, next_due, site_hash) to FILE, e.g. for CI",
+        metavar=_("FILE"),
+        help=_(
+            "also write a JSON summary (published count, scheduled articles "
+            "with their due times, next_due, site_hash) to FILE, e.g. for "
+            "CI"
+        ),
     )
     build.add_argument(
         "--cache-dir",
         type=Path,
         default=CACHE_DIR,
-        metavar="DIR",
-        help="build cache: unchanged articles are not parsed again and an "
-        "unchanged site is not written again (default: .feedgen-cache; "
-        "delete it for a cold build)",
+        metavar=_("DIR"),
+        help=_(
+            "build cache: unchanged articles are not parsed again and an "
+            "unchanged site is not written again (default: .feedgen-cache; "
+            "delete it for a cold build)"
+        ),
     )
     build.add_argument(
         "--jobs",
         type=int,
         default=0,
         metavar="N",
-        help="worker processes for parsing and rendering (default: 0, chosen "
-        "by the size of the work and the number of CPUs; 1: none)",
+        help=_(
+            "worker processes for parsing and rendering (default: 0, chosen "
+            "by the size of the work and the number of CPUs; 1: none)"
+        ),
     )
     build.add_argument(
         "--keep-going",
         action="store_true",
-        help="publish the good articles even if some are broken; the broken "
-        "ones are reported on stderr and the exit code is still 1",
+        help=_(
+            "publish the good articles even if some are broken; the broken "
+            "ones are reported on stderr and the exit code is still 1"
+        ),
     )
 
 
@@ -259,11 +302,14 @@ def add_check_parser(commands: Commands) -> None:
         commands,
         "check",
         cmd_check,
-        help="validate a built site's feeds and links without rebuilding it",
-        description="Check every feed in a built site: well-formed XML/JSON, Atom (RFC 4287), "
-        "RSS 2.0 and JSON Feed 1.1 rules, the same entries in alternate feeds, and "
-        "entry links that reach pages in the site. Prints one `FILE: message` line "
-        "per finding; exit 0 when clean, 1 with findings.",
+        help=_("validate a built site's feeds and links without rebuilding it"),
+        description=_(
+            "Check every feed in a built site: well-formed XML/JSON, Atom "
+            "(RFC 4287), RSS 2.0 and JSON Feed 1.1 rules, the same entries "
+            "in alternate feeds, and entry links that reach pages in the "
+            "site. Prints one `FILE: message` line per finding; exit 0 when "
+            "clean, 1 with findings."
+        ),
         site=False,
     )
     check.add_argument(
@@ -271,23 +317,25 @@ def add_check_parser(commands: Commands) -> None:
         nargs="?",
         type=Path,
         default=Path("public"),
-        metavar="DIR",
-        help="the built site (default: public)",
+        metavar=_("DIR"),
+        help=_("the built site (default: public)"),
     )
     check.add_argument(
         "--against",
-        metavar="DIR_OR_URL",
-        help="also compare with the previously published site (a folder or its "
-        "URL): fail when a published entry ID vanished while an entry with "
-        "the same title or date appeared under a new ID; report deleted "
-        "entries",
+        metavar=_("DIR_OR_URL"),
+        help=_(
+            "also compare with the previously published site (a folder or "
+            "its URL): fail when a published entry ID vanished while an entry "
+            "with the same title or date appeared under a new ID; report "
+            "deleted entries"
+        ),
     )
     check.add_argument(
         "--deleted",
         action="append",
         default=[],
         metavar="ID",
-        help="with --against: this published entry ID was deleted on purpose (repeatable)",
+        help=_("with --against: this published entry ID was deleted on purpose (repeatable)"),
     )
     add_site_options(check)
 
@@ -297,39 +345,50 @@ def add_trigger_parser(commands: Commands) -> None:
         commands,
         "trigger",
         cmd_trigger,
-        help="ask GitHub Actions to rebuild and republish the site",
-        description="Start the publish workflow on GitHub: a repository_dispatch event (default) "
-        "or, with --workflow, a workflow_dispatch run.",
+        help=_("ask GitHub Actions to rebuild and republish the site"),
+        description=_(
+            "Start the publish workflow on GitHub: a repository_dispatch "
+            "event (default) or, with --workflow, a workflow_dispatch run."
+        ),
         site=False,
     )
     trigger.add_argument(
         "--repo",
         metavar="OWNER/NAME",
-        help="repository (default: $GITHUB_REPOSITORY, else the git remote "
-        "'origin' if it is on github.com)",
+        help=_(
+            "repository (default: $GITHUB_REPOSITORY, else the git remote "
+            "'origin' if it is on github.com)"
+        ),
     )
     trigger.add_argument(
         "--event",
         default=DEFAULT_EVENT,
-        help=f"repository_dispatch event type (default: {DEFAULT_EVENT})",
+        metavar=_("EVENT"),
+        help=_("repository_dispatch event type (default: {DEFAULT_EVENT})").format(
+            DEFAULT_EVENT=DEFAULT_EVENT
+        ),
     )
     trigger.add_argument(
         "--workflow",
-        metavar="FILE",
-        help="use workflow_dispatch on this workflow file (e.g. publish.yml) "
-        "instead of repository_dispatch",
+        metavar=_("FILE"),
+        help=_(
+            "use workflow_dispatch on this workflow file (e.g. publish.yml) "
+            "instead of repository_dispatch"
+        ),
     )
     trigger.add_argument(
-        "--ref", default="main", help="branch or tag to run --workflow on (default: main)"
+        "--ref", default="main", help=_("branch or tag to run --workflow on (default: main)")
     )
     trigger.add_argument(
-        "--force", action="store_true", help="deploy even if the built site equals the live one"
+        "--force", action="store_true", help=_("deploy even if the built site equals the live one")
     )
     trigger.add_argument(
         "--api-url",
         default=DEFAULT_API_URL,
         metavar="URL",
-        help=f"GitHub API root, for GitHub Enterprise (default: {DEFAULT_API_URL})",
+        help=_("GitHub API root, for GitHub Enterprise (default: {DEFAULT_API_URL})").format(
+            DEFAULT_API_URL=DEFAULT_API_URL
+        ),
     )
 
 
@@ -338,36 +397,43 @@ def add_new_parser(commands: Commands) -> None:
         commands,
         "new",
         cmd_new,
-        help="create a new draft article with today's date and a slug from the title",
-        description="Write a new article into the content folder: the file name is the date and "
-        "a slug derived from the title (Grüße aus München -> "
-        "gruesse-aus-muenchen), the text a skeleton to fill in. It is a draft "
-        "(`draft: true`, or a `draft` line in plain text): `serve` shows it, no "
-        "build publishes it until you delete that line, or write it with --ready. "
-        "Never overwrites a file and never reuses a slug. Prints the new file's path.",
+        help=_("create a new draft article with today's date and a slug from the title"),
+        description=_(
+            "Write a new article into the content folder: the file name is "
+            "the date and a slug derived from the title (Grüße aus München "
+            "-> gruesse-aus-muenchen), the text a skeleton to fill in. It "
+            "is a draft (`draft: true`, or a `draft` line in plain text): "
+            "`serve` shows it, no build publishes it until you delete that "
+            "line, or write it with --ready. Never overwrites a file and "
+            "never reuses a slug. Prints the new file's path."
+        ),
         site=False,
     )
-    new.add_argument("title", help="the article's title, in quotes")
+    new.add_argument("title", help=_("the article's title, in quotes"))
     add_site_options(new)
     new.add_argument(
         "--date",
-        metavar="DATE",
-        help="publication date, e.g. 2025-12-09, 9.12.2025 06:00 or "
-        "'9. Dezember 2025, 06:00 Uhr' (default: today); a later date "
-        "schedules the article",
+        metavar=_("DATE"),
+        help=_(
+            "publication date, e.g. 2025-12-09, 9.12.2025 06:00 or '9. Dezember "
+            "2025, 06:00 Uhr' (default: today); a later date schedules the "
+            "article"
+        ),
     )
     new.add_argument(
         "--format",
         choices=FORMATS,
         default="txt",
-        help="txt: plain text, one paragraph a line (default); md: Markdown with front matter",
-    )
-    new.add_argument("--tags", metavar="TAGS", help="comma-separated tags, e.g. 'Wirtschaft, KI'")
-    new.add_argument(
-        "--slug", metavar="SLUG", help="the URL path instead of the one derived from the title"
+        help=_("txt: plain text, one paragraph a line (default); md: Markdown with front matter"),
     )
     new.add_argument(
-        "--ready", action="store_true", help="write a publishable article, not a draft"
+        "--tags", metavar="TAGS", help=_("comma-separated tags, e.g. 'Wirtschaft, KI'")
+    )
+    new.add_argument(
+        "--slug", metavar="SLUG", help=_("the URL path instead of the one derived from the title")
+    )
+    new.add_argument(
+        "--ready", action="store_true", help=_("write a publishable article, not a draft")
     )
     add_output_options(new)
 
@@ -377,18 +443,21 @@ def add_list_parser(commands: Commands) -> None:
         commands,
         "list",
         cmd_list,
-        help="show every article with its date and status, newest first",
-        description="A table of the articles: date, status (veröffentlicht, geplant für ..., "
-        "Entwurf, fehlerhaft with the error), slug and title, newest first. Without "
-        "--all it shows every unpublished article and the 20 newest published ones.",
+        help=_("show every article with its date and status, newest first"),
+        description=_(
+            "A table of the articles: date, status (published, scheduled "
+            "for ..., draft, broken with the error), slug and title, "
+            "newest first. Without --all it shows every unpublished article "
+            "and the 20 newest published ones."
+        ),
     )
     listing.add_argument(
-        "--all", action="store_true", help="show every published article, not only the 20 newest"
+        "--all", action="store_true", help=_("show every published article, not only the 20 newest")
     )
     listing.add_argument(
-        "--json", action="store_true", help="print JSON for scripts (always every article)"
+        "--json", action="store_true", help=_("print JSON for scripts (always every article)")
     )
-    add_now_option(listing, "the status as of this time (default: the current time)")
+    add_now_option(listing, _("the status as of this time (default: the current time)"))
     add_output_options(listing)
 
 
@@ -397,23 +466,25 @@ def add_serve_parser(commands: Commands) -> None:
         commands,
         "serve",
         cmd_serve,
-        help="preview the site in a browser; rebuilds and reloads on every change",
-        description="Build the site into a temporary folder and serve it on "
-        "http://127.0.0.1:8000/ as GitHub Pages would (media types, ETag, "
-        "304, CORS on feeds). Saving an article, feed.yaml or a template rebuilds "
-        "it and reloads the browser; a broken article shows its error in the "
-        "terminal and on the page while the last good site stays online. "
-        "public/ is not touched. Stop with Ctrl+C.",
+        help=_("preview the site in a browser; rebuilds and reloads on every change"),
+        description=_(
+            "Build the site into a temporary folder and serve it on http://127.0.0.1:8000/ "
+            "as GitHub Pages would (media types, ETag, 304, CORS on feeds). "
+            "Saving an article, feed.yaml or a template rebuilds it and reloads "
+            "the browser; a broken article shows its error in the terminal "
+            "and on the page while the last good site stays online. public/ "
+            "is not touched. Stop with Ctrl+C."
+        ),
     )
     serve.add_argument(
-        "--port", type=port_number, default=8000, help="port (default: 8000; 0 picks a free one)"
+        "--port", type=port_number, default=8000, help=_("port (default: 8000; 0 picks a free one)")
     )
     serve.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to listen on (default: 127.0.0.1, this computer only)",
+        help=_("address to listen on (default: 127.0.0.1, this computer only)"),
     )
-    add_now_option(serve, "preview as if it were this time, e.g. to see a scheduled article")
+    add_now_option(serve, _("preview as if it were this time, e.g. to see a scheduled article"))
     add_output_options(serve)
 
 
@@ -422,19 +493,22 @@ def add_ping_parser(commands: Commands) -> None:
         commands,
         "ping",
         cmd_ping,
-        help="tell the WebSub hubs in feed.yaml that the feeds changed",
-        description="Send each hub in `hubs:` a WebSub publish request (hub.mode=publish, "
-        "hub.url=FEED) for every subscription feed: the main Atom, RSS and JSON "
-        "feeds and every tag's feeds. Exit 0 when every hub accepted, 1 when one "
-        "failed (each failure on stderr); run it after the deploy.",
+        help=_("tell the WebSub hubs in feed.yaml that the feeds changed"),
+        description=_(
+            "Send each hub in `hubs:` a WebSub publish request (hub.mode=publish, "
+            "hub.url=FEED) for every subscription feed: the main Atom, RSS "
+            "and JSON feeds and every tag's feeds. Exit 0 when every hub "
+            "accepted, 1 when one failed (each failure on stderr); run it "
+            "after the deploy."
+        ),
     )
-    add_now_option(ping, "the feeds as a build at this time has them (default: now)")
+    add_now_option(ping, _("the feeds as a build at this time has them (default: now)"))
     ping.add_argument(
         "--timeout",
         type=float,
         default=TIMEOUT,
-        metavar="SECONDS",
-        help=f"seconds to wait for each hub (default: {TIMEOUT:g})",
+        metavar=_("SECONDS"),
+        help=_("seconds to wait for each hub (default: {TIMEOUT:g})").format(TIMEOUT=TIMEOUT),
     )
 
 
@@ -443,14 +517,17 @@ def add_init_parser(commands: Commands) -> None:
         commands,
         "init",
         cmd_init,
-        help="start a site of your own: feed.yaml, a first article, the publish workflow",
-        description="Write a new site into DIR: feed.yaml (title, address, author and an "
-        "id_authority from the address's host and the current year), content/ with "
-        "a first article, templates/ and static/ with a README each, .gitignore, and "
-        ".github/workflows/publish.yml, which builds the site with feedgen-app's "
-        "action and deploys it to GitHub Pages. On a terminal it asks for the values "
-        "not given; otherwise it takes the defaults. It never overwrites: if one of "
-        "these files exists, nothing is written (exit 1).",
+        help=_("start a site of your own: feed.yaml, a first article, the publish workflow"),
+        description=_(
+            "Write a new site into DIR: feed.yaml (title, address, author "
+            "and an id_authority from the address's host and the current "
+            "year), content/ with a first article, templates/ and static/ "
+            "with a README each, .gitignore, and .github/workflows/publish.yml, "
+            "which builds the site with feedgen-app's action and deploys "
+            "it to GitHub Pages. On a terminal it asks for the values not "
+            "given; otherwise it takes the defaults. It never overwrites: "
+            "if one of these files exists, nothing is written (exit 1)."
+        ),
         site=False,
     )
     init.add_argument(
@@ -458,47 +535,60 @@ def add_init_parser(commands: Commands) -> None:
         nargs="?",
         type=Path,
         default=Path("."),
-        metavar="DIR",
-        help="the new site's folder, created if need be (default: the current one)",
+        metavar=_("DIR"),
+        help=_("the new site's folder, created if need be (default: the current one)"),
     )
-    init.add_argument("--title", help=f"the site's title (default: {DEFAULT_TITLE})")
+    init.add_argument(
+        "--title",
+        metavar=_("TITLE"),
+        help=_("the site's title (default: {DEFAULT_TITLE})").format(DEFAULT_TITLE=DEFAULT_TITLE),
+    )
     init.add_argument(
         "--base-url",
         metavar="URL",
-        help="where the site will be served, e.g. https://owner.github.io/repo/ "
-        f"(default: the placeholder {PLACEHOLDER_BASE_URL})",
+        help=_(
+            "where the site will be served, e.g. https://owner.github.io/repo/ "
+            "(default: the placeholder {PLACEHOLDER_BASE_URL})"
+        ).format(PLACEHOLDER_BASE_URL=PLACEHOLDER_BASE_URL),
     )
     init.add_argument(
-        "--author", metavar="NAME", help="the site's author (default: 'Redaktion' and the title)"
+        "--author", metavar="NAME", help=_("the site's author (default: 'Redaktion' and the title)")
     )
     add_now_option(
-        init, "the first article's date and id_authority's year (default: the current time)"
+        init, _("the first article's date and id_authority's year (default: the current time)")
     )
     init.add_argument(
         "--action-ref",
         metavar="REF",
-        help="the commit SHA (or tag) of feedgen-app's action that the workflow "
-        "uses (default: the commit this feedgen-app was installed from, if pip "
-        "recorded one, else the tag v<version>)",
+        help=_(
+            "the commit SHA (or tag) of feedgen-app's action that the workflow "
+            "uses (default: the commit this feedgen-app was installed from, "
+            "if pip recorded one, else the tag v<version>)"
+        ),
     )
     add_output_options(init)
 
 
 def add_now_option(parser: argparse.ArgumentParser, help: str) -> None:
     """`--now`: the time the command acts as of (any accepted date form; `current_time`)."""
-    parser.add_argument("--now", metavar="DATETIME", help=help)
+    parser.add_argument("--now", metavar=_("DATETIME"), help=help)
 
 
 def add_site_options(parser: argparse.ArgumentParser) -> None:
     """The options every command that reads the site takes."""
     parser.add_argument(
-        "--content", type=Path, default=Path("content"), help="content folder (default: content)"
+        "--content",
+        type=Path,
+        default=Path("content"),
+        metavar=_("CONTENT"),
+        help=_("content folder (default: content)"),
     )
     parser.add_argument(
         "--config",
         type=Path,
         default=Path("feed.yaml"),
-        help="site configuration (default: feed.yaml)",
+        metavar=_("CONFIG"),
+        help=_("site configuration (default: feed.yaml)"),
     )
 
 
@@ -524,28 +614,40 @@ def check_build_paths(content: Path, out: Path, cache_dir: Path) -> None:
 
     if within(out_at, content_at):
         raise UsageError(
-            f"--out {out} is inside the content folder {content}; the site "
-            "would be read back as content: choose a folder outside it"
+            _(
+                "--out {out} is inside the content folder {content}; the site "
+                "would be read back as content: choose a folder outside it"
+            ).format(out=out, content=content)
         )
     if within(content_at, out_at):
         raise UsageError(
-            f"--out {out} holds the content folder {content}; a build replaces "
-            "the whole output folder: choose a folder of its own, e.g. public"
+            _(
+                "--out {out} holds the content folder {content}; a build replaces "
+                "the whole output folder: choose a folder of its own, e.g. public"
+            ).format(out=out, content=content)
         )
     if within(cache_at, content_at):
         raise UsageError(
-            f"--cache-dir {cache_dir} is inside the content folder {content}; "
-            "choose a folder outside it, e.g. .feedgen-cache"
+            _(
+                "--cache-dir {cache_dir} is inside the content folder {content}; "
+                "choose a folder outside it, e.g. .feedgen-cache"
+            ).format(cache_dir=cache_dir, content=content)
         )
     if within(cache_at, out_at) or within(out_at, cache_at):
         raise UsageError(
-            f"--cache-dir {cache_dir} and --out {out} overlap; the build cache "
-            "and the published site need folders of their own"
+            _(
+                "--cache-dir {cache_dir} and --out {out} overlap; the build cache "
+                "and the published site need folders of their own"
+            ).format(cache_dir=cache_dir, out=out)
         )
     for option, path in (("--out", out_at), ("--cache-dir", cache_at)):
         blocker = next((p for p in (path, *path.parents) if p.exists()), None)
         if blocker is not None and not blocker.is_dir():
-            raise UsageError(f"{option} {path}: {blocker} is a file, not a folder")
+            raise UsageError(
+                _("{option} {path}: {blocker} is a file, not a folder").format(
+                    option=option, path=path, blocker=blocker
+                )
+            )
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -576,8 +678,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     report_build(out, args.out, site, result)
     if result.problems:
         out.failure(
-            f"feedgen-app build: error: {len(result.problems)} problem(s); the other "
-            "articles were published (--keep-going)"
+            _(
+                "feedgen-app build: error: {problems}; the other articles "
+                "were published (--keep-going)"
+            ).format(problems=count_problems(len(result.problems)))
         )
         return EXIT_FAILED
     return 0
@@ -615,8 +719,10 @@ def write_build_summary(
     except PublishError as exc:
         out.problems(exc.problems)
         out.failure(
-            f"feedgen-app build: error: the site was published to {args.out}, but the "
-            "build summary could not be written"
+            _(
+                "feedgen-app build: error: the site was published to {out}, but "
+                "the build summary could not be written"
+            ).format(out=args.out)
         )
         return False
     return True
@@ -626,9 +732,15 @@ def report_build(out: Output, out_dir: Path, site: Site, result: BuildResult) ->
     """With --verbose: where the site went, every article published and every one waiting."""
     out.detail(f"→ {out_dir}")
     for article in result.published:
-        out.detail(f"  veröffentlicht  {article.slug}  {article.title}")
+        out.detail(_("  published  {slug}  {title}").format(slug=article.slug, title=article.title))
     for slug, title, due in result.scheduled:
-        out.detail(f"  geplant für {format_datetime_de(due.astimezone(site.tz))}  {slug}  {title}")
+        out.detail(
+            _("  scheduled for {due}  {slug}  {title}").format(
+                due=format_datetime(due.astimezone(site.tz), i18n.language()),
+                slug=slug,
+                title=title,
+            )
+        )
 
 
 def build_options(args: argparse.Namespace) -> dict[str, object]:
@@ -661,9 +773,16 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(finding)
         findings += compared
     if findings:
-        Output(args).failure(f"feedgen-app check: error: {len(findings)} finding(s) in {args.dir}")
+        Output(args).failure(
+            _("feedgen-app check: error: {findings} in {dir}").format(
+                findings=ngettext("{count} finding", "{count} findings", len(findings)).format(
+                    count=len(findings)
+                ),
+                dir=args.dir,
+            )
+        )
         return EXIT_FAILED
-    print(f"{args.dir}: no findings")
+    print(_("{dir}: no findings").format(dir=args.dir))
     return 0
 
 
@@ -674,12 +793,17 @@ def check_against(args: argparse.Namespace) -> list[str]:
     sources = read_entry_sources(args.content, args.config)
     report = compare_published(args.dir, args.against, sources, args.deleted)
     if report.previous == 0:
-        print(f"{args.against}: no published feed found; nothing to compare with")
-    for entry in report.deleted:
-        when = f", {format_date_de(entry.published)}" if entry.published else ""
         print(
-            f"{args.against}: deleted since then: {entry.id} („{entry.title}“{when}); "
-            "readers keep their copy"
+            _("{against}: no published feed found; nothing to compare with").format(
+                against=args.against
+            )
+        )
+    for entry in report.deleted:
+        when = f", {format_date(entry.published, i18n.language())}" if entry.published else ""
+        print(
+            _(
+                "{against}: deleted since then: {id} (“{title}”{when}); readers keep their copy"
+            ).format(against=args.against, id=entry.id, title=entry.title, when=when)
         )
     return list(report.problems)
 
@@ -701,7 +825,7 @@ def cmd_ping(args: argparse.Namespace) -> int:
     site = load_site(args.config)
     now = current_time(args.now, site)
     if not site.hubs:
-        print(f"{args.config}: no `hubs:` configured; nothing to ping")
+        print(_("{config}: no `hubs:` configured; nothing to ping").format(config=args.config))
         return 0
     reading = read_site(site, args.content, CACHE_DIR)
     if reading.problems:
@@ -711,33 +835,54 @@ def cmd_ping(args: argparse.Namespace) -> int:
     failed = [r for r in results if not r.ok]
     for result in results:
         if result.ok:
-            print(f"{result.hub}: accepted {result.feed} (HTTP {result.status})")
+            print(
+                _("{hub}: accepted {feed} (HTTP {status})").format(
+                    hub=result.hub, feed=result.feed, status=result.status
+                )
+            )
     out = Output(args)
     out.problems(
-        f"{args.config}:1: hub {result.hub} for {result.feed}: {result.error}" for result in failed
+        _("{config}:1: hub {hub} for {feed}: {error}").format(
+            config=args.config, hub=result.hub, feed=result.feed, error=result.error
+        )
+        for result in failed
     )
     if failed:
         out.failure(
-            f"feedgen-app ping: error: {len(failed)} of {len(results)} hub "
-            "notification(s) failed; the site itself is published"
+            ngettext(
+                "feedgen-app ping: error: {count} of {total} hub notification failed; "
+                "the site itself is published",
+                "feedgen-app ping: error: {count} of {total} hub notifications failed; "
+                "the site itself is published",
+                len(results),
+            ).format(count=len(failed), total=len(results))
         )
         return EXIT_FAILED
-    print(f"{len(results)} hub notification(s) sent")
+    print(
+        ngettext(
+            "{count} hub notification sent", "{count} hub notifications sent", len(results)
+        ).format(count=len(results))
+    )
     return 0
 
 
 def cmd_trigger(args: argparse.Namespace) -> int:
     repo = args.repo or find_repo(os.environ)
     if repo is None:
-        raise UsageError("no repository: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY)")
+        raise UsageError(_("no repository: pass --repo OWNER/NAME (or set GITHUB_REPOSITORY)"))
     request = plan_dispatch(
         repo, event=args.event, workflow=args.workflow, ref=args.ref, force=args.force
     )
     check_api_url(args.api_url)
     send_dispatch(request, read_token(os.environ), api_url=args.api_url)
-    what = f"workflow {args.workflow} on {args.ref}" if args.workflow else f"event {args.event!r}"
-    forced = " (force)" if args.force else ""
-    print(f"rebuild requested: {what} in {repo}{forced}")
+    if args.workflow:
+        what = _("workflow {workflow} on {ref}").format(workflow=args.workflow, ref=args.ref)
+    else:
+        what = _("event {event!r}").format(event=args.event)
+    forced = _(" (force)") if args.force else ""
+    print(
+        _("rebuild requested: {what} in {repo}{forced}").format(what=what, repo=repo, forced=forced)
+    )
     return 0
 
 
@@ -751,7 +896,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     except ConfigError as exc:  # the options' values, not a file the user wrote
         raise UsageError(
             *exc.problems,
-            "--title, --base-url or --author do not make a valid feed.yaml; nothing was written",
+            _("--title, --base-url or --author do not make a valid feed.yaml; nothing was written"),
         ) from None
     written = write_site(args.dir, plan)
     for path in written:
@@ -763,7 +908,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def ask_site_answers(args: argparse.Namespace, interactive: bool) -> SiteAnswers:
-    """The values for `init`: the options given; on a terminal the others asked for (German, the
+    """The values for `init`: the options given; on a terminal the others asked for (the
     default in brackets, an empty answer takes it); otherwise their defaults."""
 
     def value(given: str | None, label: str, default: str) -> str:
@@ -772,33 +917,43 @@ def ask_site_answers(args: argparse.Namespace, interactive: bool) -> SiteAnswers
         print(f"{label} [{default}]: ", end="", file=sys.stderr, flush=True)
         return sys.stdin.readline().strip() or default
 
-    title = value(args.title, "Titel der Website", DEFAULT_TITLE).strip()
+    title = value(args.title, _("Title of the site"), DEFAULT_TITLE).strip()
     base_url = value(
         args.base_url,
-        "Adresse (base_url), z. B. https://name.github.io/repo/",
+        _("Address (base_url), e.g. https://name.github.io/repo/"),
         PLACEHOLDER_BASE_URL,
     )
-    author = value(args.author, "Autor oder Redaktion", default_author(title)).strip()
+    author = value(args.author, _("Author or newsroom"), default_author(title)).strip()
     return SiteAnswers(title=title, base_url=normalise_base_url(base_url), author=author)
 
 
 def init_hints(target: Path, site: Site, ref: str, pinned: bool) -> list[str]:
-    """What to do after `init`, in German: preview, placeholders left, publishing."""
+    """What to do after `init`: preview, placeholders left, publishing."""
     where = "" if target == Path(".") else f"cd {shlex.quote(str(target))} && "
-    hints = [f"Neue Website „{site.title}“ angelegt. Vorschau: {where}feedgen-app serve"]
+    hints = [
+        _("New site “{title}” created. Preview: {where}feedgen-app serve").format(
+            title=site.title, where=where
+        )
+    ]
     if site.base_url == PLACEHOLDER_BASE_URL:
         hints.append(
-            f"base_url ist noch der Platzhalter {PLACEHOLDER_BASE_URL}: vor dem ersten "
-            "Veröffentlichen in feed.yaml die eigene Adresse und id_authority eintragen."
+            _(
+                "base_url is still the placeholder {placeholder}: enter your own address "
+                "and id_authority in feed.yaml before publishing for the first time."
+            ).format(placeholder=PLACEHOLDER_BASE_URL)
         )
     if not pinned:
         hints.append(
-            f"Der Workflow nutzt die Action über das Tag {ref}; --action-ref mit einem "
-            "Commit-SHA legt sie fest."
+            _(
+                "The workflow uses the action through the tag {ref}; --action-ref with a "
+                "commit SHA pins it."
+            ).format(ref=ref)
         )
     hints.append(
-        "Veröffentlichen: das Repository auf GitHub anlegen, unter Settings → Pages → "
-        "Source „GitHub Actions“ wählen und nach main pushen."
+        _(
+            "To publish: create the repository on GitHub, choose “GitHub Actions” under "
+            "Settings → Pages → Source, and push to main."
+        )
     )
     return hints
 
@@ -810,13 +965,13 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
         "-q",
         "--quiet",
         action="store_true",
-        help="print only errors (and what the command is for, e.g. the new path)",
+        help=_("print only errors (and what the command is for, e.g. the new path)"),
     )
     group.add_argument(
         "-v",
         "--verbose",
         action="store_true",
-        help="print more: every article, the output folder, requests",
+        help=_("print more: every article, the output folder, requests"),
     )
 
 
@@ -848,21 +1003,43 @@ def cmd_new(args: argparse.Namespace) -> int:
         args.content, site, new, report or ContentReport(articles=(), problems=())
     )
     out.result(str(path))
-    when = format_datetime_de(published) if has_time else format_date_de(published)
-    status = "geplant für" if published > today else "datiert auf"
     if not out.quiet:
-        kind = "Artikel" if args.ready else "Entwurf"
-        hint = (
-            f"Neuer {kind} {status} {when}: Text in {path} schreiben, dann "
-            "`feedgen-app serve` für die Vorschau."
-        )
+        hint = new_article_hint(path, published, has_time, published > today, args.ready)
         if not args.ready:
-            hint += (
-                " Veröffentlicht wird er erst, wenn die Zeile "
-                f"`{'draft: true' if args.format == 'md' else 'draft'}` gelöscht ist."
+            hint += _(" It is published only once the line `{line}` is deleted.").format(
+                line="draft: true" if args.format == "md" else "draft"
             )
         print(out.paint(hint, "dim", out.err), file=out.err, flush=True)
     return 0
+
+
+NEW_HINTS = {
+    (True, True): N_(
+        "New article scheduled for {when}: write its text in {path}, then run "
+        "`feedgen-app serve` for a preview."
+    ),
+    (True, False): N_(
+        "New article dated {when}: write its text in {path}, then run "
+        "`feedgen-app serve` for a preview."
+    ),
+    (False, True): N_(
+        "New draft scheduled for {when}: write its text in {path}, then run "
+        "`feedgen-app serve` for a preview."
+    ),
+    (False, False): N_(
+        "New draft dated {when}: write its text in {path}, then run "
+        "`feedgen-app serve` for a preview."
+    ),
+}
+"""`new`'s hint by (--ready, dated in the future)."""
+
+
+def new_article_hint(
+    path: Path, published: datetime, has_time: bool, scheduled: bool, ready: bool
+) -> str:
+    language = i18n.language()
+    when = format_datetime(published, language) if has_time else format_date(published, language)
+    return _(NEW_HINTS[ready, scheduled]).format(when=when, path=path)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -879,11 +1056,21 @@ def cmd_list(args: argparse.Namespace) -> int:
     shown, hidden = select_rows(rows, args.all)
     for line in format_table(shown, site, out):
         out.result(line)
-    counts = {status: sum(r.status == status for r in rows) for status in STATUS_DE}
-    total = ", ".join(f"{n} {STATUS_DE[s]}" for s, n in counts.items())
-    out.info(f"{len(rows)} Artikel: {total}")
+    counts = {status: sum(r.status == status for r in rows) for status in STATUS_NAMES}
+    total = ", ".join(f"{n} {_(STATUS_NAMES[s])}" for s, n in counts.items())
+    out.info(
+        ngettext("{count} article: {total}", "{count} articles: {total}", len(rows)).format(
+            count=len(rows), total=total
+        )
+    )
     if hidden:
-        out.info(f"{hidden} ältere veröffentlichte Artikel ausgeblendet; --all zeigt alle.")
+        out.info(
+            ngettext(
+                "{count} older published article hidden; --all shows every one.",
+                "{count} older published articles hidden; --all shows every one.",
+                hidden,
+            ).format(count=hidden)
+        )
     return 0
 
 
@@ -913,15 +1100,17 @@ _STATUS_COLOUR = {
 
 
 def format_table(rows: Sequence[ArticleRow], site: Site, out: Output) -> list[str]:
-    """Datum, Status, Slug, Titel; a broken article's errors on the lines below it."""
+    """Date, status, slug, title; a broken article's errors on the lines below it."""
+    language = i18n.language()
     cells = []
     for row in rows:
-        day = format_date_de(row.published.astimezone(site.tz)) if row.published else "–"
-        status = STATUS_DE[row.status]
+        day = format_date(row.published.astimezone(site.tz), language) if row.published else "–"
+        status = _(STATUS_NAMES[row.status])
         if row.due is not None:
-            status += f" für {format_datetime_de(row.due.astimezone(site.tz))}"
+            due = format_datetime(row.due.astimezone(site.tz), language)
+            status = _("scheduled for {due}").format(due=due)
         cells.append((day, status, row.slug, row.title or f"({Path(row.path).name})"))
-    header = ("Datum", "Status", "Slug", "Titel")
+    header = (_("Date"), _("Status"), _("Slug"), _("Title"))
     widths = [max(len(c[i]) for c in [header, *cells]) for i in range(3)]
 
     def line(values: tuple[str, str, str, str], colour: str | None = None) -> str:
@@ -959,17 +1148,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
         options, partial(report_preview_build, out), on_log=out.detail if out.verbose else None
     )
     if not is_loopback(args.host):
-        out.problem(f"Achtung: --host {args.host} macht die Vorschau im Netzwerk erreichbar.")
+        out.problem(
+            _("Warning: --host {host} makes the preview reachable on the network.").format(
+                host=args.host
+            )
+        )
 
     def on_ready() -> None:
-        out.result(f"Vorschau: {server.url}  (Strg+C beendet)")
-        out.detail(f"Vorschau-Ordner: {server.workdir} (wird beim Beenden gelöscht)")
+        out.result(_("Preview: {url}  (Ctrl+C stops it)").format(url=server.url))
+        out.detail(
+            _("Preview folder: {workdir} (deleted when the preview stops)").format(
+                workdir=server.workdir
+            )
+        )
 
     previous = signal.signal(signal.SIGTERM, stop_on_sigterm)
     try:
         server.run(on_ready)
     except KeyboardInterrupt:
-        out.info("Vorschau beendet.")
+        out.info(_("Preview stopped."))
     finally:
         signal.signal(signal.SIGTERM, previous)
     return 0
@@ -1004,8 +1201,10 @@ def report_preview_build(out: Output, outcome: BuildOutcome) -> None:
         return
     out.problems(outcome.problems)
     out.problem(
-        f"Build fehlgeschlagen: {len(outcome.problems)} Fehler; die Vorschau zeigt "
-        "weiter den letzten fehlerfreien Stand und die Fehler auf jeder Seite."
+        _(
+            "Build failed: {problems}; the preview keeps showing the last good "
+            "state, and the problems on every page."
+        ).format(problems=count_problems(len(outcome.problems)))
     )
 
 
@@ -1016,7 +1215,9 @@ def port_number(raw: str) -> int:
     except ValueError:
         value = -1
     if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{raw!r} is not a port number (0-65535)")
+        raise argparse.ArgumentTypeError(
+            _("{raw!r} is not a port number (0-65535)").format(raw=raw)
+        )
     return value
 
 

@@ -12,8 +12,10 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TextIO
 
+from feedgen_app import i18n
+from feedgen_app.i18n import _, ngettext
 from feedgen_app.model import Site
-from feedgen_app.reading.dates import format_datetime_de
+from feedgen_app.reading.dates import format_datetime
 
 _ANSI = {"red": "31", "green": "32", "yellow": "33", "dim": "2", "bold": "1"}
 
@@ -81,9 +83,10 @@ class ProgressBar:
         self.clock, self.delay = clock, delay
         self.shown = 0
 
-    def update(self, done: int, total: int, label: str = "Artikel gelesen") -> None:
+    def update(self, done: int, total: int, label: str | None = None) -> None:
         if not self.enabled or self.clock() - self.started < self.delay:
             return
+        label = _("articles read") if label is None else label
         filled = self.WIDTH * done // total if total else self.WIDTH
         line = f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total} {label}"
         self.show(line)
@@ -105,8 +108,9 @@ class ProgressBar:
 
 
 def format_seconds(seconds: float) -> str:
-    """`0,4 s`: one decimal, German decimal comma."""
-    return f"{seconds:.1f}".replace(".", ",") + " s"
+    """`0,4 s` (German decimal comma) or `0.4 s`: one decimal."""
+    text = f"{seconds:.1f}"
+    return (text if i18n.language() == i18n.ENGLISH else text.replace(".", ",")) + " s"
 
 
 def format_summary(
@@ -119,13 +123,24 @@ def format_summary(
     drafts: int = 0,
 ) -> str:
     """`12 Artikel veröffentlicht, 1 geplant für 9. Dezember 2025, 06:00 Uhr, 0 Fehler, 0,4 s`;
-    with `drafts` (the preview shows them), `12 Artikel veröffentlicht, 2 Entwürfe, …`."""
-    planned = f"{scheduled} geplant"
+    with `drafts` (the preview shows them), `12 Artikel veröffentlicht, 2 Entwürfe, …`; in
+    English `12 articles published, 1 scheduled for December 9, 2025, 6:00 AM, 0 errors, 0.4 s`."""
+    parts = [
+        ngettext("{count} article published", "{count} articles published", published).format(
+            count=published
+        )
+    ]
     if drafts:
-        planned = f"{drafts} {'Entwurf' if drafts == 1 else 'Entwürfe'}, {planned}"
-    if next_due is not None:
-        due = format_datetime_de(next_due.astimezone(site.tz))
-        planned += f" für {due}" if scheduled == 1 else f", der nächste für {due}"
-    return (
-        f"{published} Artikel veröffentlicht, {planned}, {errors} Fehler, {format_seconds(seconds)}"
-    )
+        parts.append(ngettext("{count} draft", "{count} drafts", drafts).format(count=drafts))
+    if next_due is None:
+        parts.append(_("{count} scheduled").format(count=scheduled))
+    else:
+        due = format_datetime(next_due.astimezone(site.tz), i18n.language())
+        planned = (
+            _("{count} scheduled for {due}")
+            if scheduled == 1
+            else _("{count} scheduled, the next for {due}")
+        )
+        parts.append(planned.format(count=scheduled, due=due))
+    parts.append(ngettext("{count} error", "{count} errors", errors).format(count=errors))
+    return ", ".join([*parts, format_seconds(seconds)])

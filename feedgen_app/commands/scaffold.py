@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from feedgen_app import __version__
 from feedgen_app.commands.authoring import format_file_date
 from feedgen_app.errors import ConfigError, ScaffoldError, UsageError
+from feedgen_app.i18n import _
 from feedgen_app.model import Author, Site
 from feedgen_app.reading.config import site_from_mapping
 from feedgen_app.reading.yamlkeys import load_mapping
@@ -95,7 +96,11 @@ def find_action_ref(explicit: str | None) -> ActionRef:
     Raises UsageError for an explicit ref that is no commit SHA, tag or branch name."""
     if explicit is not None:
         if not _REF.fullmatch(explicit) or ".." in explicit:
-            raise UsageError(f"--action-ref: {explicit!r} is not a commit SHA, tag or branch")
+            raise UsageError(
+                _("--action-ref: {explicit!r} is not a commit SHA, tag or branch").format(
+                    explicit=explicit
+                )
+            )
         return ActionRef(explicit)
     commit = installed_commit()
     if commit is not None:
@@ -159,7 +164,11 @@ def write_site(target: Path, plan: SitePlan) -> list[Path]:
     exists already: `init` starts a site, it never changes one.
     """
     if target.exists() and not target.is_dir():
-        raise ScaffoldError(f"{target}:1: not a folder; init writes a new site into a folder")
+        raise ScaffoldError(
+            _("{target}:1: not a folder; init writes a new site into a folder").format(
+                target=target
+            )
+        )
     existing = [
         target / name
         for name, _ in plan.files
@@ -168,8 +177,10 @@ def write_site(target: Path, plan: SitePlan) -> list[Path]:
     if existing:
         raise ScaffoldError(
             *(
-                f"{path}:1: exists already; init never overwrites a site (run it "
-                "in an empty folder, or move the file away)"
+                _(
+                    "{path}:1: exists already; init never overwrites a site (run "
+                    "it in an empty folder, or move the file away)"
+                ).format(path=path)
                 for path in existing
             )
         )

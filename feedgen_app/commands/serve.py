@@ -30,7 +30,9 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
+from feedgen_app import i18n
 from feedgen_app.errors import FeedAppError, ServeError
+from feedgen_app.i18n import _, count_problems, os_reason
 from feedgen_app.model import Site
 from feedgen_app.pipeline import BuildRequest, run_build
 from feedgen_app.reading.config import load_site
@@ -216,7 +218,11 @@ class PreviewServer:
         on_log: Callable[[str], None] | None = None,
     ) -> None:
         if not options.content_dir.is_dir():
-            raise ServeError(f"{options.content_dir}:1: content folder not found")
+            raise ServeError(
+                _("{content_dir}:1: content folder not found").format(
+                    content_dir=options.content_dir
+                )
+            )
         self.options = options
         self.on_build = on_build
         self.on_log = on_log
@@ -306,8 +312,12 @@ def bind_server(host: str, port: int) -> PreviewHTTPServer:
     try:
         return server_class((host, port), PreviewHandler)
     except OSError as exc:
-        hint = "; try another --port" if port else ""
-        raise ServeError(f"{host}:{port}: cannot listen: {exc.strerror or exc}{hint}") from None
+        hint = _("; try another --port") if port else ""
+        raise ServeError(
+            _("{host}:{port}: cannot listen: {value}{hint}").format(
+                host=host, port=port, value=os_reason(exc), hint=hint
+            )
+        ) from None
 
 
 def next_last_modified(previous: tuple[str, int] | None, etag: str, mtime: int) -> int:
@@ -441,24 +451,29 @@ def inject_preview(html: bytes, build: int, problems: tuple[str, ...], has_site:
 
 
 def render_error_box(problems: tuple[str, ...], has_site: bool) -> str:
+    """The box on every preview page after a failed build, in the messages' language."""
     kept = (
-        "Angezeigt wird der letzte fehlerfreie Stand."
+        _("Shown is the last state without errors.")
         if has_site
-        else "Es gibt noch keinen fehlerfreien Stand."
+        else _("There is no state without errors yet.")
     )
     lines = "\n".join(str(escape(p)) for p in problems)
+    failed = _("Preview: the last build failed ({problems}).").format(
+        problems=count_problems(len(problems))
+    )
     return (
-        f'\n<div id="feedgen-preview-error" role="alert" lang="de"><p><strong>Vorschau: '
-        f"Der letzte Build ist fehlgeschlagen ({len(problems)} Fehler).</strong> {kept}</p>"
-        f"<pre>{lines}</pre></div>\n"
+        f'\n<div id="feedgen-preview-error" role="alert" lang="{i18n.language()}"><p><strong>'
+        f"{escape(failed)}</strong> {escape(kept)}</p><pre>{lines}</pre></div>\n"
     )
 
 
 def not_found_page() -> bytes:
+    """The preview's 404 page, in the messages' language."""
+    title = escape(_("Not found"))
     return (
-        '<!DOCTYPE html>\n<html lang="de">\n<head>\n<meta charset="utf-8">\n'
-        "<title>Nicht gefunden</title>\n</head>\n<body>\n<h1>404 – Nicht gefunden</h1>\n"
-        "<p>Diese Seite gibt es in der Vorschau nicht.</p>\n</body>\n</html>\n"
+        f'<!DOCTYPE html>\n<html lang="{i18n.language()}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n</head>\n<body>\n<h1>404 – {title}</h1>\n"
+        f"<p>{escape(_('This page does not exist in the preview.'))}</p>\n</body>\n</html>\n"
     ).encode()
 
 

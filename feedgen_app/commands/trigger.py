@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit
 
 from feedgen_app import __version__
 from feedgen_app.errors import TriggerError, UsageError
+from feedgen_app.i18n import _, os_reason
 
 if TYPE_CHECKING:
     import urllib.error
@@ -43,23 +44,29 @@ def read_token(environ: Mapping[str, str]) -> str:
         if token and not _TOKEN.fullmatch(token):
             # never echo the token: say where it is and what is wrong with it, not what it is
             raise TriggerError(
-                f"trigger: the token in {name} contains a space, a line break "
-                "or a character outside printable ASCII; GitHub tokens never "
-                "do: copy it again"
+                _(
+                    "trigger: the token in {name} contains a space, a line break "
+                    "or a character outside printable ASCII; GitHub tokens never "
+                    "do: copy it again"
+                ).format(name=name)
             )
         if token:
             return token
     raise TriggerError(
-        "trigger: no GitHub token: set GITHUB_TOKEN or GH_TOKEN in the environment "
-        "(a fine-grained token with 'Contents: read and write' on the repository, or "
-        "'Actions: read and write' with --workflow)"
+        _(
+            "trigger: no GitHub token: set GITHUB_TOKEN or GH_TOKEN in the "
+            "environment (a fine-grained token with 'Contents: read and write' "
+            "on the repository, or 'Actions: read and write' with --workflow)"
+        )
     )
 
 
 def check_repo(repo: str) -> str:
     """`OWNER/NAME`, or a UsageError saying what is wrong."""
     if not _REPO.fullmatch(repo) or any(part in (".", "..") for part in repo.split("/")):
-        raise UsageError(f"--repo {repo!r} is not OWNER/NAME, e.g. octo-org/nachrichten")
+        raise UsageError(
+            _("--repo {repo!r} is not OWNER/NAME, e.g. octo-org/nachrichten").format(repo=repo)
+        )
     return repo
 
 
@@ -119,8 +126,9 @@ def check_api_url(api_url: str) -> str:
         or not _URL_CHARACTERS.fullmatch(api_url)
     ):
         raise UsageError(
-            f"--api-url {api_url!r} is not an absolute http(s) URL, e.g. "
-            "https://github.example.com/api/v3"
+            _(
+                "--api-url {api_url!r} is not an absolute http(s) URL, e.g. https://github.example.com/api/v3"
+            ).format(api_url=api_url)
         )
     return api_url
 
@@ -164,23 +172,25 @@ def send_dispatch(request: DispatchRequest, token: str, api_url: str = DEFAULT_A
         exc.close()
         message = explain_status(exc.code, detail, request, url)
         if 300 <= exc.code < 400:
-            message = (
-                f"{url}: HTTP {exc.code}: the API redirects to "
-                f"{exc.headers.get('Location', 'another address')}; redirects are not "
-                "followed (the token would go along and nothing would be dispatched): "
-                "give the final API address as --api-url"
-            )
+            message = _(
+                "{url}: HTTP {code}: the API redirects to {get}; redirects are "
+                "not followed (the token would go along and nothing would be "
+                "dispatched): give the final API address as --api-url"
+            ).format(url=url, code=exc.code, get=exc.headers.get("Location", _("another address")))
         raise TriggerError(hide_token(message, token)) from None
     except (urllib.error.URLError, OSError, http_client.HTTPException, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
-        message = f"{url}: cannot reach the GitHub API: {reason}"
+        message = _("{url}: cannot reach the GitHub API: {reason}").format(
+            url=url, reason=os_reason(reason)
+        )
         raise TriggerError(hide_token(message, token)) from None
     if status != 204:
         raise TriggerError(
             hide_token(
-                f"{url}: unexpected answer HTTP {status}; GitHub "
-                "answers 204 when it starts a run: nothing was "
-                "dispatched",
+                _(
+                    "{url}: unexpected answer HTTP {status}; GitHub answers 204 when "
+                    "it starts a run: nothing was dispatched"
+                ).format(url=url, status=status),
                 token,
             )
         )
@@ -205,18 +215,28 @@ def explain_status(status: int, detail: str, request: DispatchRequest, url: str)
         else "'Contents: read and write'"
     )
     reasons = {
-        401: "HTTP 401: GitHub rejected the token; it is wrong, expired or revoked: "
-        "create a new one and put it in GITHUB_TOKEN or GH_TOKEN",
-        403: f"HTTP 403: the token may not start workflows here; a fine-grained token needs "
-        f"{scope} on this repository (a classic token: the 'repo' scope), or the API "
-        f"rate limit is exhausted",
-        404: "HTTP 404: repository or workflow not found; check --repo OWNER/NAME and "
-        "--workflow, and that the token can see the repository (GitHub says 404 for a "
-        "private repository the token may not read)",
-        422: "HTTP 422: GitHub refused the request; with --workflow the workflow file needs a "
-        "workflow_dispatch trigger and --ref must be an existing branch or tag",
+        401: _(
+            "HTTP 401: GitHub rejected the token; it is wrong, expired or revoked: "
+            "create a new one and put it in GITHUB_TOKEN or GH_TOKEN"
+        ),
+        403: _(
+            "HTTP 403: the token may not start workflows here; a fine-grained "
+            "token needs {scope} on this repository (a classic token: the "
+            "'repo' scope), or the API rate limit is exhausted"
+        ).format(scope=scope),
+        404: _(
+            "HTTP 404: repository or workflow not found; check --repo OWNER/NAME and "
+            "--workflow, and that the token can see the repository (GitHub says 404 for a "
+            "private repository the token may not read)"
+        ),
+        422: _(
+            "HTTP 422: GitHub refused the request; with --workflow the workflow file needs a "
+            "workflow_dispatch trigger and --ref must be an existing branch or tag"
+        ),
     }
-    reason = reasons.get(status, f"HTTP {status}: GitHub did not accept the request")
+    reason = reasons.get(
+        status, _("HTTP {status}: GitHub did not accept the request").format(status=status)
+    )
     return f"{url}: {reason}{said}"
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from feedgen_app import __version__
+from feedgen_app.i18n import _, os_reason
 
 if TYPE_CHECKING:
     import urllib.error
@@ -70,8 +71,12 @@ def ping_hub(hub: str, feed: str, timeout: float, post: Post) -> PingResult:
     except (TimeoutError, urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", None) or exc
         if isinstance(reason, TimeoutError) or "timed out" in str(reason):
-            return PingResult(hub, feed, None, f"no answer within {timeout:g} s")
-        return PingResult(hub, feed, None, f"cannot reach the hub: {reason}")
+            return PingResult(
+                hub, feed, None, _("no answer within {timeout:g} s").format(timeout=timeout)
+            )
+        return PingResult(
+            hub, feed, None, _("cannot reach the hub: {reason}").format(reason=os_reason(reason))
+        )
     if 200 <= status < 300:
         return PingResult(hub, feed, status)
     detail = body.decode("utf-8", "replace").strip().splitlines()
@@ -81,9 +86,16 @@ def ping_hub(hub: str, feed: str, timeout: float, post: Post) -> PingResult:
             hub,
             feed,
             status,
-            f"HTTP {status}: the hub redirects; put its new URL into `hubs:`{said}",
+            _("HTTP {status}: the hub redirects; put its new URL into `hubs:`{said}").format(
+                status=status, said=said
+            ),
         )
-    return PingResult(hub, feed, status, f"HTTP {status}: the hub refused the request{said}")
+    return PingResult(
+        hub,
+        feed,
+        status,
+        _("HTTP {status}: the hub refused the request{said}").format(status=status, said=said),
+    )
 
 
 def _read_error_body(exc: urllib.error.HTTPError) -> bytes:

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from feedgen_app.errors import PublishError
+from feedgen_app.i18n import _, os_reason
 from feedgen_app.libc import exchange_paths
 from feedgen_app.publishing.manifest import (
     MANIFEST,
@@ -95,7 +96,9 @@ class Staging:
         except OSError as exc:
             where = exc.filename or self.out_dir.parent
             raise PublishError(
-                f"{self.out_dir}:1: cannot create {where}: {exc.strerror or exc}"
+                _("{out_dir}:1: cannot create {where}: {value}").format(
+                    out_dir=self.out_dir, where=where, value=os_reason(exc)
+                )
             ) from None
         stack = contextlib.ExitStack()
         stack.enter_context(lock_output(self.out_dir))
@@ -211,7 +214,11 @@ def lock_output(out_dir: Path) -> Iterator[None]:
     try:
         handle = lock_path.open("a")
     except OSError as exc:
-        raise PublishError(f"{lock_path}:1: cannot create the lock file: {exc.strerror}") from None
+        raise PublishError(
+            _("{lock_path}:1: cannot create the lock file: {strerror}").format(
+                lock_path=lock_path, strerror=os_reason(exc)
+            )
+        ) from None
     with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -322,7 +329,11 @@ def swap_in(staging: Path, out_dir: Path) -> bool:
         if exchange_paths(staging, out_dir):
             return True
     except OSError as exc:
-        raise PublishError(f"{out_dir}:1: cannot swap in the new site: {exc.strerror}") from None
+        raise PublishError(
+            _("{out_dir}:1: cannot swap in the new site: {strerror}").format(
+                out_dir=out_dir, strerror=os_reason(exc)
+            )
+        ) from None
     # No renameat2 (not Linux): two renames; the gap between them is as short as it gets.
     old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
     os.rename(out_dir, old)
@@ -335,7 +346,7 @@ def check_relative_path(name: str) -> None:
     """An output path must stay inside the output folder."""
     pure = PurePosixPath(name)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in name:
-        raise PublishError(f"{name}:1: output path leaves the output folder")
+        raise PublishError(_("{name}:1: output path leaves the output folder").format(name=name))
 
 
 def check_output_dir(out_dir: Path, content_dir: Path | None, list_all: bool = True) -> None:
@@ -344,23 +355,31 @@ def check_output_dir(out_dir: Path, content_dir: Path | None, list_all: bool = T
     resolved = out_dir.resolve()
     if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
         raise PublishError(
-            f"{out_dir}:1: refusing to write the site into {resolved}; "
-            "choose an output folder of its own, e.g. public/"
+            _(
+                "{out_dir}:1: refusing to write the site into {resolved}; choose "
+                "an output folder of its own, e.g. public/"
+            ).format(out_dir=out_dir, resolved=resolved)
         )
     if content_dir is not None:
         content = content_dir.resolve()
         if resolved == content or resolved in content.parents:
             raise PublishError(
-                f"{out_dir}:1: the output folder must not be or contain the "
-                f"content folder {content_dir}"
+                _(
+                    "{out_dir}:1: the output folder must not be or contain the content "
+                    "folder {content_dir}"
+                ).format(out_dir=out_dir, content_dir=content_dir)
             )
     if out_dir.is_symlink():
         raise PublishError(
-            f"{out_dir}:1: the output folder is a symbolic link; give the real "
-            f"folder ({resolved}) as --out"
+            _(
+                "{out_dir}:1: the output folder is a symbolic link; give the "
+                "real folder ({resolved}) as --out"
+            ).format(out_dir=out_dir, resolved=resolved)
         )
     if resolved.exists() and not resolved.is_dir():
-        raise PublishError(f"{out_dir}:1: the output path is a file, not a folder")
+        raise PublishError(
+            _("{out_dir}:1: the output path is a file, not a folder").format(out_dir=out_dir)
+        )
     if not resolved.is_dir() or not any(resolved.iterdir()):
         return
     listed = read_manifest(resolved)
@@ -368,8 +387,11 @@ def check_output_dir(out_dir: Path, content_dir: Path | None, list_all: bool = T
         return
     if listed is None:
         raise PublishError(
-            f"{out_dir}:1: the folder is not empty and was not written by "
-            f"feedgen-app (no valid {MANIFEST}); empty it or choose another --out"
+            _(
+                "{out_dir}:1: the folder is not empty and was not written by "
+                "feedgen-app (no valid {MANIFEST}); empty it or choose another "
+                "--out"
+            ).format(out_dir=out_dir, MANIFEST=MANIFEST)
         )
     present = list_files(resolved)
     foreign = sorted(name for name in present if name not in listed and name != MANIFEST)
@@ -378,9 +400,11 @@ def check_output_dir(out_dir: Path, content_dir: Path | None, list_all: bool = T
             f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
         )
         raise PublishError(
-            f"{out_dir}:1: the folder holds files feedgen-app did not write "
-            f"({shown}); they would be lost: move them elsewhere (e.g. into "
-            "the content folder) and build again"
+            _(
+                "{out_dir}:1: the folder holds files feedgen-app did not write "
+                "({shown}); they would be lost: move them elsewhere (e.g. into "
+                "the content folder) and build again"
+            ).format(out_dir=out_dir, shown=shown)
         )
 
 
@@ -412,4 +436,8 @@ def write_summary(path: Path, summary: Mapping[str, object]) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise PublishError(f"{path}:1: cannot write the build summary: {exc.strerror}") from None
+        raise PublishError(
+            _("{path}:1: cannot write the build summary: {strerror}").format(
+                path=path, strerror=os_reason(exc)
+            )
+        ) from None

@@ -15,6 +15,7 @@ import idna
 
 from feedgen_app.errors import ConfigError
 from feedgen_app.formats import is_language_tag
+from feedgen_app.i18n import N_, _, library_reason, os_reason
 from feedgen_app.model import Author, Site
 from feedgen_app.reading.files import read_regular_file
 from feedgen_app.reading.yamlkeys import YamlMapping, load_mapping
@@ -43,12 +44,18 @@ def load_site(path: Path) -> Site:
         data = read_regular_file(path)  # a FIFO named feed.yaml must not block the build
         text = unicodedata.normalize("NFC", data.decode("utf-8-sig"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}:1: config file not found") from None
+        raise ConfigError(_("{path}:1: config file not found").format(path=path)) from None
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise ConfigError(f"{path}:{line}: not UTF-8 text (byte offset {exc.start})") from None
+        raise ConfigError(
+            _("{path}:{line}: not UTF-8 text (byte offset {start})").format(
+                path=path, line=line, start=exc.start
+            )
+        ) from None
     except OSError as exc:
-        raise ConfigError(f"{path}:1: cannot read config: {exc.strerror}") from None
+        raise ConfigError(
+            _("{path}:1: cannot read config: {strerror}").format(path=path, strerror=os_reason(exc))
+        ) from None
     try:
         mapping = load_mapping(text, str(path))
     except ValueError as exc:
@@ -89,15 +96,21 @@ def site_from_mapping(mapping: YamlMapping, where: str) -> Site:
 def _check_keys(values: dict[str, Any], at: Callable[[str], str], where: str) -> list[str]:
     """Every key known, every required one there, the text ones text."""
     problems = [
-        f"{at(key)}: unknown key {key!r} (known keys: {', '.join(REQUIRED + OPTIONAL)})"
+        _("{where}: unknown key {key!r} (known keys: {names})").format(
+            where=at(key), key=key, names=", ".join(REQUIRED + OPTIONAL)
+        )
         for key in values
         if key not in REQUIRED + OPTIONAL
     ]
     problems += [
-        f"{where}:1: required key {key!r} is missing" for key in REQUIRED if key not in values
+        _("{where}:1: required key {key!r} is missing").format(where=where, key=key)
+        for key in REQUIRED
+        if key not in values
     ]
     problems += [
-        f"{at(key)}: {key!r} must be text, not {_kind(values[key])}"
+        _("{where}: {key!r} must be text, not {kind}").format(
+            where=at(key), key=key, kind=_kind(values[key])
+        )
         for key in ("title", "subtitle", "base_url", "language", "timezone", "id_authority")
         if key in values and not isinstance(values[key], str)
     ]
@@ -107,41 +120,53 @@ def _check_keys(values: dict[str, Any], at: Callable[[str], str], where: str) ->
 def _check_values(values: dict[str, Any], at: Any) -> list[str]:
     problems = []
     if not values["title"].strip():
-        problems.append(f"{at('title')}: 'title' must not be empty")
+        problems.append(_("{where}: 'title' must not be empty").format(where=at("title")))
     base = values["base_url"]
     if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?/", base):
         problems.append(
-            f"{at('base_url')}: 'base_url' must be an absolute http(s) URL "
-            f"ending in '/', e.g. https://owner.github.io/repo/ (got {base!r})"
+            _(
+                "{where}: 'base_url' must be an absolute http(s) URL ending in "
+                "'/', e.g. https://owner.github.io/repo/ (got {base!r})"
+            ).format(where=at("base_url"), base=base)
         )
     else:
         try:
             values["base_url"] = normalize_base_url(base)
         except ValueError as exc:
-            problems.append(f"{at('base_url')}: 'base_url' {base!r}: {exc}")
+            problems.append(
+                _("{where}: 'base_url' {base!r}: {exc}").format(
+                    where=at("base_url"), base=base, exc=exc
+                )
+            )
     if not _TAG_AUTHORITY.fullmatch(values["id_authority"]):
         problems.append(
-            f"{at('id_authority')}: 'id_authority' must be a domain or e-mail "
-            f"address, a comma and a date, e.g. example.org,2025 "
-            f"(got {values['id_authority']!r})"
+            _(
+                "{where}: 'id_authority' must be a domain or e-mail address, "
+                "a comma and a date, e.g. example.org,2025 (got {values!r})"
+            ).format(where=at("id_authority"), values=values["id_authority"])
         )
     language = values.get("language", "de-DE")
     if not is_language_tag(language):
         problems.append(
-            f"{at('language')}: 'language' must be a BCP 47 tag such as de-DE (got {language!r})"
+            _("{where}: 'language' must be a BCP 47 tag such as de-DE (got {language!r})").format(
+                where=at("language"), language=language
+            )
         )
     zone = values.get("timezone", "Europe/Berlin")
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
         problems.append(
-            f"{at('timezone')}: 'timezone' must be an IANA zone such as "
-            f"Europe/Berlin (got {zone!r})"
+            _(
+                "{where}: 'timezone' must be an IANA zone such as Europe/Berlin (got {zone!r})"
+            ).format(where=at("timezone"), zone=zone)
         )
     limit = values.get("feed_limit", 50)
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         problems.append(
-            f"{at('feed_limit')}: 'feed_limit' must be a whole number of at least 1 (got {limit!r})"
+            _("{where}: 'feed_limit' must be a whole number of at least 1 (got {limit!r})").format(
+                where=at("feed_limit"), limit=limit
+            )
         )
     problems += check_hubs(values.get("hubs", []), at("hubs"))
     return problems
@@ -157,9 +182,9 @@ def normalize_base_url(url: str) -> str:
     try:
         port = parts.port
     except ValueError:
-        raise ValueError("the port must be a number from 1 to 65535") from None
+        raise ValueError(_("the port must be a number from 1 to 65535")) from None
     if port == 0:
-        raise ValueError("the port must be a number from 1 to 65535")
+        raise ValueError(_("the port must be a number from 1 to 65535"))
     host = parts.hostname or ""
     try:
         if ":" in host:  # an IPv6 address, written in brackets
@@ -167,14 +192,20 @@ def normalize_base_url(url: str) -> str:
         else:
             ascii_host = idna.encode(host, uts46=True).decode("ascii")
     except (idna.IDNAError, ValueError) as exc:
-        raise ValueError(f"the host {host!r} is not a valid domain name ({exc})") from None
+        raise ValueError(
+            _("the host {host!r} is not a valid domain name ({reason})").format(
+                host=host, reason=library_reason(exc)
+            )
+        ) from None
     netloc = ascii_host + (f":{port}" if port is not None else "")
     bad = next((c for c in parts.path if c < "\x80" and not _URL_PATH.fullmatch(c)), None)
     if bad is not None or not _PERCENT.fullmatch(parts.path):
         raise ValueError(
-            f"the path holds {bad or '%'!r}, which a URL cannot hold as it is "
-            "(feeds and pages would break); percent-encode it, e.g. %22 for a "
-            "double quote"
+            _(
+                "the path holds {value!r}, which a URL cannot hold as it is (feeds "
+                "and pages would break); percent-encode it, e.g. %22 for a double "
+                "quote"
+            ).format(value=bad or "%")
         )
     path = quote(parts.path, safe=_URL_SAFE)  # only non-ASCII characters change
     return urlunsplit((parts.scheme, netloc, path, "", ""))
@@ -185,18 +216,28 @@ def check_hubs(hubs: Any, where: str) -> list[str]:
     if hubs is None:
         return []
     if isinstance(hubs, str):
-        return [f"{where}: 'hubs' must be a list of WebSub hub URLs; write one hub as [{hubs}]"]
+        return [
+            _(
+                "{where}: 'hubs' must be a list of WebSub hub URLs; write one hub as [{hubs}]"
+            ).format(where=where, hubs=hubs)
+        ]
     if not isinstance(hubs, list):
         return [
-            f"{where}: 'hubs' must be a list of WebSub hub URLs, e.g. "
-            f"[https://pubsubhubbub.appspot.com/] (got {_kind(hubs)})"
+            _(
+                "{where}: 'hubs' must be a list of WebSub hub URLs, e.g. "
+                "[https://pubsubhubbub.appspot.com/] (got {kind})"
+            ).format(where=where, kind=_kind(hubs))
         ]
     problems = []
     for hub in hubs:
         if not isinstance(hub, str) or not re.fullmatch(r"https?://[^\s/?#]+[^\s#]*", hub):
-            problems.append(f"{where}: 'hubs': {hub!r} is not an absolute http(s) URL")
+            problems.append(
+                _("{where}: 'hubs': {hub!r} is not an absolute http(s) URL").format(
+                    where=where, hub=hub
+                )
+            )
     if len(set(map(str, hubs))) != len(hubs):
-        problems.append(f"{where}: 'hubs' lists a hub twice")
+        problems.append(_("{where}: 'hubs' lists a hub twice").format(where=where))
     return problems
 
 
@@ -216,8 +257,10 @@ def parse_author(value: Any, where: str) -> tuple[Author | None, str | None]:
         ):
             return Author(name=name.strip(), email=email), None
     return None, (
-        f"{where}: 'author' must be a name or a mapping with 'name' and an optional "
-        f"'email' (got {value!r})"
+        _(
+            "{where}: 'author' must be a name or a mapping with 'name' and "
+            "an optional 'email' (got {value!r})"
+        ).format(where=where, value=value)
     )
 
 
@@ -246,8 +289,15 @@ def demo_warnings(site: Site, config: str, has_demo_seed: bool) -> list[str]:
     ]
     if not keys:
         return []
-    return [
-        f"{config}:1: Achtung: {' und '.join(keys)} "
-        f"{'stammen' if len(keys) > 1 else 'stammt'} noch von der Demo-Website; vor dem "
-        "ersten Veröffentlichen eigene Werte eintragen (docs/configuration.md)."
-    ]
+    message = (
+        N_(
+            "{config}:1: warning: {key} is still the demo site's; enter your own value "
+            "before publishing for the first time (docs/configuration.md)."
+        )
+        if len(keys) == 1
+        else N_(
+            "{config}:1: warning: base_url and id_authority are still the demo site's; enter "
+            "your own values before publishing for the first time (docs/configuration.md)."
+        )
+    )
+    return [_(message).format(config=config, key=keys[0])]

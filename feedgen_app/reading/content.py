@@ -18,6 +18,7 @@ from markupsafe import escape
 
 from feedgen_app.errors import ContentError, DateFormatError
 from feedgen_app.formats import ARTICLE_SUFFIXES, C1_CONTROL, XML_FORBIDDEN, is_language_tag
+from feedgen_app.i18n import N_, _, os_reason
 from feedgen_app.model import RESERVED_NAMES, A, Article, Author, Site, slugify, sort_articles
 from feedgen_app.reading.config import parse_author
 from feedgen_app.reading.dates import parse_date, split_date
@@ -115,7 +116,9 @@ def read_articles(
     cache: cached articles, the others parsed up front in parallel).
     """
     if not content_dir.is_dir():
-        raise ContentError(f"{content_dir}:1: content folder not found")
+        raise ContentError(
+            _("{content_dir}:1: content folder not found").format(content_dir=content_dir)
+        )
     articles: list[Article] = []
     problems: list[str] = []
     paths = find_article_files(content_dir)
@@ -135,10 +138,14 @@ def read_articles(
 
 
 _DUPLICATE = {
-    "slug": "{source}:1: slug {value!r} is already used by {first}; give one of them another "
-    "file name or `slug:`",
-    "entry_id": "{source}:1: entry ID {value!r} is already used by {first}; an `id:` must name "
-    "only one article",
+    "slug": N_(
+        "{source}:1: slug {value!r} is already used by {first}; give one of them another "
+        "file name or `slug:`"
+    ),
+    "entry_id": N_(
+        "{source}:1: entry ID {value!r} is already used by {first}; an `id:` must name "
+        "only one article"
+    ),
 }
 
 
@@ -152,7 +159,7 @@ def refuse_duplicates(articles: Iterable[A], key: str) -> tuple[list[A], list[st
         first = seen.setdefault(value, article)
         if first is not article:
             problems.append(
-                _DUPLICATE[key].format(source=article.source, value=value, first=first.source)
+                _(_DUPLICATE[key]).format(source=article.source, value=value, first=first.source)
             )
     return list(seen.values()), problems
 
@@ -177,9 +184,11 @@ def walk_content(content_dir: Path) -> Iterator[Path]:
         path = Path(name)
         if path.is_symlink() and path.is_dir():
             problems.append(
-                f"{path}:1: a symbolic link to a folder; folder links are "
-                "never followed (they can loop or leave the content folder): "
-                "move the folder itself into the content folder"
+                _(
+                    "{path}:1: a symbolic link to a folder; folder links are never "
+                    "followed (they can loop or leave the content folder): move the "
+                    "folder itself into the content folder"
+                ).format(path=path)
             )
         else:
             problem = check_content_entry(path, root)
@@ -199,29 +208,35 @@ def check_content_entry(path: Path, root: Path) -> str | None:
         if stat.S_ISLNK(info.st_mode):
             target = path.resolve(strict=True)
             if not target.is_relative_to(root):
-                return (
-                    f"{path}:1: a symbolic link to {target}, outside the content folder; "
+                return _(
+                    "{path}:1: a symbolic link to {target}, outside the content folder; "
                     "links are followed only within it (nothing outside is published): "
                     "copy the file into the content folder"
-                )
+                ).format(path=path, target=target)
             info = target.stat()
     except FileNotFoundError:
-        return (
-            f"{path}:1: a dangling symbolic link (its target {os.readlink(path)!r} does "
-            "not exist): fix or remove the link"
-        )
+        return _(
+            "{path}:1: a dangling symbolic link (its target {readlink!r} "
+            "does not exist): fix or remove the link"
+        ).format(path=path, readlink=os.readlink(path))
     except RuntimeError:
-        return f"{path}:1: a symbolic link that loops (it leads back to itself): remove it"
+        return _(
+            "{path}:1: a symbolic link that loops (it leads back to itself): remove it"
+        ).format(path=path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return f"{path}:1: a symbolic link that loops (it leads back to itself): remove it"
-        return f"{path}:1: cannot read the file: {exc.strerror}"
-    if not stat.S_ISREG(info.st_mode):
-        return (
-            f"{path}:1: {describe_mode(info.st_mode)}, not a regular file; only regular "
-            "files are read from the content folder: remove it or rename it to start "
-            "with `.`"
+            return _(
+                "{path}:1: a symbolic link that loops (it leads back to itself): remove it"
+            ).format(path=path)
+        return _("{path}:1: cannot read the file: {strerror}").format(
+            path=path, strerror=os_reason(exc)
         )
+    if not stat.S_ISREG(info.st_mode):
+        return _(
+            "{path}:1: {describe_mode}, not a regular file; only regular "
+            "files are read from the content folder: remove it or rename "
+            "it to start with `.`"
+        ).format(path=path, describe_mode=describe_mode(info.st_mode))
     return None
 
 
@@ -241,18 +256,19 @@ def read_article(path: Path, site: Site, content_dir: Path | None = None) -> Art
         raise ContentError(problem)
     text = decode_text(path)
     if not text.strip():
-        raise ContentError(f"{path}:1: the file is empty; expected an article")
+        raise ContentError(_("{path}:1: the file is empty; expected an article").format(path=path))
     if path.suffix == ".md":
         article = parse_markdown(text, path, site, content_dir)
     else:
         article = parse_plain_text(text, path, site)
     if not article.slug:
         raise ContentError(
-            f"{path}:1: the file name {path.name!r} gives an empty slug (the "
-            "article's URL path): a slug is made of the Latin letters a-z and "
-            "digits (umlauts become ae, oe, ue; other scripts are not "
-            "transliterated) and the name has none; rename the file, e.g. "
-            "2025-10-08-moskau.txt"
+            _(
+                "{path}:1: the file name {name!r} gives an empty slug (the article's "
+                "URL path): a slug is made of the Latin letters a-z and digits "
+                "(umlauts become ae, oe, ue; other scripts are not transliterated) "
+                "and the name has none; rename the file, e.g. 2025-10-08-moskau.txt"
+            ).format(path=path, name=path.name)
             + (", or set `slug:` in the front matter" if path.suffix == ".md" else "")
         )
     problem = check_slug_limits(article.slug, f"{path}:{key_line(text, 'slug')}")
@@ -268,11 +284,11 @@ def site_root_problem(path: Path, content_dir: Path) -> str | None:
     folder, which holds articles and their media only; None for any other file."""
     if path.name not in SITE_ROOT_FILES or path.parent != content_dir:
         return None
-    return (
-        f"{path}:1: {path.name} is a file for the site root, not an article or its media: "
-        "move it into the static/ folder beside feed.yaml, which is copied to the site "
-        "root as it is"
-    )
+    return _(
+        "{path}:1: {name} is a file for the site root, not an article "
+        "or its media: move it into the static/ folder beside feed.yaml, "
+        "which is copied to the site root as it is"
+    ).format(path=path, name=path.name)
 
 
 def locate_image(article: Article, path: Path, content_dir: Path, line: int) -> Article:
@@ -281,29 +297,39 @@ def locate_image(article: Article, path: Path, content_dir: Path, line: int) -> 
     where = f"{path}:{line}"
     if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|/", raw):
         raise ContentError(
-            f"{where}: image {raw!r} must be a file path relative to the "
-            f"article, e.g. `{path.stem}.jpg` beside it"
+            _(
+                "{where}: image {raw!r} must be a file path relative to the article, "
+                "e.g. `{stem}.jpg` beside it"
+            ).format(where=where, raw=raw, stem=path.stem)
         )
     file = path.parent / raw
     try:
         relative = file.resolve().relative_to(content_dir.resolve())
     except ValueError:
         raise ContentError(
-            f"{where}: image {raw!r} is outside the content folder {content_dir}"
+            _("{where}: image {raw!r} is outside the content folder {content_dir}").format(
+                where=where, raw=raw, content_dir=content_dir
+            )
         ) from None
     media_type = IMAGE_TYPES.get(file.suffix.lower())
     if media_type is None:
         raise ContentError(
-            f"{where}: image {raw!r} is not an image file (known: {', '.join(sorted(IMAGE_TYPES))})"
+            _("{where}: image {raw!r} is not an image file (known: {names})").format(
+                where=where, raw=raw, names=", ".join(sorted(IMAGE_TYPES))
+            )
         )
     if not file.is_file():
         raise ContentError(
-            f"{where}: image {raw!r} not found: expected the file {file} beside the article"
+            _(
+                "{where}: image {raw!r} not found: expected the file {file} beside the article"
+            ).format(where=where, raw=raw, file=file)
         )
     if any(part.startswith(".") for part in relative.parts):
         raise ContentError(
-            f"{where}: image {raw!r} is hidden (a name starting with `.`) "
-            "and would not be published"
+            _(
+                "{where}: image {raw!r} is hidden (a name starting with `.`) "
+                "and would not be published"
+            ).format(where=where, raw=raw)
         )
     return replace(
         article, image=relative.as_posix(), image_type=media_type, image_length=file.stat().st_size
@@ -325,7 +351,11 @@ def decode_text(path: Path) -> str:
     try:
         data = read_regular_file(path)
     except OSError as exc:
-        raise ContentError(f"{path}:1: cannot read the file: {exc.strerror}") from None
+        raise ContentError(
+            _("{path}:1: cannot read the file: {strerror}").format(
+                path=path, strerror=os_reason(exc)
+            )
+        ) from None
     bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
         text = data[bom:].decode("utf-8")
@@ -333,20 +363,24 @@ def decode_text(path: Path) -> str:
         offset = bom + exc.start
         line = data.count(b"\n", 0, offset) + 1
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            kind = "UTF-16 text, not UTF-8"
+            kind = _("UTF-16 text, not UTF-8")
         elif b"\x00" in data[:8192]:
-            kind = "a binary file, not UTF-8 text"
+            kind = _("a binary file, not UTF-8 text")
         else:
-            kind = "not UTF-8 text"
+            kind = _("not UTF-8 text")
         raise ContentError(
-            f"{path}:{line}: {kind}: byte 0x{data[offset]:02x} at byte offset {offset} "
-            "is not valid UTF-8; expected UTF-8 text: save the file as UTF-8"
+            _(
+                "{path}:{line}: {kind}: byte 0x{data:02x} at byte offset {offset} "
+                "is not valid UTF-8; expected UTF-8 text: save the file as UTF-8"
+            ).format(path=path, line=line, kind=kind, data=data[offset], offset=offset)
         ) from None
     if text.startswith("\ufeff"):
         raise ContentError(
-            f"{path}:1: the file starts with two byte order marks (BOM); "
-            "save it as UTF-8 once more, or delete the invisible character at "
-            "the very start of the first line"
+            _(
+                "{path}:1: the file starts with two byte order marks (BOM); save "
+                "it as UTF-8 once more, or delete the invisible character at "
+                "the very start of the first line"
+            ).format(path=path)
         )
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     bad = XML_FORBIDDEN.search(text)
@@ -354,25 +388,29 @@ def decode_text(path: Path) -> str:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         kind = (
-            "a binary file"
+            _("a binary file")
             if bad.group() == "\x00"
-            else "a control character"
+            else _("a control character")
             if bad.group() < "\x20"
-            else "a non-character"
+            else _("a non-character")
         )
         raise ContentError(
-            f"{path}:{line}: {kind}: U+{ord(bad.group()):04X} at column "
-            f"{column} cannot appear in a feed (XML 1.0 forbids it); remove it"
+            _(
+                "{path}:{line}: {kind}: U+{ord:04X} at column {column} cannot "
+                "appear in a feed (XML 1.0 forbids it); remove it"
+            ).format(path=path, line=line, kind=kind, ord=ord(bad.group()), column=column)
         )
     bad = C1_CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         raise ContentError(
-            f"{path}:{line}: a C1 control character: U+{ord(bad.group()):04X} at "
-            f"column {column}, usually Windows-1252 text decoded wrongly; feed "
-            "readers garble it (XML 1.0 discourages it); expected the real "
-            "character, e.g. € or „"
+            _(
+                "{path}:{line}: a C1 control character: U+{ord:04X} at column "
+                "{column}, usually Windows-1252 text decoded wrongly; feed readers "
+                "garble it (XML 1.0 discourages it); expected the real character, "
+                "e.g. € or „"
+            ).format(path=path, line=line, ord=ord(bad.group()), column=column)
         )
     return text
 
@@ -384,8 +422,10 @@ def parse_plain_text(text: str, path: Path, site: Site) -> Article:
     words = first.strip().split(maxsplit=1)
     if words[0] != "date" or len(words) < 2:
         raise ContentError(
-            f"{path}:{number}: expected the first line to be "
-            f"`date <DATE> <Title>`, e.g. `date 2025-10-08 Titel der Meldung`"
+            _(
+                "{path}:{number}: expected the first line to be `date <DATE> "
+                "<Title>`, e.g. `date 2025-10-08 Titel der Meldung`"
+            ).format(path=path, number=number)
         )
     try:
         raw_date, title = split_date(words[1])
@@ -393,15 +433,21 @@ def parse_plain_text(text: str, path: Path, site: Site) -> Article:
     except DateFormatError as exc:
         raise ContentError(f"{path}:{number}: {exc}") from None
     if not title:
-        raise ContentError(f"{path}:{number}: the title after the date {raw_date!r} is missing")
+        raise ContentError(
+            _("{path}:{number}: the title after the date {raw_date!r} is missing").format(
+                path=path, number=number, raw_date=raw_date
+            )
+        )
     headers, body_start = read_plain_headers(lines, number, path)
     extras = _plain_header_fields(headers, path, site)
     blocks = [line.strip() for line in lines[body_start:] if line.strip()]
     paragraphs = [b for b in blocks if not is_subheading(b)]
     if not paragraphs:
         raise ContentError(
-            f"{path}:{number}: the article has no paragraph after the date "
-            "line; its first paragraph is the lead"
+            _(
+                "{path}:{number}: the article has no paragraph after the date "
+                "line; its first paragraph is the lead"
+            ).format(path=path, number=number)
         )
     html = "\n".join(
         f"<h2>{escape(b)}</h2>" if is_subheading(b) else f"<p>{escape(b)}</p>" for b in blocks
@@ -435,7 +481,9 @@ def read_plain_headers(
         key, value = (match[1], match[2]) if match[1] else (match[3], match[4] or "")
         if key in headers:
             raise ContentError(
-                f"{path}:{index + 1}: `{key}` is given twice (first on line {headers[key][0]})"
+                _("{path}:{value}: `{key}` is given twice (first on line {headers})").format(
+                    path=path, value=index + 1, key=key, headers=headers[key][0]
+                )
             )
         headers[key] = (index + 1, value.strip())
         index += 1
@@ -489,23 +537,29 @@ def _plain_marks(
         line, fields["image_alt"] = headers["image_alt"]
         if "image" not in headers:
             problems.append(
-                f"{path}:{line}: `image_alt` describes the lead image, but there "
-                "is no `image <file>` line"
+                _(
+                    "{path}:{line}: `image_alt` describes the lead image, but there "
+                    "is no `image <file>` line"
+                ).format(path=path, line=line)
             )
     if "draft" in headers:
         line, value = headers["draft"]
         fields["draft"] = True
         if value:
             problems.append(
-                f"{path}:{line}: `draft` stands alone on its line (got "
-                f"`draft {value}`); delete the line to publish the article"
+                _(
+                    "{path}:{line}: `draft` stands alone on its line (got `draft "
+                    "{value}`); delete the line to publish the article"
+                ).format(path=path, line=line, value=value)
             )
     if "correction" in headers:
         line, fields["correction"] = headers["correction"]
         if "updated" not in headers:
             problems.append(
-                f"{path}:{line}: a correction needs an `updated <DATE>` line "
-                "(when it was corrected), so readers see the entry changed"
+                _(
+                    "{path}:{line}: a correction needs an `updated <DATE>` line (when "
+                    "it was corrected), so readers see the entry changed"
+                ).format(path=path, line=line)
             )
     return problems
 
@@ -515,8 +569,10 @@ def check_entry_id(value: str, where: str) -> list[str]:
     if _ENTRY_ID.fullmatch(value):
         return []
     return [
-        f"{where}: 'id' must be an absolute URI such as tag:example.org,2025:alter-slug "
-        f"(the entry's published ID; got {value!r})"
+        _(
+            "{where}: 'id' must be an absolute URI such as tag:example.org,2025:alter-slug "
+            "(the entry's published ID; got {value!r})"
+        ).format(where=where, value=value)
     ]
 
 
@@ -525,20 +581,26 @@ def check_tags(tags: Sequence[str], where: str) -> list[str]:
     MAX_TAGS tags of at most MAX_TAG_LENGTH characters each."""
     if len(tags) > MAX_TAGS:
         return [
-            f"{where}: {len(tags)} tags; an article may have at most {MAX_TAGS} (each tag "
-            "gets its own page and feeds)"
+            _(
+                "{where}: {count} tags; an article may have at most {MAX_TAGS} "
+                "(each tag gets its own page and feeds)"
+            ).format(where=where, count=len(tags), MAX_TAGS=MAX_TAGS)
         ]
     problems = []
     for tag in tags:
         if len(tag) > MAX_TAG_LENGTH:
             problems.append(
-                f"{where}: tag {tag[:40]!r}... is {len(tag)} characters long; a "
-                f"tag may have at most {MAX_TAG_LENGTH}"
+                _(
+                    "{where}: tag {tag!r}... is {count} characters long; a tag may "
+                    "have at most {MAX_TAG_LENGTH}"
+                ).format(where=where, tag=tag[:40], count=len(tag), MAX_TAG_LENGTH=MAX_TAG_LENGTH)
             )
         elif not slugify(tag):
             problems.append(
-                f"{where}: tag {tag!r} has no letters or digits of a-z, 0-9 "
-                "(umlauts become ae, oe, ue) for its URL tags/<tag-slug>/"
+                _(
+                    "{where}: tag {tag!r} has no letters or digits of a-z, 0-9 (umlauts "
+                    "become ae, oe, ue) for its URL tags/<tag-slug>/"
+                ).format(where=where, tag=tag)
             )
     return problems
 
@@ -546,16 +608,17 @@ def check_tags(tags: Sequence[str], where: str) -> list[str]:
 def check_slug_limits(slug: str, where: str) -> str | None:
     """A slug must not name a generated path (RESERVED_NAMES) and must fit in a file name."""
     if slug in RESERVED_NAMES:
-        return (
-            f"{where}: slug {slug!r} is reserved: the site's own {slug!r} would replace "
-            "the article's page (reserved: " + ", ".join(RESERVED_NAMES) + "); rename "
+        return _(
+            "{where}: slug {slug!r} is reserved: the site's own {slug!r} "
+            "would replace the article's page (reserved: {names}); rename "
             "the file or set another slug"
-        )
+        ).format(where=where, slug=slug, names=", ".join(RESERVED_NAMES))
     if len(slug) > MAX_SLUG_LENGTH:
-        return (
-            f"{where}: slug {slug[:40]!r}... is {len(slug)} characters long; a slug may "
-            f"have at most {MAX_SLUG_LENGTH} (it is a folder name in the site)"
-        )
+        return _(
+            "{where}: slug {slug!r}... is {count} characters long; a slug "
+            "may have at most {MAX_SLUG_LENGTH} (it is a folder name in the "
+            "site)"
+        ).format(where=where, slug=slug[:40], count=len(slug), MAX_SLUG_LENGTH=MAX_SLUG_LENGTH)
     return None
 
 
@@ -591,14 +654,18 @@ def read_front_matter(text: str, path: Path) -> tuple[YamlMapping, int]:
     lines = text.split("\n")
     if lines[0].strip() != "---":
         raise ContentError(
-            f"{path}:1: expected front matter: a `---` line, `key: value` "
-            "lines (title, date, ...) and a closing `---` line"
+            _(
+                "{path}:1: expected front matter: a `---` line, `key: value` "
+                "lines (title, date, ...) and a closing `---` line"
+            ).format(path=path)
         )
     end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
     if end is None:
         raise ContentError(
-            f"{path}:1: the front matter is not closed; add a `---` line "
-            "after the last `key: value` line"
+            _(
+                "{path}:1: the front matter is not closed; add a `---` line after "
+                "the last `key: value` line"
+            ).format(path=path)
         )
     try:
         return load_mapping("\n".join(lines[1:end]), str(path), first_line=2), end
@@ -642,10 +709,16 @@ def _front_matter_fields(
     tags = _tags_value(values, at, problems)
     draft = values.get("draft", False)
     if not isinstance(draft, bool):
-        problems.append(f"{at('draft')}: 'draft' must be true or false (got {draft!r})")
+        problems.append(
+            _("{where}: 'draft' must be true or false (got {draft!r})").format(
+                where=at("draft"), draft=draft
+            )
+        )
     lang = text_value("lang")
     if lang is not None and not is_language_tag(lang):
-        problems.append(f"{at('lang')}: 'lang' must be a BCP 47 tag such as en or de-AT")
+        problems.append(
+            _("{where}: 'lang' must be a BCP 47 tag such as en or de-AT").format(where=at("lang"))
+        )
     slug = _slug_value(text_value("slug"), at, problems)
     summary = text_value("summary")
     image, image_alt = _image_values(values, at, problems)
@@ -654,8 +727,10 @@ def _front_matter_fields(
         problems += check_entry_id(given_id, at("id"))
     if correction is not None and updated is None:
         problems.append(
-            f"{at('correction')}: a correction needs an `updated:` date (when it "
-            "was corrected), so readers see the entry changed"
+            _(
+                "{where}: a correction needs an `updated:` date (when it was "
+                "corrected), so readers see the entry changed"
+            ).format(where=at("correction"))
         )
     problems += check_tags(tags, at("tags"))
     if problems:
@@ -684,7 +759,9 @@ def _check_front_matter_keys(
 ) -> list[str]:
     """Every key known; `title` and `date` there and not empty."""
     problems = [
-        f"{at(key)}: unknown front matter key {key!r} (known keys: {', '.join(FRONT_MATTER_KEYS)})"
+        _("{where}: unknown front matter key {key!r} (known keys: {names})").format(
+            where=at(key), key=key, names=", ".join(FRONT_MATTER_KEYS)
+        )
         for key in values
         if key not in FRONT_MATTER_KEYS
     ]
@@ -693,9 +770,17 @@ def _check_front_matter_keys(
         ("date", "a date such as 2025-10-08T06:30"),
     ):
         if key not in values:
-            problems.append(f"{path}:1: required front matter key {key!r} is missing")
+            problems.append(
+                _("{path}:1: required front matter key {key!r} is missing").format(
+                    path=path, key=key
+                )
+            )
         elif values[key] is None:
-            problems.append(f"{at(key)}: {key!r} is empty; expected {expected}")
+            problems.append(
+                _("{where}: {key!r} is empty; expected {expected}").format(
+                    where=at(key), key=key, expected=expected
+                )
+            )
     return problems
 
 
@@ -707,7 +792,11 @@ def _text_value(
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        problems.append(f"{at(key)}: {key!r} must be non-empty text (got {value!r})")
+        problems.append(
+            _("{where}: {key!r} must be non-empty text (got {value!r})").format(
+                where=at(key), key=key, value=value
+            )
+        )
         return None
     return value.strip()
 
@@ -727,7 +816,11 @@ def _tags_value(values: dict[str, Any], at: Callable[[str], str], problems: list
     """`tags:`, a list of names ([] and a problem for anything else)."""
     tags = values.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
-        problems.append(f"{at('tags')}: 'tags' must be a list of names, e.g. [Wirtschaft, KI]")
+        problems.append(
+            _("{where}: 'tags' must be a list of names, e.g. [Wirtschaft, KI]").format(
+                where=at("tags")
+            )
+        )
         return []
     return tags
 
@@ -736,14 +829,18 @@ def _slug_value(slug: str | None, at: Callable[[str], str], problems: list[str])
     """A `slug:` given: one path segment of a-z, digits and single hyphens."""
     if slug is not None and ("/" in slug or "\\" in slug or slug.startswith(".")):
         problems.append(
-            f"{at('slug')}: slug {slug!r} would put the page outside its own "
-            "folder of the site; expected one path segment of lowercase letters "
-            "a-z, digits and single hyphens, e.g. amazon-mischt-auf"
+            _(
+                "{where}: slug {slug!r} would put the page outside its own folder "
+                "of the site; expected one path segment of lowercase letters "
+                "a-z, digits and single hyphens, e.g. amazon-mischt-auf"
+            ).format(where=at("slug"), slug=slug)
         )
     elif slug is not None and not _SLUG.fullmatch(slug):
         problems.append(
-            f"{at('slug')}: slug {slug!r} must be lowercase letters a-z, digits "
-            "and single hyphens, e.g. amazon-mischt-auf"
+            _(
+                "{where}: slug {slug!r} must be lowercase letters a-z, digits "
+                "and single hyphens, e.g. amazon-mischt-auf"
+            ).format(where=at("slug"), slug=slug)
         )
     return slug
 
@@ -759,30 +856,38 @@ def _image_values(
         for key in raw:
             if key not in IMAGE_KEYS:
                 problems.append(
-                    f"{at('image')}: unknown key {key!r} in `image:` (known keys: "
-                    f"{', '.join(IMAGE_KEYS)})"
+                    _("{where}: unknown key {key!r} in `image:` (known keys: {names})").format(
+                        where=at("image"), key=key, names=", ".join(IMAGE_KEYS)
+                    )
                 )
         if "alt" in raw and "image_alt" in values:
             problems.append(
-                f"{at('image_alt')}: the alt text is given twice, as `image: "
-                "{alt: …}` and as `image_alt:`; keep one"
+                _(
+                    "{where}: the alt text is given twice, as `image: {{alt: …}}` "
+                    "and as `image_alt:`; keep one"
+                ).format(where=at("image_alt"))
             )
         if "src" not in raw:
             problems.append(
-                f"{at('image')}: `image:` needs `src:`, the image file, e.g. "
-                'image: {src: zins.png, alt: "Leitzins seit 2020"}'
+                _(
+                    "{where}: `image:` needs `src:`, the image file, e.g. image: "
+                    '{{src: zins.png, alt: "Leitzins seit 2020"}}'
+                ).format(where=at("image"))
             )
         raw, alt = raw.get("src"), raw.get("alt", alt)
     elif alt is not None and raw is None:
         problems.append(
-            f"{at('image_alt')}: `image_alt` describes the lead image, but there is no `image:`"
+            _("{where}: `image_alt` describes the lead image, but there is no `image:`").format(
+                where=at("image_alt")
+            )
         )
     results = []
     for key, value in (("image", raw), ("image_alt", alt)):
         if value is not None and (not isinstance(value, str) or not value.strip()):
             problems.append(
-                f"{at(key if key in values else 'image')}: {key!r} must be "
-                f"non-empty text (got {value!r})"
+                _("{where}: {key!r} must be non-empty text (got {value!r})").format(
+                    where=at(key if key in values else "image"), key=key, value=value
+                )
             )
             value = None
         results.append(value.strip() if isinstance(value, str) else None)
@@ -801,7 +906,11 @@ def _date_value(
         return None
     raw = scalars.get(key)
     if raw is None:
-        problems.append(f"{at(key)}: {key!r} must be a date such as 2025-10-08T06:30")
+        problems.append(
+            _("{where}: {key!r} must be a date such as 2025-10-08T06:30").format(
+                where=at(key), key=key
+            )
+        )
         return None
     try:
         return parse_date(raw, site.tz)

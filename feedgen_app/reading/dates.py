@@ -1,4 +1,5 @@
-"""Date parsing (ISO 8601 and German forms, DST-correct) and German date formatting."""
+"""Date parsing (ISO 8601 and German forms, DST-correct) and date formatting: German
+(`8. Oktober 2025, 06:30 Uhr`) or English (`October 8, 2025, 6:30 AM`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from feedgen_app.errors import DateFormatError
+from feedgen_app.i18n import ENGLISH, _, library_reason
 
 MONTHS_DE = (
     "Januar",
@@ -21,6 +23,20 @@ MONTHS_DE = (
     "Oktober",
     "November",
     "Dezember",
+)
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 _MONTH_NUMBER = {name.lower(): i for i, name in enumerate(MONTHS_DE, start=1)}
 _MONTH_NUMBER.update({"maerz": 3, "jänner": 1, "jaenner": 1})
@@ -53,8 +69,10 @@ def split_date(text: str) -> tuple[str, str]:
             return match.group(0), text[match.end() :].strip()
     word = text.split(maxsplit=1)[0] if text.strip() else ""
     raise DateFormatError(
-        f"{word!r} is not a date; expected e.g. 2025-10-08, 2025-10-08T06:30, "
-        "08.10.2025 or 8. Oktober 2025"
+        _(
+            "{word!r} is not a date; expected e.g. 2025-10-08, 2025-10-08T06:30, "
+            "08.10.2025 or 8. Oktober 2025"
+        ).format(word=word)
     )
 
 
@@ -63,13 +81,19 @@ def parse_date(raw: str, tz: ZoneInfo) -> datetime:
     dates outside FIRST_YEAR..LAST_YEAR or whose UTC offset is not whole minutes."""
     value = read_date(raw, tz)
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise DateFormatError(f"{raw!r} is outside the supported years {FIRST_YEAR} to {LAST_YEAR}")
+        raise DateFormatError(
+            _("{raw!r} is outside the supported years {FIRST_YEAR} to {LAST_YEAR}").format(
+                raw=raw, FIRST_YEAR=FIRST_YEAR, LAST_YEAR=LAST_YEAR
+            )
+        )
     offset = value.utcoffset()
     if offset is not None and offset.total_seconds() % 60:
         raise DateFormatError(
-            f"{raw!r} falls in local mean time, offset {offset} from UTC in {tz.key}; feeds "
-            "can only state offsets in whole minutes: write the date in ISO form with its "
-            "offset, e.g. 1890-10-08T06:30+01:00"
+            _(
+                "{raw!r} falls in local mean time, offset {offset} from UTC in "
+                "{key}; feeds can only state offsets in whole minutes: write "
+                "the date in ISO form with its offset, e.g. 1890-10-08T06:30+01:00"
+            ).format(raw=raw, offset=offset, key=tz.key)
         )
     return value
 
@@ -88,15 +112,21 @@ def read_date(raw: str, tz: ZoneInfo) -> datetime:
 
             value = isoparse(text.replace(" ", "T", 1))
         except (ValueError, OverflowError) as exc:
-            raise DateFormatError(f"{raw!r} is not a valid date: {exc}") from None
+            raise DateFormatError(
+                _("{raw!r} is not a valid date: {reason}").format(
+                    raw=raw, reason=library_reason(exc)
+                )
+            ) from None
         return localize(value, tz)
     for pattern in (_GERMAN_NUMERIC, _GERMAN_LONG):
         match = pattern.fullmatch(text)
         if match:
             return localize(_german_datetime(match, raw), tz)
     raise DateFormatError(
-        f"{raw!r} is not a date; expected e.g. 2025-10-08, 2025-10-08T06:30, "
-        "08.10.2025 or 8. Oktober 2025"
+        _(
+            "{raw!r} is not a date; expected e.g. 2025-10-08, 2025-10-08T06:30, "
+            "08.10.2025 or 8. Oktober 2025"
+        ).format(raw=raw)
     )
 
 
@@ -106,8 +136,9 @@ def _german_datetime(match: re.Match[str], raw: str) -> datetime:
         month = _MONTH_NUMBER.get(groups["monthname"].lower())
         if month is None:
             raise DateFormatError(
-                f"{groups['monthname']!r} in {raw!r} is not a German month name "
-                f"(expected one of {', '.join(MONTHS_DE)})"
+                _(
+                    "{groups!r} in {raw!r} is not a German month name (expected one of {names})"
+                ).format(groups=groups["monthname"], raw=raw, names=", ".join(MONTHS_DE))
             )
     else:
         month = int(groups["month"])
@@ -115,7 +146,9 @@ def _german_datetime(match: re.Match[str], raw: str) -> datetime:
         day = date(int(groups["year"]), month, int(groups["day"]))
         clock = time(int(groups["hour"] or 0), int(groups["minute"] or 0))
     except ValueError as exc:
-        raise DateFormatError(f"{raw!r} is not a valid date: {exc}") from None
+        raise DateFormatError(
+            _("{raw!r} is not a valid date: {reason}").format(raw=raw, reason=library_reason(exc))
+        ) from None
     return datetime.combine(day, clock)
 
 
@@ -132,7 +165,9 @@ def localize(value: datetime, tz: ZoneInfo) -> datetime:
         return value.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
     except OverflowError:
         raise DateFormatError(
-            f"{value.isoformat()} is outside the supported years {FIRST_YEAR} to {LAST_YEAR}"
+            _("{isoformat} is outside the supported years {FIRST_YEAR} to {LAST_YEAR}").format(
+                isoformat=value.isoformat(), FIRST_YEAR=FIRST_YEAR, LAST_YEAR=LAST_YEAR
+            )
         ) from None
 
 
@@ -144,3 +179,20 @@ def format_date_de(value: datetime) -> str:
 def format_datetime_de(value: datetime) -> str:
     """`8. Oktober 2025, 06:30 Uhr`."""
     return f"{format_date_de(value)}, {value:%H:%M} Uhr"
+
+
+def format_date(value: datetime, language: str) -> str:
+    """`8. Oktober 2025` (`de`) or `October 8, 2025` (`en`)."""
+    if language == ENGLISH:
+        return f"{MONTHS_EN[value.month - 1]} {value.day}, {value.year}"
+    return format_date_de(value)
+
+
+def format_datetime(value: datetime, language: str) -> str:
+    """`8. Oktober 2025, 06:30 Uhr` (`de`) or `October 8, 2025, 6:30 AM` (`en`: 12-hour clock,
+    12:00 AM is midnight, 12:00 PM noon)."""
+    if language == ENGLISH:
+        hour = value.hour % 12 or 12
+        noon = "AM" if value.hour < 12 else "PM"
+        return f"{format_date(value, language)}, {hour}:{value.minute:02d} {noon}"
+    return format_datetime_de(value)

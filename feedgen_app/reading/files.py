@@ -7,21 +7,22 @@ import stat
 from pathlib import Path
 
 from feedgen_app.errors import NotRegularFileError
+from feedgen_app.i18n import N_, _, os_reason
 
 KINDS = {
-    stat.S_IFIFO: "a named pipe (FIFO)",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFDIR: "a folder",
-    stat.S_IFLNK: "a symbolic link",
+    stat.S_IFIFO: N_("a named pipe (FIFO)"),
+    stat.S_IFSOCK: N_("a socket"),
+    stat.S_IFCHR: N_("a character device"),
+    stat.S_IFBLK: N_("a block device"),
+    stat.S_IFDIR: N_("a folder"),
+    stat.S_IFLNK: N_("a symbolic link"),
 }
 """What a non-regular file is, for messages."""
 
 
 def describe_mode(mode: int) -> str:
     """`a named pipe (FIFO)` for a FIFO's st_mode, and so on."""
-    return KINDS.get(stat.S_IFMT(mode), "a special file")
+    return _(KINDS.get(stat.S_IFMT(mode), N_("a special file")))
 
 
 def read_regular_file(path: str | Path) -> bytes:
@@ -58,7 +59,11 @@ def list_folder_files(folder: str) -> tuple[list[str], list[str], list[str]]:
             with os.scandir(current) as entries:
                 listed = list(entries)
         except OSError as exc:
-            problems.append(f"{exc.filename or current}:1: cannot read the folder: {exc.strerror}")
+            problems.append(
+                _("{value}:1: cannot read the folder: {strerror}").format(
+                    value=exc.filename or current, strerror=os_reason(exc)
+                )
+            )
             continue
         for entry in listed:
             if entry.name.startswith("."):

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from feedgen_app.i18n import _, os_reason
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
@@ -151,39 +153,49 @@ class _Resolver:
             return  # a URL (https:, mailto:), `//host`, a fragment or query alone, a site path
         problem, resolved = self.resolve(unquote(parts.path), token.type == "image")
         if problem:
-            what = "image" if token.type == "image" else "link"
-            self.problems.append(f"{self.path}:{line}: {what} {unquote(url)!r} {problem}")
+            message = (
+                _("{path}:{line}: image {url!r} {problem}")
+                if token.type == "image"
+                else _("{path}:{line}: link {url!r} {problem}")
+            )
+            self.problems.append(
+                message.format(path=self.path, line=line, url=unquote(url), problem=problem)
+            )
             return
         token.attrSet(name, urlunsplit(("", "", resolved, parts.query, parts.fragment)))
 
     def resolve(self, relative: str, image: bool) -> tuple[str, str]:
         """(problem, "") or ("", the URL path of the file `relative` names)."""
         if "\x00" in relative:  # `%00`: no file has that name
-            return "not found: a file name cannot contain a NUL character (%00)", ""
+            return _("not found: a file name cannot contain a NUL character (%00)"), ""
         file = self.path.parent / relative
         try:
             below = file.resolve().relative_to(self.content_root)
             kind = "file" if file.is_file() else "folder" if file.is_dir() else None
         except ValueError:
             return (
-                f"leaves the content folder {self.content_dir}; name a file inside it "
-                "(relative to the article's folder), or give a full URL (https://…)"
+                _(
+                    "leaves the content folder {content_dir}; name a file inside "
+                    "it (relative to the article's folder), or give a full URL (https://…)"
+                ).format(content_dir=self.content_dir)
             ), ""
         except OSError as exc:
-            return f"cannot be read: {exc.strerror}", ""
+            return _("cannot be read: {strerror}").format(strerror=os_reason(exc)), ""
         if any(part.startswith(".") for part in below.parts):
-            return ("names a hidden file (a name starting with `.`), which is not published"), ""
+            return _("names a hidden file (a name starting with `.`), which is not published"), ""
         if kind == "folder":
             return (
-                "is a folder; name a file in it, or an article file (meldung.md) for its page"
+                _("is a folder; name a file in it, or an article file (meldung.md) for its page")
             ), ""
         if kind is None:
             return (
-                f"not found: expected the file {file} (links and images in the text are "
-                f"relative to the article's folder {self.path.parent})"
+                _(
+                    "not found: expected the file {file} (links and images in the "
+                    "text are relative to the article's folder {parent})"
+                ).format(file=file, parent=self.path.parent)
             ), ""
         page = self.page_of(file)
         if page is not None and image:
-            return "is an article, not an image file", ""
+            return _("is an article, not an image file"), ""
         self.files.append(below.as_posix())
         return "", self.site_path + quote(page if page is not None else below.as_posix())

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from feedgen_app.formats import UNFIT_FOR_FEEDS
+from feedgen_app.i18n import _, library_reason
 
 
 class _BadValueError(yaml.constructor.ConstructorError):
@@ -36,9 +37,16 @@ class _SafeLoader(yaml.SafeLoader):
         try:
             return yaml.constructor.SafeConstructor.construct_object(self, node, deep=deep)
         except (ValueError, OverflowError, TypeError) as exc:
-            kind = "date" if str(node.tag).endswith(":timestamp") else "value"
+            message = (
+                _("{value!r} is not a valid date: {reason}")
+                if str(node.tag).endswith(":timestamp")
+                else _("{value!r} is not a valid value: {reason}")
+            )
             raise _BadValueError(
-                None, None, f"{node.value!r} is not a valid {kind}: {exc}", node.start_mark
+                None,
+                None,
+                message.format(value=node.value, reason=library_reason(exc)),
+                node.start_mark,
             ) from None
 
 
@@ -119,23 +127,41 @@ def load_mapping(text: str, where: str, first_line: int = 1) -> YamlMapping:
         values = loader.construct_document(node) if node is not None else None
     except _AliasError as exc:
         line = first_line + (exc.line or 0)
-        raise ValueError(f"{where}:{line}: YAML aliases (*name) are not allowed here") from None
+        raise ValueError(
+            _("{where}:{line}: YAML aliases (*name) are not allowed here").format(
+                where=where, line=line
+            )
+        ) from None
     except RecursionError:
-        raise ValueError(f"{where}:{first_line}: the YAML is nested too deeply") from None
+        raise ValueError(
+            _("{where}:{first_line}: the YAML is nested too deeply").format(
+                where=where, first_line=first_line
+            )
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark is not None else 0)
         if isinstance(exc, _BadValueError):
             raise ValueError(f"{where}:{line}: {exc.problem}") from None
-        raise ValueError(f"{where}:{line}: not valid YAML: {exc.problem or exc}") from None
+        raise ValueError(
+            _("{where}:{line}: not valid YAML: {reason}").format(
+                where=where, line=line, reason=library_reason(exc.problem or exc)
+            )
+        ) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, at its line
         line = first_line + text.count("\n", 0, exc.position)
         raise ValueError(
-            f"{where}:{line}: the text contains U+{exc.character:04X}, a control "
-            "character YAML and XML do not allow; remove it"
+            _(
+                "{where}:{line}: the text contains U+{character:04X}, a control "
+                "character YAML and XML do not allow; remove it"
+            ).format(where=where, line=line, character=exc.character)
         ) from None
     except yaml.YAMLError as exc:
-        raise ValueError(f"{where}:{first_line}: not valid YAML: {exc}") from None
+        raise ValueError(
+            _("{where}:{first_line}: not valid YAML: {reason}").format(
+                where=where, first_line=first_line, reason=library_reason(exc)
+            )
+        ) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -149,7 +175,11 @@ def check_mapping(node: yaml.Node | None, values: Any, where: str, first_line: i
         values, node = {}, None
     is_mapping = node is None or isinstance(node, yaml.MappingNode)
     if not isinstance(values, dict) or not is_mapping:
-        raise ValueError(f"{where}:{first_line}: expected a mapping of `key: value` lines")
+        raise ValueError(
+            _("{where}:{first_line}: expected a mapping of `key: value` lines").format(
+                where=where, first_line=first_line
+            )
+        )
     lines: dict[str, int] = {}
     scalars: dict[str, str] = {}
     refuse_forbidden_characters(node, where, first_line)
@@ -160,7 +190,11 @@ def check_mapping(node: yaml.Node | None, values: Any, where: str, first_line: i
             scalars[str(key_node.value)] = str(value_node.value)
     for key in values:
         if not isinstance(key, str):
-            raise ValueError(f"{where}:{first_line}: key {key!r} is not a text key")
+            raise ValueError(
+                _("{where}:{first_line}: key {key!r} is not a text key").format(
+                    where=where, first_line=first_line, key=key
+                )
+            )
     return YamlMapping(values=values, lines=lines, scalars=scalars)
 
 
@@ -177,8 +211,10 @@ def refuse_duplicate_keys(node: yaml.Node | None, where: str, first_line: int) -
                 key = str(key_node.value)
                 if isinstance(key_node, yaml.ScalarNode) and key in seen:
                     raise ValueError(
-                        f"{where}:{line}: key {key!r} is given twice (first on "
-                        f"line {seen[key]}); keep one"
+                        _(
+                            "{where}:{line}: key {key!r} is given twice (first on line {seen}); "
+                            "keep one"
+                        ).format(where=where, line=line, key=key, seen=seen[key])
                     )
                 seen.setdefault(key, line)
                 stack.append(value_node)
@@ -197,9 +233,11 @@ def refuse_forbidden_characters(node: yaml.Node | None, where: str, first_line: 
             if bad:
                 line = first_line + current.start_mark.line
                 raise ValueError(
-                    f"{where}:{line}: the value contains U+{ord(bad.group()):04X} "
-                    f"at character {bad.start() + 1}, a control character XML 1.0 "
-                    "forbids in a feed; remove the escape that produces it"
+                    _(
+                        "{where}:{line}: the value contains U+{ord:04X} at character "
+                        "{value}, a control character XML 1.0 forbids in a feed; remove "
+                        "the escape that produces it"
+                    ).format(where=where, line=line, ord=ord(bad.group()), value=bad.start() + 1)
                 )
         elif isinstance(current, yaml.MappingNode):
             stack.extend(item for pair in current.value for item in pair)

@@ -14,7 +14,12 @@ from markupsafe import escape
 
 from feedgen_app.formats import ATOM_NS, FH_NS, JSON_FEED_VERSION, XML_NS
 from feedgen_app.model import Article, Site
-from feedgen_app.rendering.links import SUBSCRIBE_PAGE, absolutize_urls, media_url
+from feedgen_app.rendering.links import (
+    SUBSCRIBE_PAGE,
+    absolutize_urls,
+    media_url,
+    subscribe_title,
+)
 
 XML_LANG = f"{{{XML_NS}}}lang"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -122,7 +127,12 @@ def build_atom(
     fg = _generator(site, articles, place)
     fg.link(href=site.url(self_path), rel="self", type="application/atom+xml")
     fg.link(href=site.url(place.home_path), rel="alternate", type="text/html")
-    fg.link(href=site.url(SUBSCRIBE_PAGE), rel="related", type="text/html", title="Abonnieren")
+    fg.link(
+        href=site.url(SUBSCRIBE_PAGE),
+        rel="related",
+        type="text/html",
+        title=subscribe_title(site),
+    )
     for article in articles:
         fe = _entry(fg, site, article)
         fe.summary(article.summary)

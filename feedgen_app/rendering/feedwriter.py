@@ -46,7 +46,7 @@ from feedgen_app.rendering.feeds import (
     feed_updated,
     json_feed_document,
 )
-from feedgen_app.rendering.links import SUBSCRIBE_PAGE, media_url
+from feedgen_app.rendering.links import SUBSCRIBE_PAGE, media_url, subscribe_title
 
 XML_DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>\n"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -86,7 +86,9 @@ def write_atom(
     out.append(_atom_link("  ", site.url(self_path), "self", "application/atom+xml"))
     out.append(_atom_link("  ", site.url(place.home_path), "alternate", "text/html"))
     out.append(
-        _atom_link("  ", site.url(SUBSCRIBE_PAGE), "related", "text/html", title="Abonnieren")
+        _atom_link(
+            "  ", site.url(SUBSCRIBE_PAGE), "related", "text/html", title=subscribe_title(site)
+        )
     )
     out += [_atom_link("  ", href, rel, media_type) for href, rel, media_type in history]
     out.append(f"  <generator>{GENERATOR}</generator>\n")

@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import quote, urljoin
 
+from feedgen_app.i18n import language_of_tag, translation
 from feedgen_app.model import Site
 
 SUBSCRIBE_PAGE = "abonnieren.html"
@@ -114,3 +115,9 @@ def _join_srcset(srcset: str, base_url: str) -> str:
             parts[0] = _join(parts[0], base_url)
         candidates.append(" ".join(parts))
     return ", ".join(candidates)
+
+
+def subscribe_title(site: Site) -> str:
+    """The title of the feeds' link to the subscribe page, in the site's language
+    (`Abonnieren`, `Subscribe`)."""
+    return translation(language_of_tag(site.language)).gettext("Subscribe")

@@ -26,13 +26,16 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    pass_context,
     select_autoescape,
 )
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from feedgen_app.errors import ContentError
+from feedgen_app.i18n import GERMAN, _, language_of_tag, library_reason, translation
 from feedgen_app.model import TAGS_DIR, Article, ArticleRecord, Site, Tag, slugify
-from feedgen_app.reading.dates import format_date_de, format_datetime_de
+from feedgen_app.reading.dates import format_date, format_datetime
 from feedgen_app.reading.sitefolders import list_site_files
 from feedgen_app.rendering.links import SUBSCRIBE_PAGE, media_url
 from feedgen_app.rendering.render import Loader, Renderer, simple
@@ -91,6 +94,7 @@ def template_environment(theme: Path | None = None) -> Environment:
     if theme is not None:
         loader = ChoiceLoader([FileSystemLoader(theme), _PACKAGED])
     environment = Environment(
+        extensions=["jinja2.ext.i18n"],
         loader=loader,
         auto_reload=False,
         cache_size=-1,
@@ -100,8 +104,12 @@ def template_environment(theme: Path | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters["date_de"] = format_date_de
-    environment.filters["datetime_de"] = format_datetime_de
+    environment.filters["date_de"] = page_date
+    environment.filters["datetime_de"] = page_datetime
+    # `_("...")` in a template: the site's language (feed.yaml `language:`), never LANG.
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        page_gettext, page_ngettext, newstyle=True
+    )
     environment.filters["tag_path"] = tag_path
     environment.globals["media_url"] = media_url
     # `tojson` (the JSON-LD block): sorted keys for deterministic bytes and umlauts as they
@@ -154,7 +162,11 @@ def template_problem(
     missing template) as a ContentError naming the template's file and line."""
     if isinstance(exc, TemplateSyntaxError):
         where = f"{_shown(exc.filename, theme) if exc.filename else template}:{exc.lineno}"
-        return ContentError(f"{where}: template syntax error: {exc.message}")
+        return ContentError(
+            _("{where}: template syntax error: {reason}").format(
+                where=where, reason=library_reason(exc.message or exc)
+            )
+        )
     own = theme / template if theme is not None else None
     where = f"{own if own is not None and own.is_file() else template}:1"
     trace = exc.__traceback__
@@ -166,17 +178,15 @@ def template_problem(
     if isinstance(exc, UnicodeDecodeError):
         line = exc.object.count(b"\n", 0, exc.start) + 1
         where = f"{where.rpartition(':')[0]}:{line}"
-        message = (
-            f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} is not valid UTF-8; "
-            "save the template as UTF-8"
-        )
+        message = _(
+            "not UTF-8 text: byte 0x{object:02x} is not valid UTF-8; save the template as UTF-8"
+        ).format(object=exc.object[exc.start])
     elif isinstance(exc, TemplateNotFound):
-        message = (
-            f"template {exc.name!r} not found, neither in the site's templates nor "
-            "among feedgen-app's"
-        )
+        message = _(
+            "template {name!r} not found, neither in the site's templates nor among feedgen-app's"
+        ).format(name=exc.name)
     else:
-        message = f"template error: {exc.message or exc}"
+        message = _("template error: {reason}").format(reason=library_reason(exc.message or exc))
     return ContentError(f"{where}: {message}")
 
 
@@ -216,15 +226,46 @@ def content_security_policy(site: Site) -> str:
     )
 
 
-def format_when_de(value: datetime, site: Site) -> str:
-    """`8. Oktober 2025, 06:30 Uhr` in the site's timezone; just the day when the time is 00:00.
+def format_when(value: datetime, site: Site) -> str:
+    """`8. Oktober 2025, 06:30 Uhr` (an `en*` site: `October 8, 2025, 6:30 AM`) in the site's
+    timezone; just the day when the time is 00:00.
 
     A date given without a time means 00:00, so a page would otherwise claim "00:00 Uhr".
     """
     local = value.astimezone(site.tz)
+    language = language_of_tag(site.language)
     if (local.hour, local.minute) == (0, 0):
-        return format_date_de(local)
-    return format_datetime_de(local)
+        return format_date(local, language)
+    return format_datetime(local, language)
+
+
+def page_language(context: Context) -> str:
+    """The language of the page being rendered: its site's (`de` without a site)."""
+    site = context.get("site")
+    return language_of_tag(site.language) if isinstance(site, Site) else GERMAN
+
+
+@pass_context
+def page_gettext(context: Context, message: str) -> str:
+    """A template's `_()`: the message in the site's language."""
+    return translation(page_language(context)).gettext(message)
+
+
+@pass_context
+def page_ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return translation(page_language(context)).ngettext(singular, plural, n)
+
+
+@pass_context
+def page_date(context: Context, value: datetime) -> str:
+    """The `date_de` filter: `8. Oktober 2025`, or `October 8, 2025` on an `en*` site."""
+    return format_date(value, page_language(context))
+
+
+@pass_context
+def page_datetime(context: Context, value: datetime) -> str:
+    """The `datetime_de` filter: with the time, in the site's language."""
+    return format_datetime(value, page_language(context))
 
 
 def reading_minutes(article: Article | ArticleRecord) -> int:
@@ -273,7 +314,7 @@ def page_context(site: Site, context: dict[str, Any]) -> dict[str, Any]:
         csp=content_security_policy(site),
         subscribe_url=site.url(SUBSCRIBE_PAGE),
         og_locale=og_locale(site),
-        when=lambda value: format_when_de(value, site),
+        when=lambda value: format_when(value, site),
         minutes=reading_minutes,
         news_article=lambda article: news_article(site, article),
         **context,

@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from feedgen_app.errors import ContentError
+from feedgen_app.i18n import _
 from feedgen_app.model import (
     TAGS_DIR,
     Article,
@@ -265,7 +266,7 @@ def plan_tags(
             complete=len(tag.articles) <= site.feed_limit,
         )
         newest = tag.articles[: site.feed_limit]
-        for builder, current, _ in FEED_FORMATS:
+        for builder, current, _media_type in FEED_FORMATS:
             path = tag.path + current
             files[path] = (
                 keys.key(builder.__name__, path, place, articles=newest),
@@ -283,8 +284,11 @@ def plan_tags(
 def add_media(files: Mapping[str, bytes], media: Mapping[str, bytes]) -> dict[str, bytes]:
     """Copy the content folder's media files in; none may replace a generated file."""
     clashes = [
-        f"{path}:1: the media file {path} in the content folder would replace the "
-        f"generated file of the same path; rename or move it"
+        _(
+            "{path}:1: the media file {path} in the content folder would "
+            "replace the generated file of the same path; rename or move "
+            "it"
+        ).format(path=path)
         for path in media
         if path in files
     ]
