@@ -40,8 +40,7 @@ from feedgen_app.errors import ContentError, PublishError, StoreError
 from feedgen_app.formats import ARTICLE_SUFFIXES
 from feedgen_app.i18n import _, ngettext, os_reason
 from feedgen_app.model import ArticleRecord, Site
-from feedgen_app.reading.files import list_folder_files
-from feedgen_app.reading.sitefolders import FOLDER_README
+from feedgen_app.reading.sitefolders import list_content, list_site_folder
 
 T = TypeVar("T")
 CACHE_DIR = Path(".feedgen-cache")
@@ -344,28 +343,6 @@ def scan_content(
         templates=templates,
         unreadable=unreadable,
     )
-
-
-def list_content(folder: Path) -> list[str]:
-    """The files of `content.walk_content(folder)`, as path strings, unsorted. A folder of
-    plain files and folders only is listed here with no path objects and without importing
-    the content reader; one with links or special files (or an unreadable folder) goes
-    through `walk_content`, which follows its rules and states every problem."""
-    files, odd, problems = list_folder_files(os.fspath(folder))
-    if not odd and not problems:
-        return files
-    from feedgen_app.reading.content import walk_content
-
-    return [str(path) for path in walk_content(folder)]
-
-
-def list_site_folder(folder: Path | None) -> list[str]:
-    """`sitefolders.list_site_files(folder)` as path strings (see `list_content`)."""
-    if folder is None or not folder.is_dir():
-        return []
-    readme = os.path.join(folder, FOLDER_README)
-    found = [name for name in list_content(folder) if name != readme]
-    return sorted(found, key=lambda name: name.split(os.sep))
 
 
 def inputs_key(site: Site, request: BuildRequest, scan: ContentScan) -> str | None:

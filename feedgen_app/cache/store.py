@@ -39,7 +39,7 @@ import shutil
 import sqlite3
 import sys
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -223,12 +223,27 @@ def decode_article(blob: bytes) -> Article:
     return Article(*values)
 
 
+def with_crc(body: bytes) -> bytes:
+    """`body` with its CRC-32 in front: what the index stores of values read without other
+    checks (records, teasers, the published tree)."""
+    return zlib.crc32(body).to_bytes(4, "big") + body
+
+
+def without_crc(blob: bytes) -> bytes | None:
+    """The body of a `with_crc` blob; None when it is empty or its CRC-32 does not match."""
+    body = blob[4:]
+    if not body or zlib.crc32(body).to_bytes(4, "big") != blob[:4]:
+        return None
+    return body
+
+
 def encode_record(record: ArticleRecord) -> bytes:
     """A record as bytes, with a CRC-32 in front (records are read without other checks)."""
-    body = marshal.dumps(
-        [encode_value(getattr(record, name)) for name in _RECORD_FIELDS], MARSHAL_VERSION
+    return with_crc(
+        marshal.dumps(
+            [encode_value(getattr(record, name)) for name in _RECORD_FIELDS], MARSHAL_VERSION
+        )
     )
-    return zlib.crc32(body).to_bytes(4, "big") + body
 
 
 def decode_record(blob: bytes) -> ArticleRecord:
@@ -236,8 +251,8 @@ def decode_record(blob: bytes) -> ArticleRecord:
 
     Every build with an edit decodes every record, so the common values are decoded here
     directly: text as it is, a tuple of text, a datetime in a named zone."""
-    body = blob[4:]
-    if len(blob) < 5 or zlib.crc32(body).to_bytes(4, "big") != blob[:4]:
+    body = without_crc(blob)
+    if body is None:
         raise ValueError(_("stored record is corrupt (CRC mismatch)"))
     data = marshal.loads(body)
     if not isinstance(data, list) or len(data) != len(_RECORD_FIELDS):
@@ -576,19 +591,39 @@ LOADED_AT_ONCE = 1500
 """Whole articles an ArticleLoader keeps at most (a month's archive, a batch of pages)."""
 
 
-class ArticleLoader:
-    """Loads whole articles by source from the index, for the outputs that show their body.
+class IndexReader:
+    """Reads rows of the index by article source, through a read-only connection of its own,
+    opened on first use in the process that uses it (a forked worker never shares its
+    parent's)."""
 
-    Opens its own connection on first use, in the process that uses it (a forked worker
-    never shares its parent's), and checks each blob against the record's digest."""
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def rows(self, query: str, sources: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+        """The rows of `query` (`... WHERE source IN ({})`) for `sources`, 500 at a time."""
+        if self.path is None:
+            return
+        if self._connection is None or self._pid != os.getpid():
+            self._connection = sqlite3.connect(
+                f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
+            )
+            self._pid = os.getpid()
+        for start in range(0, len(sources), 500):
+            part = sources[start : start + 500]
+            yield from self._connection.execute(query.format(",".join("?" * len(part))), part)
+
+
+class ArticleLoader(IndexReader):
+    """Loads whole articles by source from the index, for the outputs that show their body,
+    and checks each blob against the record's digest."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
+        super().__init__(path)
         self.recent: dict[str, Article] = {}
         """The articles loaded last (at most LOADED_AT_ONCE): a job loads what all its files
         show at once, then each file takes its articles from here."""
-        self._connection: sqlite3.Connection | None = None
-        self._pid = 0
 
     def __getstate__(self) -> dict[str, Any]:
         """Handed to a worker with a job: the path only (it opens its own connection)."""
@@ -608,31 +643,20 @@ class ArticleLoader:
         return [self.recent[r.source] for r in records]
 
     def _query(self, records: Sequence[ArticleRecord]) -> dict[str, Article]:
-        if self._connection is None or self._pid != os.getpid():
-            self._connection = sqlite3.connect(
-                f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
-            )
-            self._pid = os.getpid()
         found: dict[str, Article] = {}
         digests = {r.source: r.digest for r in records}
-        chunk = 500
         sources = list(digests)
+        query = "SELECT source, article FROM articles WHERE source IN ({})"
         try:
-            for start in range(0, len(sources), chunk):
-                part = sources[start : start + chunk]
-                marks = ",".join("?" * len(part))
-                for source, blob in self._connection.execute(
-                    f"SELECT source, article FROM articles WHERE source IN ({marks})",
-                    part,
-                ):
-                    if digest_blob(blob) != digests[source]:
-                        raise StoreError(
-                            _(
-                                "the build cache is corrupt (the stored article {source} does "
-                                "not match its record)"
-                            ).format(source=source)
-                        )
-                    found[source] = decode_article(blob)
+            for source, blob in self.rows(query, sources):
+                if digest_blob(blob) != digests[source]:
+                    raise StoreError(
+                        _(
+                            "the build cache is corrupt (the stored article {source} does "
+                            "not match its record)"
+                        ).format(source=source)
+                    )
+                found[source] = decode_article(blob)
         except (sqlite3.Error, ValueError) as exc:
             raise StoreError(
                 _("the build cache is corrupt (loading articles: {exc})").format(exc=exc)
@@ -647,40 +671,25 @@ class ArticleLoader:
         return found
 
 
-class TeaserStore:
-    """The teasers the index knows (see the `teasers` table), for the list pages: one read
-    connection per process, opened on first use; each teaser counts only under its key
-    (`key_of(record)`), and its CRC-32 is checked. Teasers a list had to render are kept in
-    `added` for the build to record."""
+class TeaserStore(IndexReader):
+    """The teasers the index knows (see the `teasers` table), for the list pages: each counts
+    only under its key (`key_of(record)`), and its CRC-32 is checked. Teasers a list had to
+    render are kept in `added` for the build to record. No index (`path` None): none known."""
 
     def __init__(self, path: Path | None, key_of: Callable[[ArticleRecord], str]) -> None:
-        self.path = path
+        super().__init__(path)
         self.key_of = key_of
         self.added: list[tuple[str, str, bytes]] = []
-        self._connection: sqlite3.Connection | None = None
-        self._pid = 0
 
     def fetch(self, records: Sequence[ArticleRecord]) -> dict[str, str]:
         """source -> teaser HTML of each of `records` stored under its current key."""
-        if self.path is None or not records:
-            return {}
-        if self._connection is None or self._pid != os.getpid():
-            self._connection = sqlite3.connect(
-                f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
-            )
-            self._pid = os.getpid()
         keys = {r.source: self.key_of(r) for r in records}
-        sources = list(keys)
+        query = "SELECT source, key, html FROM teasers WHERE source IN ({})"
         found: dict[str, str] = {}
         try:
-            for start in range(0, len(sources), 500):
-                part = sources[start : start + 500]
-                marks = ",".join("?" * len(part))
-                for source, key, blob in self._connection.execute(
-                    f"SELECT source, key, html FROM teasers WHERE source IN ({marks})", part
-                ):
-                    if key == keys[source]:
-                        found[source] = _checked_text(blob)
+            for source, key, blob in self.rows(query, list(keys)):
+                if key == keys[source]:
+                    found[source] = _checked_text(blob)
         except (sqlite3.Error, ValueError) as exc:
             raise StoreError(
                 _("the build cache is corrupt (loading teasers: {exc})").format(exc=exc)
@@ -698,13 +707,12 @@ class TeaserStore:
 
 def teaser_row(record: ArticleRecord, key: str, html: str) -> tuple[str, str, bytes]:
     """A row of the `teasers` table: the HTML with a CRC-32 in front."""
-    body = html.encode("utf-8")
-    return (record.source, key, zlib.crc32(body).to_bytes(4, "big") + body)
+    return (record.source, key, with_crc(html.encode("utf-8")))
 
 
 def _checked_text(blob: bytes) -> str:
-    body = blob[4:]
-    if len(blob) < 4 or zlib.crc32(body).to_bytes(4, "big") != blob[:4]:
+    body = without_crc(blob)
+    if body is None:
         raise ValueError(_("a stored teaser is corrupt (CRC mismatch)"))
     return body.decode("utf-8")
 
@@ -744,9 +752,8 @@ def read_published(index: BuildIndex) -> dict[str, list[int]]:
         row = connection.execute("SELECT tree FROM published WHERE name = 'last'").fetchone()
         if row is None:
             return {}
-        blob = row[0]
-        body = blob[4:]
-        if len(blob) < 5 or zlib.crc32(body).to_bytes(4, "big") != blob[:4]:
+        body = without_crc(row[0])
+        if body is None:
             raise StoreError(_("the build cache is corrupt (the published files: CRC mismatch)"))
         tree = marshal.loads(body)
         if not isinstance(tree, dict):
@@ -769,10 +776,10 @@ def record_build(
 
     def update(connection: sqlite3.Connection) -> None:
         with transaction(connection):
-            body = marshal.dumps({path: list(row) for path, row in published.items()}, 2)
+            tree = {path: list(row) for path, row in published.items()}
             connection.execute(
                 "INSERT OR REPLACE INTO published VALUES ('last', ?)",
-                (zlib.crc32(body).to_bytes(4, "big") + body,),
+                (with_crc(marshal.dumps(tree, MARSHAL_VERSION)),),
             )
             connection.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
