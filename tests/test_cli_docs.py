@@ -4,29 +4,17 @@ docs/, and has its exact `--help` in docs/cli.md, each option under its own comm
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import re
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from conftest import REPO, load_script
 from feedgen_app.commands.cli import main, make_parser
 
-REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 
 
-def load_update_script() -> ModuleType:
-    path = REPO / "scripts" / "update_cli_docs.py"
-    spec = importlib.util.spec_from_file_location("update_cli_docs", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-UPDATE = load_update_script()
+UPDATE = load_script("update_cli_docs.py")
 CLI_DOCS = (DOCS / "cli.md").read_text(encoding="utf-8")
 BLOCKS = {m["command"]: m[0] for m in UPDATE.BLOCK.finditer(CLI_DOCS)}
 # The prose of every docs page, without the generated help blocks.

@@ -4,31 +4,19 @@ words included (docs/messages.md)."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from conftest import CASES, FIXED_NOW, LANGUAGE_VARIABLES, REPO
+from conftest import CASES, FIXED_NOW, LANGUAGE_VARIABLES, REPO, load_script
 from feedgen_app import i18n
 
-
-def load_catalog_script() -> ModuleType:
-    path = REPO / "scripts" / "update_catalog.py"
-    spec = importlib.util.spec_from_file_location("update_catalog", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-CATALOG = load_catalog_script()
+CATALOG = load_script("update_catalog.py")
 UPDATE = "run `python scripts/update_catalog.py`, translate the new entries and commit both files"
 
 ENGLISH_WORDS = re.compile(
