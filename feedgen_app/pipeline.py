@@ -634,7 +634,7 @@ def publish_site(
     salt = sign_outputs(theme_files)
     teasers = TeaserWork.open(site, theme, salt, index)
     plan = plan_outputs(
-        site, published, loader.load, salt=salt, now=request.now, theme=theme, teasers=teasers.store
+        site, published, loader, salt=salt, now=request.now, theme=theme, teasers=teasers.store
     )
     media = plan_media(request.content, scan, plan)
     media.update(plan_static(request.static, scan, plan, media))
@@ -980,7 +980,7 @@ def render_job(
 ) -> tuple[list[RenderResult], list[TeaserRow]]:
     """Render, check and write the files of one job; also the teasers rendered on the way
     (with each article page, and those a list page did not find)."""
-    from feedgen_app.checking.site import gate_document
+    from feedgen_app.checking.site import StreamGate, gate_document
 
     load_together([plan[name][1] for name in job])
     results = []
@@ -1000,8 +1000,10 @@ def render_job(
             staging.write(name, data)
         else:
             hasher = hashlib.sha256()
-            staging.write(name, _hashing(data, hasher))
-            digest, findings, report = hasher.hexdigest(), [], None
+            gate = StreamGate(prefix + name) if name.endswith((".xml", ".json")) else None
+            staging.write(name, _hashing(data, hasher, gate))
+            digest, report = hasher.hexdigest(), None
+            findings = gate.close() if gate is not None else []
         results.append((name, digest, findings, report))
     if teasers is not None:
         rows += teasers.store.take_added()
@@ -1017,19 +1019,27 @@ def is_subscription_document(name: str) -> bool:
 
 
 def load_together(renderers: Sequence[Any]) -> None:
-    """Load the articles that a job's files show in one go (each article once)."""
+    """Load the articles that a job's files show in one go (each article once), through a
+    loader that keeps them (`store.ArticleLoader.keep`). A streamed document (a month's
+    archive) loads its own, a chunk at a time."""
+    from feedgen_app.rendering.render import StreamedRenderer
+
     wanted: dict[int, tuple[Any, dict[str, ArticleRecord]]] = {}
     for renderer in renderers:
-        if renderer.load is not None and renderer.records:
-            _, records = wanted.setdefault(id(renderer.load), (renderer.load, {}))
+        keep = getattr(renderer.load, "keep", None)
+        if keep is not None and renderer.records and not isinstance(renderer, StreamedRenderer):
+            _, records = wanted.setdefault(id(renderer.load), (keep, {}))
             records.update((r.source, r) for r in renderer.records)
-    for load, records in wanted.values():
-        load(list(records.values()))
+    for keep, records in wanted.values():
+        keep(list(records.values()))
 
 
-def _hashing(pieces: Iterable[bytes], hasher: Any) -> Iterable[bytes]:
+def _hashing(pieces: Iterable[bytes], hasher: Any, gate: Any = None) -> Iterable[bytes]:
+    """The pieces of a file as they are written, each hashed and, for a document, checked."""
     for piece in pieces:
         hasher.update(piece)
+        if gate is not None:
+            gate.feed(piece)
         yield piece
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -230,3 +230,127 @@ def test_every_feed_document_of_the_depth_golden_passes_the_validators() -> None
     for path in sorted(expected.rglob("*.json")):
         if path.name != ".feedgen-manifest.json":
             validate_json_feed(path)
+
+
+def test_a_month_larger_than_a_chunk_is_written_a_chunk_of_articles_at_a_time(
+    tmp_path: Path,
+) -> None:
+    """A month's archive documents load their articles STREAM_CHUNK at a time, keep none of
+    them, and come out as the same bytes as the whole-document writers give."""
+    from feedgen_app.model import Article, ArticleRecord, sort_articles
+    from feedgen_app.reading.config import load_site
+    from feedgen_app.reading.content import read_articles
+    from feedgen_app.rendering import plan
+    from feedgen_app.rendering.feeds import FeedPlace
+    from feedgen_app.rendering.feedwriter import write_atom, write_json, write_rss
+    from feedgen_app.rendering.render import STREAM_CHUNK, StreamedRenderer
+
+    root = make_site(tmp_path, feed_limit=5)
+    count = 2 * STREAM_CHUNK + 30
+    for number in range(count):
+        write(
+            root,
+            f"m-{number:03d}.txt",
+            f"date 2024-03-{1 + number % 28:02d}T{number % 24:02d}:00 Meldung {number}\n\n"
+            f"Absatz {number}.\n",
+        )
+    site = load_site(root / "feed.yaml")
+    articles = read_articles(root / "content", site).articles
+    calls: list[int] = []
+    memory = plan.memory_loader(articles)
+
+    def load(records: Sequence[ArticleRecord]) -> list[Article]:
+        calls.append(len(records))
+        return memory(records)
+
+    outputs = plan.plan_feeds(site, sort_articles(plan.records_of(articles)), load)
+    month = [a for a in sort_articles(articles) if a.published.month == 3]
+    writers = {".xml": write_atom, ".rss.xml": write_rss, ".json": write_json}
+    for suffix, writer in writers.items():
+        path = f"archive/2024-03{suffix}"
+        _, renderer = outputs[path]
+        assert isinstance(renderer, StreamedRenderer)
+        calls.clear()
+        data = renderer()
+        assert not isinstance(data, bytes)
+        pieces = list(data)
+        assert calls == [STREAM_CHUNK, STREAM_CHUNK, count - 2 * STREAM_CHUNK]
+        assert len(pieces) >= count  # each entry its own piece
+        place = FeedPlace(
+            archive=True,
+            current={".xml": "atom.xml", ".rss.xml": "rss.xml"}.get(suffix, "feed.json"),
+        )
+        assert b"".join(pieces) == writer(site, month, path, place)
+
+
+def break_archives(
+    monkeypatch: pytest.MonkeyPatch, suffix: str, damage: Callable[[bytes], bytes]
+) -> None:
+    """Make the build write its archive documents of one format with one entry damaged."""
+    from feedgen_app.rendering import plan
+
+    builder = next(b for b, _, archive in plan.FEED_FORMATS if archive.endswith("}" + suffix))
+    writer = plan.STREAM_WRITERS[builder]
+
+    def damaged(*args: object, **kwargs: object) -> Iterator[bytes]:
+        for number, piece in enumerate(writer(*args, **kwargs)):
+            yield damage(piece) if number == 3 else piece
+
+    monkeypatch.setattr(plan, "STREAM_WRITERS", {**plan.STREAM_WRITERS, builder: damaged})
+
+
+@pytest.mark.parametrize(
+    ("suffix", "damage", "finding"),
+    [
+        (".xml", lambda piece: piece.replace(b"</title>", b"</titel>", 1), "not well-formed XML"),
+        (".rss.xml", lambda piece: piece.replace(b"<item>", b"<item", 1), "not well-formed XML"),
+        (".json", lambda piece: piece.replace(b'"title": ', b'"title": ,', 1), "not valid JSON"),
+    ],
+)
+def test_a_damaged_archive_document_stops_the_build_and_names_its_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    suffix: str,
+    damage: Callable[[bytes], bytes],
+    finding: str,
+) -> None:
+    """Archives are checked as they are written, in pieces; a defect in one piece stops the
+    build with the line a parser of the whole document names, and nothing is published."""
+    import json
+    from xml.parsers import expat
+
+    root = make_site(tmp_path, feed_limit=FEED_LIMIT)
+    write_corpus(root, 60)
+    assert build(root) == 0
+    before = {p: p.read_bytes() for p in (root / "public").rglob("*") if p.is_file()}
+    write(root, "nachtrag.txt", "date 2023-05-20T12:00 Ein Nachtrag\n\nEin neuer Absatz.\n")
+    break_archives(monkeypatch, suffix, damage)
+    capsys.readouterr()
+    assert build(root) == 1
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if finding in line and "/archive/" in line]
+    assert lines, err
+    # the same document, rendered whole, and where a parser of the whole document fails
+    assert {p: p.read_bytes() for p in (root / "public").rglob("*") if p.is_file()} == before
+    name = lines[0].split("/public/", 1)[1].split(":", 1)[0]
+    assert name.endswith(suffix)
+    from feedgen_app.model import sort_articles
+    from feedgen_app.reading.config import load_site
+    from feedgen_app.reading.content import read_articles
+    from feedgen_app.rendering import plan
+
+    site = load_site(root / "feed.yaml")
+    articles = read_articles(root / "content", site).articles
+    outputs = plan.plan_feeds(
+        site, sort_articles(plan.records_of(articles)), plan.memory_loader(articles)
+    )
+    data = plan.join_rendered(outputs[name][1]())
+    if suffix == ".json":
+        with pytest.raises(json.JSONDecodeError) as caught:
+            json.loads(data)
+        assert f"(line {caught.value.lineno})" in lines[0], (lines[0], caught.value.lineno)
+    else:
+        with pytest.raises(expat.ExpatError) as failed:
+            expat.ParserCreate().Parse(data, True)
+        assert f"{name}:{failed.value.lineno}: not well-formed XML" in lines[0]

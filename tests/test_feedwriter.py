@@ -70,16 +70,22 @@ def test_writers_reproduce_every_golden_feed_document(
         ),
     )
     monkeypatch.setattr(build, "DIRECT_WRITERS", {writer: writer for writer in by_builder.values()})
+    monkeypatch.setattr(
+        build,
+        "STREAM_WRITERS",
+        {by_builder[builder]: stream for builder, stream in build.STREAM_WRITERS.items()},
+    )
     records = build.records_of(articles)
     load = build.memory_loader(articles)
     ordered = sort_articles(records)
     outputs = {**build.plan_feeds(site, ordered, load), **build.plan_tags(site, ordered, load)}
     documents = {
-        path: render() for path, (_, render) in outputs.items() if not path.endswith(".html")
+        path: build.join_rendered(render())
+        for path, (_, render) in outputs.items()
+        if not path.endswith(".html")
     }
     assert documents
     for path, data in documents.items():
-        assert isinstance(data, bytes)
         assert data == (CASES / name / "expected" / path).read_bytes(), path
 
 

@@ -587,8 +587,9 @@ def forget_articles(index: BuildIndex, sources: Iterable[str]) -> None:
     safely(index, "forgetting articles", None, update)
 
 
-LOADED_AT_ONCE = 1500
-"""Whole articles an ArticleLoader keeps at most (a month's archive, a batch of pages)."""
+LOADED_AT_ONCE = 500
+"""Whole articles an ArticleLoader keeps at most for one job (a batch of pages and their
+neighbours, the feeds of a tag)."""
 
 
 class IndexReader:
@@ -617,30 +618,32 @@ class IndexReader:
 
 class ArticleLoader(IndexReader):
     """Loads whole articles by source from the index, for the outputs that show their body,
-    and checks each blob against the record's digest."""
+    and checks each blob against the record's digest. Called with records, it returns their
+    articles (a `rendering.render.Loader`)."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
-        self.recent: dict[str, Article] = {}
-        """The articles loaded last (at most LOADED_AT_ONCE): a job loads what all its files
-        show at once, then each file takes its articles from here."""
+        self.kept: dict[str, Article] = {}
+        """What `keep` loaded for the current job; each of its files takes its articles
+        from here."""
 
     def __getstate__(self) -> dict[str, Any]:
         """Handed to a worker with a job: the path only (it opens its own connection)."""
-        return {"path": self.path, "recent": {}, "_connection": None, "_pid": 0}
+        return {"path": self.path, "kept": {}, "_connection": None, "_pid": 0}
 
-    def load(self, records: Sequence[ArticleRecord]) -> list[Article]:
-        """The articles of `records`, in order."""
-        missing = list({r.source: r for r in records if r.source not in self.recent}.values())
-        if missing:
-            if len(self.recent) + len(missing) > LOADED_AT_ONCE:
-                self.recent.clear()
-                missing = list({r.source: r for r in records}.values())
-            found = self._query(missing)
-            if len(missing) > LOADED_AT_ONCE:  # more than it keeps: hand them out, keep none
-                return [found[r.source] for r in records]
-            self.recent.update(found)
-        return [self.recent[r.source] for r in records]
+    def __call__(self, records: Sequence[ArticleRecord]) -> list[Article]:
+        """The articles of `records`, in order: those kept, the others from the index (and
+        not kept, so that a month's archive, streamed in chunks, holds one chunk at a time)."""
+        missing = list({r.source: r for r in records if r.source not in self.kept}.values())
+        found = self._query(missing) if missing else {}
+        return [self.kept.get(r.source) or found[r.source] for r in records]
+
+    def keep(self, records: Sequence[ArticleRecord]) -> None:
+        """Load the articles a job's files show in one go (each once) and keep them for its
+        files, in place of the previous job's; more than LOADED_AT_ONCE are not kept."""
+        self.kept = {}
+        if len(records) <= LOADED_AT_ONCE:
+            self.kept = self._query(records)
 
     def _query(self, records: Sequence[ArticleRecord]) -> dict[str, Article]:
         found: dict[str, Article] = {}

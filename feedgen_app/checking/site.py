@@ -158,6 +158,93 @@ def gate_document(name: str, data: bytes, full: bool) -> tuple[list[str], FeedRe
     return [], None
 
 
+class StreamGate:
+    """`gate_document` for a document written in pieces (a month's archive, streamed): fed
+    each piece as it is written, it holds no more than one piece, and `close` gives the same
+    findings. XML goes through one incremental expat pass. JSON comes in the pieces
+    `feedwriter.stream_json` writes: the head up to the value of `items`, one piece per item
+    (starting with the `[` or `,` before it), and the end; each item is parsed on its own and
+    the head with the end, which together prove the whole document is valid JSON."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.findings: list[str] = []
+        self.json = name.endswith(".json")
+        self.parser = None if self.json else expat.ParserCreate()
+        self.head: bytes | None = None
+        self.last: bytes | None = None  # a JSON piece not yet known to be an item
+        self.items = 0
+        self.lines = 0  # lines before `last`, for a JSON finding's line number
+
+    def feed(self, piece: bytes) -> None:
+        """The next piece of the document."""
+        if self.findings:
+            return
+        if self.parser is not None:
+            self._parse(piece, False)
+        elif self.head is None:
+            self.head = piece
+            self.lines = piece.count(b"\n")
+        else:
+            if self.last is not None:
+                self._item(self.last)
+            self.last = piece
+
+    def close(self) -> list[str]:
+        """The findings about the whole document."""
+        if self.findings:
+            return self.findings
+        if self.parser is not None:
+            self._parse(b"", True)
+            return self.findings
+        end = self.last or b""
+        if self.items:
+            end = b"[" + end
+        self.lines = 0
+        value = self._json((self.head or b"") + end)
+        if not self.findings and (not isinstance(value, dict) or value.get("items") != []):
+            self._fail(1, _("the items are not where they belong"))
+        return self.findings
+
+    def _parse(self, piece: bytes, final: bool) -> None:
+        assert self.parser is not None
+        try:
+            self.parser.Parse(piece, final)
+        except expat.ExpatError as exc:
+            self.findings.append(
+                _("{name}:{lineno}: not well-formed XML: {ErrorString}").format(
+                    name=self.name, lineno=exc.lineno, ErrorString=expat.ErrorString(exc.code)
+                )
+            )
+
+    def _item(self, piece: bytes) -> None:
+        opening = b"," if self.items else b"["
+        if not piece.startswith(opening):
+            self._fail(1, _("an item does not start with {opening}").format(opening=opening))
+            return
+        value = self._json(b"[" + piece[1:] + b"]")
+        if not self.findings and not (
+            isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict)
+        ):
+            self._fail(1, _("an item is not one object"))
+        self.items += 1
+        self.lines += piece.count(b"\n")
+
+    def _json(self, data: bytes) -> object:
+        try:
+            return json.loads(data)
+        except ValueError as exc:
+            line = getattr(exc, "lineno", 1)
+            self._fail(line, getattr(exc, "msg", str(exc)))
+            return None
+
+    def _fail(self, line: int, problem: str) -> None:
+        where = _("line {line}").format(line=self.lines + line)
+        self.findings.append(
+            _("{name}: not valid JSON: {exc}").format(name=self.name, exc=f"{problem} ({where})")
+        )
+
+
 def check_site(site_dir: Path) -> list[str]:
     """Check a built site folder: every feed in it, alternates, and entry links."""
     if not site_dir.is_dir():

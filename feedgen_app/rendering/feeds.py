@@ -13,7 +13,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from feedgen_app.formats import ATOM_NS, FH_NS, JSON_FEED_VERSION, XML_NS
-from feedgen_app.model import Article, Site
+from feedgen_app.model import Article, ArticleRecord, Site
 from feedgen_app.rendering.links import (
     SUBSCRIBE_PAGE,
     absolutize_urls,
@@ -112,7 +112,7 @@ class AtomEntryExtras(BaseEntryExtension):  # type: ignore[misc]
         return entry
 
 
-def feed_updated(articles: Sequence[Article]) -> datetime:
+def feed_updated(articles: Sequence[Article] | Sequence[ArticleRecord]) -> datetime:
     """The feed's `updated`: the newest entry change, never the build time."""
     return max((a.modified for a in articles), default=EPOCH)
 
@@ -284,11 +284,11 @@ def json_feed_document(
     feed["authors"] = [{"name": site.author.name}]
     if site.hubs and not place.archive:
         feed["hubs"] = [{"type": "WebSub", "url": hub} for hub in site.hubs]
-    feed["items"] = [_json_item(site, a) for a in articles]
+    feed["items"] = [json_item(site, a) for a in articles]
     return feed
 
 
-def _json_item(site: Site, article: Article) -> dict[str, Any]:
+def json_item(site: Site, article: Article) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": article.entry_id,
         "url": site.url(article.path),

@@ -33,7 +33,7 @@ What it copies:
 from __future__ import annotations
 
 import json.encoder
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -45,6 +45,7 @@ from feedgen_app.rendering.feeds import (
     feed_content,
     feed_updated,
     json_feed_document,
+    json_item,
 )
 from feedgen_app.rendering.links import SUBSCRIBE_PAGE, media_url, subscribe_title
 
@@ -70,6 +71,19 @@ def write_atom(
     place: FeedPlace = MAIN_FEED,
 ) -> bytes:
     """The bytes of `feeds.build_atom(site, articles, self_path, place)`."""
+    return b"".join(stream_atom(site, articles, feed_updated(articles), self_path, place))
+
+
+def stream_atom(
+    site: Site,
+    articles: Iterable[Article],
+    updated: datetime,
+    self_path: str = "atom.xml",
+    place: FeedPlace = MAIN_FEED,
+) -> Iterator[bytes]:
+    """`write_atom` in pieces (the head, then each entry's, then the end), taking each article
+    as it comes: a month's archive is written without holding its articles or its bytes.
+    `updated` is the feed's (`feeds.feed_updated` of the articles)."""
     history = _history_links(site, place, "application/atom+xml")
     has_history = bool(history or place.complete or place.archive)
     out = [XML_DECLARATION, "<feed"]  # the head as text, then UTF-8 pieces
@@ -81,7 +95,7 @@ def write_atom(
     out.append(">\n")
     out += _required_text("  ", "id", place.feed_id or f"tag:{site.id_authority}:feed/")
     out += _required_text("  ", "title", place.title or site.title)
-    out.append(f"  <updated>{_iso(feed_updated(articles))}</updated>\n")
+    out.append(f"  <updated>{_iso(updated)}</updated>\n")
     out += _atom_author("  ", site.author)
     out.append(_atom_link("  ", site.url(self_path), "self", "application/atom+xml"))
     out.append(_atom_link("  ", site.url(place.home_path), "alternate", "text/html"))
@@ -98,11 +112,12 @@ def write_atom(
         out.append("  <fh:complete/>\n")
     if place.archive:
         out.append("  <fh:archive/>\n")
-    pieces = [_utf8("".join(out))]
+    yield _checked(_utf8("".join(out)))
     for article in articles:
+        pieces: list[bytes] = []
         _atom_entry(site, article, pieces)
-    pieces.append(b"</feed>\n")
-    return _checked(pieces)
+        yield _checked(b"".join(pieces))
+    yield b"</feed>\n"
 
 
 def _atom_entry(site: Site, article: Article, pieces: list[bytes]) -> None:
@@ -175,6 +190,17 @@ def write_rss(
     place: FeedPlace = MAIN_FEED,
 ) -> bytes:
     """The bytes of `feeds.build_rss(site, articles, self_path, place)`."""
+    return b"".join(stream_rss(site, articles, feed_updated(articles), self_path, place))
+
+
+def stream_rss(
+    site: Site,
+    articles: Iterable[Article],
+    updated: datetime,
+    self_path: str = "rss.xml",
+    place: FeedPlace = MAIN_FEED,
+) -> Iterator[bytes]:
+    """`write_rss` in pieces, taking each article as it comes (see `stream_atom`)."""
     history = _history_links(site, place, "application/rss+xml")
     has_history = bool(history or place.complete or place.archive)
     title = place.title or site.title
@@ -197,7 +223,7 @@ def write_rss(
     )
     if site.language:
         out.append(f"    <language>{_text(site.language)}</language>\n")
-    out.append(f"    <lastBuildDate>{_rfc822(feed_updated(articles))}</lastBuildDate>\n")
+    out.append(f"    <lastBuildDate>{_rfc822(updated)}</lastBuildDate>\n")
     for href, rel, media_type in history:
         line = f'    <atom:link href="{_attr(href)}" rel="{_attr(rel)}"'
         if media_type:
@@ -207,11 +233,12 @@ def write_rss(
         out.append("    <fh:complete/>\n")
     if place.archive:
         out.append("    <fh:archive/>\n")
-    pieces = [_utf8("".join(out))]  # the head as text, then UTF-8 pieces
+    yield _checked(_utf8("".join(out)))  # the head as text, then UTF-8 pieces
     for article in articles:
+        pieces: list[bytes] = []
         _rss_item(site, article, pieces)
-    pieces.append(b"  </channel>\n</rss>\n")
-    return _checked(pieces)
+        yield _checked(b"".join(pieces))
+    yield b"  </channel>\n</rss>\n"
 
 
 def _rss_item(site: Site, article: Article, pieces: list[bytes]) -> None:
@@ -299,10 +326,10 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8")  # a lone surrogate fails here, as in lxml
 
 
-def _checked(pieces: list[bytes]) -> bytes:
-    """The document; refused, as lxml refuses the strings it is given, if it holds a character
-    XML 1.0 forbids: a C0 control (one byte in UTF-8) or U+FFFE, U+FFFF (EF BF BE, EF BF BF)."""
-    document = b"".join(pieces)
+def _checked(document: bytes) -> bytes:
+    """A piece of the document (whole characters); refused, as lxml refuses the strings it is
+    given, if it holds a character XML 1.0 forbids: a C0 control (one byte in UTF-8) or
+    U+FFFE, U+FFFF (EF BF BE, EF BF BF)."""
     bad = len(document.translate(None, _C0_CONTROLS)) != len(document)
     at = document.find(b"\xef")  # one byte: memchr; EF leads only U+F000 to U+FFFF, rare
     while not bad and at >= 0:
@@ -340,10 +367,40 @@ def write_json(
     place: FeedPlace = MAIN_FEED,
 ) -> bytes:
     """The bytes of `feeds.build_json(site, articles, self_path, place)`."""
+    return b"".join(stream_json(site, articles, None, self_path, place))
+
+
+JSON_ITEMS_END = b"\n  ]\n}\n"
+"""How a JSON Feed written by `stream_json` ends after its last item (`[]\n}\n` when it has
+none)."""
+
+
+def stream_json(
+    site: Site,
+    articles: Iterable[Article],
+    updated: datetime | None = None,
+    self_path: str = "feed.json",
+    place: FeedPlace = MAIN_FEED,
+) -> Iterator[bytes]:
+    """`write_json` in pieces, taking each article as it comes (see `stream_atom`): the head,
+    up to and without the value of `items` (its last key); each item, starting with the `[`
+    or `,` before it; then the end (`JSON_ITEMS_END`, or `[]` and the end with no item).
+    `checking.site.StreamGate` checks a JSON document in these pieces. `updated` is not
+    used (a JSON Feed has no date of its own): the three stream writers are called alike."""
     out: list[str] = []
-    _dump_json(json_feed_document(site, articles, self_path, place), "\n", out)
-    out.append("\n")
-    return "".join(out).encode("utf-8")
+    _dump_json(json_feed_document(site, [], self_path, place), "\n", out)
+    head = "".join(out)
+    empty = '"items": []\n}'
+    if not head.endswith(empty):
+        raise ValueError(f"JSON Feed items are not the last key: {head[-40:]!r}")
+    yield head[: -len("[]\n}")].encode("utf-8")
+    separator = "[\n    "
+    for article in articles:
+        out = [separator]
+        _dump_json(json_item(site, article), "\n    ", out)
+        yield "".join(out).encode("utf-8")
+        separator = ",\n    "
+    yield JSON_ITEMS_END if separator[0] == "," else b"[]\n}\n"
 
 
 def _dump_json(value: Any, newline: str, out: list[str]) -> None:

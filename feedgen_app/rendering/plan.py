@@ -27,8 +27,15 @@ from feedgen_app.model import (
     sort_articles,
 )
 from feedgen_app.rendering.discovery import plan_discovery
-from feedgen_app.rendering.feeds import FeedPlace, build_atom, build_json, build_rss
-from feedgen_app.rendering.feedwriter import write_atom, write_json, write_rss
+from feedgen_app.rendering.feeds import FeedPlace, build_atom, build_json, build_rss, feed_updated
+from feedgen_app.rendering.feedwriter import (
+    stream_atom,
+    stream_json,
+    stream_rss,
+    write_atom,
+    write_json,
+    write_rss,
+)
 from feedgen_app.rendering.pages import (
     TeaserSource,
     plan_pages,
@@ -36,7 +43,7 @@ from feedgen_app.rendering.pages import (
     render_tag_page,
     teaser,
 )
-from feedgen_app.rendering.render import Loader, Rendered, Renderer, simple
+from feedgen_app.rendering.render import Loader, Rendered, Renderer, StreamedRenderer, simple
 
 FeedBuilder = Callable[..., bytes]
 FEED_FORMATS: tuple[tuple[FeedBuilder, str, str], ...] = (
@@ -52,6 +59,13 @@ DIRECT_WRITERS: dict[FeedBuilder, FeedBuilder] = {
 }
 """The same bytes without feedgen's element trees (feedwriter), for the archive and tag
 documents, which hold most entries; the subscription feeds stay with feedgen."""
+STREAM_WRITERS: dict[FeedBuilder, Callable[..., Iterator[bytes]]] = {
+    build_atom: stream_atom,
+    build_rss: stream_rss,
+    build_json: stream_json,
+}
+"""The same bytes in pieces, for the monthly archive documents: a month may hold thousands
+of articles, and its documents are written a chunk of articles at a time."""
 
 Outputs = dict[str, tuple[str, Renderer]]
 """Output path -> (key: SHA-256 hex over everything its bytes depend on, how to render it)."""
@@ -166,6 +180,30 @@ def _draw_feed(
     return builder(site, articles, path, place)
 
 
+def archive_renderer(
+    builder: FeedBuilder,
+    site: Site,
+    entries: Sequence[ArticleRecord],
+    load: Loader,
+    path: str,
+    place: FeedPlace,
+) -> Renderer:
+    """Render one month's archive document in pieces, its entries' articles loaded a chunk at
+    a time as it is written (the feed's `updated` comes from the records)."""
+    options = {"updated": feed_updated(entries), "self_path": path, "place": place}
+    draw = partial(_stream_feed, STREAM_WRITERS[builder], site, options)
+    return StreamedRenderer(draw, tuple(entries), load)
+
+
+def _stream_feed(
+    writer: Callable[..., Iterator[bytes]],
+    site: Site,
+    options: dict[str, object],
+    articles: Iterator[Article],
+) -> Iterator[bytes]:
+    return writer(site, articles, **options)
+
+
 def plan_feeds(
     site: Site, ordered: Sequence[ArticleRecord], load: Loader, keys: OutputKeys | None = None
 ) -> Outputs:
@@ -180,10 +218,10 @@ def plan_feeds(
     def add(
         builder: FeedBuilder, path: str, entries: Sequence[ArticleRecord], place: FeedPlace
     ) -> None:
-        writer = DIRECT_WRITERS[builder] if place.archive else builder
+        make = archive_renderer if place.archive else feed_renderer
         files[path] = (
             keys.key(builder.__name__, path, place, articles=entries),
-            feed_renderer(writer, site, entries, load, path, place),
+            make(builder, site, entries, load, path, place),
         )
 
     for builder, current, pattern in FEED_FORMATS:

@@ -3,15 +3,19 @@ when it runs, so that a plan of the whole site holds compact records only."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from feedgen_app.model import Article, ArticleRecord
 
 Loader = Callable[[Sequence[ArticleRecord]], list[Article]]
 """Loads the whole articles of some records (from the build index, or from memory)."""
 Rendered = bytes | Iterable[bytes]
-"""A rendered file: its bytes, or its bytes in pieces (a large page, written as rendered)."""
+"""A rendered file: its bytes, or its bytes in pieces (a large page or document, written as
+rendered)."""
+STREAM_CHUNK = 100
+"""Whole articles a streamed document loads at a time."""
 
 
 @dataclass(frozen=True)
@@ -31,3 +35,23 @@ class Renderer:
 def simple(render: Callable[[], Rendered]) -> Renderer:
     """A renderer that shows no article's body."""
     return Renderer(lambda _: render())
+
+
+@dataclass(frozen=True)
+class StreamedRenderer(Renderer):
+    """How to render a document too large to hold whole (a month's archive): `draw` gets an
+    iterator over the whole articles of `records`, loaded STREAM_CHUNK at a time and kept no
+    longer than it takes to write them, and returns the document in pieces. Memory stays the
+    same however many articles the month holds."""
+
+    draw: Callable[[Any], Rendered]
+
+    def __call__(self) -> Rendered:
+        return self.draw(self.each_article())
+
+    def each_article(self) -> Iterator[Article]:
+        """The whole articles of `records`, in order."""
+        if self.load is None:
+            return
+        for start in range(0, len(self.records), STREAM_CHUNK):
+            yield from self.load(self.records[start : start + STREAM_CHUNK])
