@@ -3,11 +3,13 @@ swapping two folders in one step (renameat2) and dying with the parent process (
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
 import functools
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ctypes
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -18,7 +20,10 @@ _CANNOT_EXCHANGE = (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP)
 
 @functools.cache
 def load_libc() -> ctypes.CDLL | None:
-    """The C library (once per process), or None where there is none to load."""
+    """The C library (once per process), or None where there is none to load. ctypes is
+    imported here, when a build first needs it, not by every command at start-up."""
+    import ctypes.util
+
     name = ctypes.util.find_library("c")
     return ctypes.CDLL(name, use_errno=True) if name else None
 
@@ -32,6 +37,8 @@ def exchange_paths(a: os.PathLike[str], b: os.PathLike[str]) -> bool:
         return False
     if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
+    import ctypes
+
     code = ctypes.get_errno()
     if code in _CANNOT_EXCHANGE:
         return False

@@ -324,7 +324,7 @@ def scan_content(
             articles.append(name)
         else:
             media.append(Path(name))
-    articles.sort(key=lambda name: name.split(os.sep))
+    articles.sort(key=path_order)
     media.sort()
     static = [Path(name) for name in list_site_folder(static_dir)]
     templates = [Path(name) for name in list_site_folder(templates_dir)]
@@ -343,6 +343,13 @@ def scan_content(
         templates=templates,
         unreadable=unreadable,
     )
+
+
+def path_order(name: str) -> str:
+    """A sort key that orders paths folder by folder, as `name.split(os.sep)` would (a folder's
+    name before the names it is a prefix of: `a/b` before `a-b`), but as one string: the
+    separator becomes NUL, which sorts before every character a name can hold."""
+    return name.replace(os.sep, "\0")
 
 
 def inputs_key(site: Site, request: BuildRequest, scan: ContentScan) -> str | None:
@@ -625,16 +632,16 @@ def publish_site(
     from feedgen_app.publishing.manifest import hash_digests
     from feedgen_app.publishing.publish import Staging
     from feedgen_app.rendering.pages import check_theme
-    from feedgen_app.rendering.plan import plan_outputs
+    from feedgen_app.rendering.plan import OutputKeys, plan_outputs
 
     theme = request.templates if scan.templates else None
     theme_files = sign_theme(theme, scan)
     check_theme(theme, theme_files)
     loader = ArticleLoader(index.path)
-    salt = sign_outputs(theme_files)
-    teasers = TeaserWork.open(site, theme, salt, index)
+    keys = OutputKeys(site, sign_outputs(theme_files))
+    teasers = TeaserWork.open(site, theme, keys, index)
     plan = plan_outputs(
-        site, published, loader, salt=salt, now=request.now, theme=theme, teasers=teasers.store
+        site, published, loader, now=request.now, theme=theme, teasers=teasers.store, keys=keys
     )
     media = plan_media(request.content, scan, plan)
     media.update(plan_static(request.static, scan, plan, media))
@@ -832,15 +839,13 @@ class TeaserWork:
     """The index's teasers (`store.TeaserStore`), which the list pages read."""
 
     @staticmethod
-    def open(site: Site, theme: Path | None, salt: str, index: BuildIndex) -> TeaserWork:
-        """Teasers keyed like the output files (by `salt`: package, templates, versions)."""
+    def open(site: Site, theme: Path | None, keys: Any, index: BuildIndex) -> TeaserWork:
+        """Teasers keyed like the output files, by `keys` (`plan.OutputKeys`, salted with
+        the package, templates, versions)."""
         from feedgen_app.cache.store import TeaserStore
-        from feedgen_app.rendering.pages import teaser
-        from feedgen_app.rendering.plan import OutputKeys
 
-        keys = OutputKeys(site, salt)
         path = index.path if index.connection is not None else None
-        store = TeaserStore(path, lambda record: keys.key("teaser", teaser(record)))
+        store = TeaserStore(path, lambda record: keys.key("teaser", keys.shown(record)))
         return TeaserWork(site, theme, store)
 
     def of_page(self, name: str, renderer: Any) -> list[TeaserRow]:

@@ -478,7 +478,7 @@ def read_file_stats(index: BuildIndex) -> dict[str, tuple[int, int, int, str]]:
         "reading file hashes",
         {},
         lambda connection: {
-            row[0]: (row[1], row[2], row[3], row[4])
+            row[0]: row[1:]
             for row in connection.execute("SELECT path, size, mtime_ns, inode, sha256 FROM files")
         },
     )

@@ -542,17 +542,19 @@ def plan_pages(
     theme: Path | None = None,
     has_tags: bool = False,
     teasers: TeaserSource | None = None,
+    shown: Callable[[ArticleRecord], object] = lambda article: teaser(article),
 ) -> PlannedPages:
     """The site around the feeds, unrendered and keyed (see `plan.plan_outputs`): index,
     article pages, subscribe page, embed kit, 404 page, assets. `theme` is the site's
-    template folder (its content is in the keys' salt)."""
+    template folder (its content is in the keys' salt); `shown` gives what the index shows
+    of an article as key input (`plan.OutputKeys.shown`)."""
     static = read_static_files()
     newest = [
         (article.path, article.title, article.published) for article in ordered[:NOT_FOUND_LIMIT]
     ]
     return {
         "index.html": (
-            key("index", (teaser(article) for article in ordered)),
+            key("index", map(shown, ordered)),
             simple(partial(render_index, site, ordered, theme, teasers)),
         ),
         **plan_articles(site, ordered, load, key, theme),

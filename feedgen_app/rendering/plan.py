@@ -114,19 +114,30 @@ def plan_outputs(
     now: datetime | None = None,
     theme: Path | None = None,
     teasers: TeaserSource | None = None,
+    keys: OutputKeys | None = None,
 ) -> Outputs:
     """Every generated output file, not yet rendered, each with its key (`salt` names what
     else they depend on: package code, templates, versions). Equal keys mean equal bytes.
 
     `now` selects the news sitemap's entries (default: the newest article's date); `theme` is
-    the site's template folder, whose content the caller puts into `salt`."""
+    the site's template folder, whose content the caller puts into `salt`; `keys` the key
+    maker to use (one with that salt), when the caller keys other things alike."""
     ordered = sort_articles(records)
-    keys = OutputKeys(site, salt)
+    keys = keys or OutputKeys(site, salt)
     tags = collect_tags(ordered)
     outputs = plan_feeds(site, ordered, load, keys)
     # index, article pages (each links its neighbours), subscribe page, embed kit, 404, assets
     outputs.update(
-        plan_pages(site, ordered, load, keys.key, theme, has_tags=bool(tags), teasers=teasers)
+        plan_pages(
+            site,
+            ordered,
+            load,
+            keys.key,
+            theme,
+            has_tags=bool(tags),
+            teasers=teasers,
+            shown=keys.shown,
+        )
     )
     outputs.update(plan_tags(site, ordered, load, keys, theme, tags, teasers))
     # sitemap.xml, news-sitemap.xml, robots.txt
@@ -141,25 +152,44 @@ class OutputKeys:
     by the digest in their record)."""
 
     def __init__(self, site: Site, salt: str) -> None:
-        self.base = f"{salt}\0{site!r}\0".encode("utf-8", "surrogatepass")
+        self.base = hashlib.sha256(f"{salt}\0{site!r}\0".encode("utf-8", "surrogatepass"))
+        self._shown: dict[str, bytes] = {}
 
     def key(self, *parts: object, articles: Sequence[ArticleRecord] = ()) -> str:
         """A list or iterator among `parts` is hashed item by item, so that a key over every
-        article's teaser never builds one string, or one list, of them all."""
-        digest = hashlib.sha256(self.base)
+        article's teaser never builds one string, or one list, of them all. Bytes (from
+        `shown`) are hashed as they are, anything else by its repr."""
+        digest = self.base.copy()
         for part in parts:
             if isinstance(part, list | Iterator):
                 digest.update(b"[")
                 for item in part:
-                    digest.update(repr(item).encode("utf-8", "surrogatepass"))
+                    digest.update(_key_bytes(item))
                     digest.update(b",")
                 digest.update(b"]")
             else:
-                digest.update(repr(part).encode("utf-8", "surrogatepass"))
+                digest.update(_key_bytes(part))
             digest.update(b"\0")
         for article in articles:
             digest.update(article.digest.encode("ascii"))
         return digest.hexdigest()
+
+    def shown(self, record: ArticleRecord) -> bytes:
+        """What a list page shows of an article (`pages.teaser`), as key input: worked out
+        once per article, though the index, each of its tags' pages and its stored teaser are
+        all keyed by it. Kept as a SHA-256 (32 bytes an article), under the article's digest,
+        which fixes every field of its record."""
+        found = self._shown.get(record.digest)
+        if found is None:
+            found = hashlib.sha256(_key_bytes(teaser(record))).digest()
+            self._shown[record.digest] = found
+        return found
+
+
+def _key_bytes(part: object) -> bytes:
+    if isinstance(part, bytes):
+        return part
+    return repr(part).encode("utf-8", "surrogatepass")
 
 
 def feed_renderer(
@@ -313,7 +343,7 @@ def plan_tags(
         files[f"{tag.path}index.html"] = (
             # what the page shows of each article, as for the index: an edit of a body
             # alone leaves the page as it is
-            keys.key("tag", tag.slug, tag.name, tag.path, (teaser(a) for a in tag.articles)),
+            keys.key("tag", tag.slug, tag.name, tag.path, map(keys.shown, tag.articles)),
             simple(partial(render_tag_page, site, tag, theme, teasers)),
         )
     return files

@@ -18,7 +18,7 @@ STREAM_CHUNK = 100
 """Whole articles a streamed document loads at a time."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Renderer:
     """How to render one output file: `draw` gets the whole articles of `records` (loaded
     through `load` when it runs), so a plan holds records only."""
@@ -37,7 +37,7 @@ def simple(render: Callable[[], Rendered]) -> Renderer:
     return Renderer(lambda _: render())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StreamedRenderer(Renderer):
     """How to render a document too large to hold whole (a month's archive): `draw` gets an
     iterator over the whole articles of `records`, loaded STREAM_CHUNK at a time and kept no
