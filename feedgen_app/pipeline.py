@@ -990,7 +990,12 @@ def render_job(
     load_together([plan[name][1] for name in job])
     results = []
     rows: list[TeaserRow] = []
+    together = streamed_together(job, plan)
+    if together:
+        results += write_streamed(together, plan, staging, prefix)
     for name in job:
+        if name in together:
+            continue
         if teasers is not None:
             rows += teasers.of_page(name, plan[name][1])
         data = plan[name][1]()
@@ -1013,6 +1018,55 @@ def render_job(
     if teasers is not None:
         rows += teasers.store.take_added()
     return results, rows
+
+
+def streamed_together(job: Sequence[str], plan: Mapping[str, tuple[str, Any]]) -> list[str]:
+    """The files of `job` that are streamed from the very same articles (a month's archive
+    in its three formats), when there are several: they are written together."""
+    from feedgen_app.rendering.render import StreamedRenderer
+
+    streamed = [name for name in job if isinstance(plan[name][1], StreamedRenderer)]
+    if len(streamed) < 2:
+        return []
+    first = plan[streamed[0]][1]
+    same = all(
+        plan[name][1].records is first.records and plan[name][1].load is first.load
+        for name in streamed
+    )
+    return streamed if same else []
+
+
+def write_streamed(
+    names: Sequence[str], plan: Mapping[str, tuple[str, Any]], staging: Any, prefix: str
+) -> list[RenderResult]:
+    """Write documents streamed from the same articles together, a piece of each in turn:
+    each article is loaded once for all of them and held only until all have written it
+    (`itertools.tee` keeps what the slowest has not taken yet: an article or two). Each is
+    hashed and checked as it is written."""
+    import itertools
+
+    from feedgen_app.checking.site import StreamGate
+
+    renderers = [plan[name][1] for name in names]
+    shared = itertools.tee(renderers[0].each_article(), len(names))
+    hashers = [hashlib.sha256() for _ in names]
+    gates = [StreamGate(prefix + name) for name in names]
+    staging.write_together(
+        [
+            (name, _hashing(_pieces(renderer.draw_from(articles)), hasher, gate))
+            for name, renderer, articles, hasher, gate in zip(
+                names, renderers, shared, hashers, gates, strict=True
+            )
+        ]
+    )
+    return [
+        (name, hasher.hexdigest(), gate.close(), None)
+        for name, hasher, gate in zip(names, hashers, gates, strict=True)
+    ]
+
+
+def _pieces(data: bytes | Iterable[bytes]) -> Iterable[bytes]:
+    return [data] if isinstance(data, bytes) else data
 
 
 def is_subscription_document(name: str) -> bool:

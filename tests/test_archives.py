@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
@@ -354,3 +355,50 @@ def test_a_damaged_archive_document_stops_the_build_and_names_its_line(
         with pytest.raises(expat.ExpatError) as failed:
             expat.ParserCreate().Parse(data, True)
         assert f"{name}:{failed.value.lineno}: not well-formed XML" in lines[0]
+
+
+def test_a_months_three_archive_documents_are_written_together_from_one_loading(
+    tmp_path: Path,
+) -> None:
+    """The build writes a month's Atom, RSS and JSON archives side by side, a piece of each
+    in turn: every article is loaded once for the three, and each file holds the same bytes
+    as the whole-document writer gives."""
+    from feedgen_app.model import Article, ArticleRecord, sort_articles
+    from feedgen_app.pipeline import batch_jobs, render_job
+    from feedgen_app.publishing.publish import Staging
+    from feedgen_app.reading.config import load_site
+    from feedgen_app.reading.content import read_articles
+    from feedgen_app.rendering import plan
+    from feedgen_app.rendering.render import STREAM_CHUNK
+
+    root = make_site(tmp_path / "site", feed_limit=5)
+    count = 2 * STREAM_CHUNK + 30
+    for number in range(count):
+        write(
+            root,
+            f"m-{number:03d}.txt",
+            f"date 2024-03-{1 + number % 28:02d}T{number % 24:02d}:00 Meldung {number}\n\n"
+            f"Absatz {number}.\n",
+        )
+    site = load_site(root / "feed.yaml")
+    articles = read_articles(root / "content", site).articles
+    calls: list[int] = []
+    memory = plan.memory_loader(articles)
+
+    def load(records: Sequence[ArticleRecord]) -> list[Article]:
+        calls.append(len(records))
+        return memory(records)
+
+    outputs = plan.plan_feeds(site, sort_articles(plan.records_of(articles)), load)
+    job = next(j for j in batch_jobs(sorted(outputs)) if j[0].startswith("archive/2024-03"))
+    assert len(job) == 3
+    out = tmp_path / "public"
+    with Staging(out) as staging:
+        staging.prepare(job)
+        results, _ = render_job(job, outputs, staging, f"{out}/")
+        written = {name: (staging.root / name).read_bytes() for name in job}
+    assert calls == [STREAM_CHUNK, STREAM_CHUNK, count - 2 * STREAM_CHUNK]
+    for name, digest, findings, _ in results:
+        assert findings == []
+        assert written[name] == plan.join_rendered(outputs[name][1]())
+        assert digest == hashlib.sha256(written[name]).hexdigest()

@@ -49,6 +49,11 @@ class StreamedRenderer(Renderer):
     def __call__(self) -> Rendered:
         return self.draw(self.each_article())
 
+    def draw_from(self, articles: Iterator[Article]) -> Rendered:
+        """The document, from articles given by the caller (the whole articles of `records`,
+        in order), so that documents of the same articles can share one loading."""
+        return self.draw(articles)
+
     def each_article(self) -> Iterator[Article]:
         """The whole articles of `records`, in order."""
         if self.load is None:
