@@ -957,14 +957,21 @@ def run_jobs(
         return
     import gc
 
-    from feedgen_app.workers import fork_pool, map_bounded
+    from feedgen_app.workers import fork_pool, map_shared
 
     _JOB_STATE[:] = [staging, prefix, teasers]
     gc.freeze()  # the workers' collector leaves the inherited objects alone (no copy-on-write)
-    handed = ([(name, plan[name][1]) for name in job] for job in jobs)
     try:
-        with fork_pool(workers) as pool:
-            yield from map_bounded(pool, _render_handed, handed, 4 * workers)
+        # this process renders too: `workers` processes work, `workers - 1` of them forked
+        with fork_pool(workers - 1) as pool:
+            yield from map_shared(
+                pool,
+                _render_handed,
+                lambda job: [(name, plan[name][1]) for name in job],
+                lambda job: render_job(job, plan, staging, prefix, teasers),
+                jobs,
+                2 * (workers - 1),
+            )
     finally:
         gc.unfreeze()
         _JOB_STATE.clear()

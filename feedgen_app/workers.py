@@ -13,6 +13,7 @@ from typing import TypeVar
 from feedgen_app.libc import die_with_parent
 
 T = TypeVar("T")
+H = TypeVar("H")
 R = TypeVar("R")
 
 
@@ -51,3 +52,36 @@ def map_bounded(
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
+
+
+def map_shared(
+    pool: ProcessPoolExecutor,
+    remote: Callable[[H], R],
+    hand: Callable[[T], H],
+    local: Callable[[T], R],
+    items: Iterable[T],
+    window: int,
+) -> Iterator[R]:
+    """`map_bounded`, with this process working too: whenever `window` items are in flight in
+    the pool, it takes the next item itself (`local(item)`) instead of waiting; the pool gets
+    `remote(hand(item))` (`remote` is pickled by name, `hand(item)` by value). So N processes
+    work with N - 1 forked, and none sits idle. Results are yielded in the items' order."""
+    pending: deque[Future[R] | tuple[R]] = deque()
+    for item in items:
+        while pending and _is_done(pending[0]):
+            yield _result_of(pending.popleft())
+        busy = sum(1 for entry in pending if isinstance(entry, Future) and not entry.done())
+        if busy >= window:
+            pending.append((local(item),))
+        else:
+            pending.append(pool.submit(remote, hand(item)))
+    while pending:
+        yield _result_of(pending.popleft())
+
+
+def _is_done(entry: Future[R] | tuple[R]) -> bool:
+    return not isinstance(entry, Future) or entry.done()
+
+
+def _result_of(entry: Future[R] | tuple[R]) -> R:
+    return entry.result() if isinstance(entry, Future) else entry[0]

@@ -7,7 +7,7 @@ import signal
 import time
 from pathlib import Path
 
-from feedgen_app.workers import fork_pool
+from feedgen_app.workers import fork_pool, map_shared
 
 
 def _pid(_: int) -> int:
@@ -42,3 +42,26 @@ def test_pool_workers_exit_when_their_parent_is_killed() -> None:
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(_alive(pid) for pid in workers)
+
+
+def _slow_square(number: int) -> tuple[int, int]:
+    time.sleep(0.02)
+    return number * number, os.getpid()
+
+
+def test_the_build_process_works_beside_its_workers_and_results_keep_their_order() -> None:
+    with fork_pool(1) as pool:
+        results = list(
+            map_shared(
+                pool,
+                _slow_square,
+                lambda number: number,
+                lambda number: (number * number, os.getpid()),
+                range(30),
+                2,
+            )
+        )
+    assert [square for square, _ in results] == [n * n for n in range(30)]
+    workers = {pid for _, pid in results}
+    assert os.getpid() in workers  # this process took items while the pool was busy
+    assert len(workers) == 2  # and the forked worker took the others

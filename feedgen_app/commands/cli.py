@@ -283,8 +283,8 @@ def add_build_parser(commands: Commands) -> None:
         default=0,
         metavar="N",
         help=_(
-            "worker processes for parsing and rendering (default: 0, chosen "
-            "by the size of the work and the number of CPUs; 1: none)"
+            "processes that parse and render (default: 0, chosen by the size "
+            "of the work and the number of CPUs; 1: this one alone)"
         ),
     )
     build.add_argument(
