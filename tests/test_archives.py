@@ -28,6 +28,12 @@ from sitekit import (
 )
 
 from conftest import CASES, VALIDATORS, require_tool, validate_json_feed
+from feedgen_app.model import Article, ArticleRecord, Site, sort_articles
+from feedgen_app.reading.config import load_site
+from feedgen_app.reading.content import read_articles
+from feedgen_app.rendering import plan
+from feedgen_app.rendering.plan import Outputs
+from feedgen_app.rendering.render import STREAM_CHUNK, StreamedRenderer
 
 ARTICLES = 300
 FEED_LIMIT = 20
@@ -233,22 +239,16 @@ def test_every_feed_document_of_the_depth_golden_passes_the_validators() -> None
             validate_json_feed(path)
 
 
-def test_a_month_larger_than_a_chunk_is_written_a_chunk_of_articles_at_a_time(
-    tmp_path: Path,
-) -> None:
-    """A month's archive documents load their articles STREAM_CHUNK at a time, keep none of
-    them, and come out as the same bytes as the whole-document writers give."""
-    from feedgen_app.model import Article, ArticleRecord, sort_articles
-    from feedgen_app.reading.config import load_site
-    from feedgen_app.reading.content import read_articles
-    from feedgen_app.rendering import plan
-    from feedgen_app.rendering.feeds import FeedPlace
-    from feedgen_app.rendering.feedwriter import write_atom, write_json, write_rss
-    from feedgen_app.rendering.render import STREAM_CHUNK, StreamedRenderer
+MONTH = 2 * STREAM_CHUNK + 30
+"""Articles in March 2024 of `month_of_articles`: two whole chunks and part of a third."""
 
-    root = make_site(tmp_path, feed_limit=5)
-    count = 2 * STREAM_CHUNK + 30
-    for number in range(count):
+
+def month_of_articles(root: Path) -> tuple[Site, tuple[Article, ...], Outputs, list[int]]:
+    """A site at `root` whose March 2024 holds MONTH articles (the feeds keep 5): the site,
+    its articles, its planned feed documents, and the sizes of the loads they make (a list
+    that fills as they are rendered)."""
+    make_site(root, feed_limit=5)
+    for number in range(MONTH):
         write(
             root,
             f"m-{number:03d}.txt",
@@ -264,7 +264,23 @@ def test_a_month_larger_than_a_chunk_is_written_a_chunk_of_articles_at_a_time(
         calls.append(len(records))
         return memory(records)
 
-    outputs = plan.plan_feeds(site, sort_articles(plan.records_of(articles)), load)
+    return (
+        site,
+        articles,
+        plan.plan_feeds(site, sort_articles(plan.records_of(articles)), load),
+        calls,
+    )
+
+
+def test_a_month_larger_than_a_chunk_is_written_a_chunk_of_articles_at_a_time(
+    tmp_path: Path,
+) -> None:
+    """A month's archive documents load their articles STREAM_CHUNK at a time, keep none of
+    them, and come out as the same bytes as the whole-document writers give."""
+    from feedgen_app.rendering.feeds import FeedPlace
+    from feedgen_app.rendering.feedwriter import write_atom, write_json, write_rss
+
+    site, articles, outputs, calls = month_of_articles(tmp_path)
     month = [a for a in sort_articles(articles) if a.published.month == 3]
     writers = {".xml": write_atom, ".rss.xml": write_rss, ".json": write_json}
     for suffix, writer in writers.items():
@@ -275,8 +291,8 @@ def test_a_month_larger_than_a_chunk_is_written_a_chunk_of_articles_at_a_time(
         data = renderer()
         assert not isinstance(data, bytes)
         pieces = list(data)
-        assert calls == [STREAM_CHUNK, STREAM_CHUNK, count - 2 * STREAM_CHUNK]
-        assert len(pieces) >= count  # each entry its own piece
+        assert calls == [STREAM_CHUNK, STREAM_CHUNK, MONTH - 2 * STREAM_CHUNK]
+        assert len(pieces) >= MONTH  # each entry its own piece
         place = FeedPlace(
             archive=True,
             current={".xml": "atom.xml", ".rss.xml": "rss.xml"}.get(suffix, "feed.json"),
@@ -288,7 +304,6 @@ def break_archives(
     monkeypatch: pytest.MonkeyPatch, suffix: str, damage: Callable[[bytes], bytes]
 ) -> None:
     """Make the build write its archive documents of one format with one entry damaged."""
-    from feedgen_app.rendering import plan
 
     builder = next(b for b, _, archive in plan.FEED_FORMATS if archive.endswith("}" + suffix))
     writer = plan.STREAM_WRITERS[builder]
@@ -336,10 +351,6 @@ def test_a_damaged_archive_document_stops_the_build_and_names_its_line(
     assert {p: p.read_bytes() for p in (root / "public").rglob("*") if p.is_file()} == before
     name = lines[0].split("/public/", 1)[1].split(":", 1)[0]
     assert name.endswith(suffix)
-    from feedgen_app.model import sort_articles
-    from feedgen_app.reading.config import load_site
-    from feedgen_app.reading.content import read_articles
-    from feedgen_app.rendering import plan
 
     site = load_site(root / "feed.yaml")
     articles = read_articles(root / "content", site).articles
@@ -363,33 +374,10 @@ def test_a_months_three_archive_documents_are_written_together_from_one_loading(
     """The build writes a month's Atom, RSS and JSON archives side by side, a piece of each
     in turn: every article is loaded once for the three, and each file holds the same bytes
     as the whole-document writer gives."""
-    from feedgen_app.model import Article, ArticleRecord, sort_articles
     from feedgen_app.pipeline import batch_jobs, render_job
     from feedgen_app.publishing.publish import Staging
-    from feedgen_app.reading.config import load_site
-    from feedgen_app.reading.content import read_articles
-    from feedgen_app.rendering import plan
-    from feedgen_app.rendering.render import STREAM_CHUNK
 
-    root = make_site(tmp_path / "site", feed_limit=5)
-    count = 2 * STREAM_CHUNK + 30
-    for number in range(count):
-        write(
-            root,
-            f"m-{number:03d}.txt",
-            f"date 2024-03-{1 + number % 28:02d}T{number % 24:02d}:00 Meldung {number}\n\n"
-            f"Absatz {number}.\n",
-        )
-    site = load_site(root / "feed.yaml")
-    articles = read_articles(root / "content", site).articles
-    calls: list[int] = []
-    memory = plan.memory_loader(articles)
-
-    def load(records: Sequence[ArticleRecord]) -> list[Article]:
-        calls.append(len(records))
-        return memory(records)
-
-    outputs = plan.plan_feeds(site, sort_articles(plan.records_of(articles)), load)
+    _, _, outputs, calls = month_of_articles(tmp_path / "site")
     job = next(j for j in batch_jobs(sorted(outputs)) if j[0].startswith("archive/2024-03"))
     assert len(job) == 3
     out = tmp_path / "public"
@@ -397,7 +385,7 @@ def test_a_months_three_archive_documents_are_written_together_from_one_loading(
         staging.prepare(job)
         results, _ = render_job(job, outputs, staging, f"{out}/")
         written = {name: (staging.root / name).read_bytes() for name in job}
-    assert calls == [STREAM_CHUNK, STREAM_CHUNK, count - 2 * STREAM_CHUNK]
+    assert calls == [STREAM_CHUNK, STREAM_CHUNK, MONTH - 2 * STREAM_CHUNK]
     for name, digest, findings, _ in results:
         assert findings == []
         assert written[name] == plan.join_rendered(outputs[name][1]())
