@@ -542,7 +542,7 @@ def plan_pages(
     theme: Path | None = None,
     has_tags: bool = False,
     teasers: TeaserSource | None = None,
-    shown: Callable[[ArticleRecord], object] = lambda article: teaser(article),
+    shown: Callable[[ArticleRecord], object] = teaser,
 ) -> PlannedPages:
     """The site around the feeds, unrendered and keyed (see `plan.plan_outputs`): index,
     article pages, subscribe page, embed kit, 404 page, assets. `theme` is the site's
