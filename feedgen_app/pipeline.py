@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from feedgen_app.cache.store import (
     BuildIndex,
@@ -41,6 +41,9 @@ from feedgen_app.formats import ARTICLE_SUFFIXES
 from feedgen_app.i18n import _, ngettext, os_reason
 from feedgen_app.model import ArticleRecord, Site
 from feedgen_app.reading.sitefolders import list_content, list_site_folder
+
+if TYPE_CHECKING:
+    from feedgen_app.workers import Helpers
 
 T = TypeVar("T")
 CACHE_DIR = Path(".feedgen-cache")
@@ -226,29 +229,41 @@ def build_with(
     index: BuildIndex, site: Site, request: BuildRequest, progress: BuildProgress
 ) -> BuildResult:
     """`run_build` with an open index."""
-    scan = scan_content(index, request.content, request.static, request.templates)
-    inputs = inputs_key(site, request, scan)
-    if not request.full:
-        unchanged = find_unchanged_build(index, inputs, request)
-        if unchanged is not None:
-            remember_files(index, scan)
-            return unchanged
-    reading = read_content(index, site, request, scan, progress)
-    if reading.problems and not request.keep_going:
-        raise ContentError(*reading.problems)
-    published = reading.published(request.now, request.drafts)
-    scheduled = reading.scheduled(request.now, request.drafts)
-    progress.stage(
-        ngettext(
-            "{count} article: writing pages and feeds …",
-            "{count} articles: writing pages and feeds …",
-            len(published),
-        ).format(count=len(published))
-    )
-    try:
-        site_hash, written, memo, files = publish_site(site, request, index, published, scan)
-    finally:
-        progress.done()
+    from feedgen_app.workers import Helpers
+
+    listing = list_inputs(request.content, request.static, request.templates)
+    known = read_file_stats(index)
+    early = early_workers(listing, known, request)
+    if early > 1:
+        import_stages()
+    with Helpers(early) as started:
+        helpers = started if started.pool is not None else None
+        scan = hash_inputs(index, listing, known)
+        del known
+        inputs = inputs_key(site, request, scan)
+        if not request.full:
+            unchanged = find_unchanged_build(index, inputs, request)
+            if unchanged is not None:
+                remember_files(index, scan)
+                return unchanged
+        reading = read_content(index, site, request, scan, progress, helpers)
+        if reading.problems and not request.keep_going:
+            raise ContentError(*reading.problems)
+        published = reading.published(request.now, request.drafts)
+        scheduled = reading.scheduled(request.now, request.drafts)
+        progress.stage(
+            ngettext(
+                "{count} article: writing pages and feeds …",
+                "{count} articles: writing pages and feeds …",
+                len(published),
+            ).format(count=len(published))
+        )
+        try:
+            site_hash, written, memo, files = publish_site(
+                site, request, index, published, scan, helpers
+            )
+        finally:
+            progress.done()
     remember_build(
         index, scan, request, inputs, memo, files, published, scheduled, reading.problems, site_hash
     )
@@ -313,6 +328,24 @@ def scan_content(
     """List the content folder (once, under its file-system rules: see
     `content.walk_content`) and the site's static and template folders, and hash what
     changed since the index last saw it."""
+    listing = list_inputs(content_dir, static_dir, templates_dir)
+    return hash_inputs(index, listing, read_file_stats(index))
+
+
+@dataclass
+class Listing:
+    """The files of the content folder and of the site's folders, not yet read."""
+
+    articles: list[str]
+    media: list[Path]
+    static: list[Path]
+    templates: list[Path]
+
+
+def list_inputs(
+    content_dir: Path, static_dir: Path | None = None, templates_dir: Path | None = None
+) -> Listing:
+    """The first half of `scan_content`: the files, sorted."""
     if not content_dir.is_dir():
         raise ContentError(
             _("{content_dir}:1: content folder not found").format(content_dir=content_dir)
@@ -328,8 +361,21 @@ def scan_content(
     media.sort()
     static = [Path(name) for name in list_site_folder(static_dir)]
     templates = [Path(name) for name in list_site_folder(templates_dir)]
+    return Listing(articles, media, static, templates)
+
+
+def hash_inputs(
+    index: BuildIndex, listing: Listing, known: dict[str, tuple[int, int, int, str]]
+) -> ContentScan:
+    """The second half of `scan_content`: each file's SHA-256 (from `known`, the index's
+    file table, when its stat is unchanged)."""
+    articles, media, static, templates = (
+        listing.articles,
+        listing.media,
+        listing.static,
+        listing.templates,
+    )
     files = [*articles, *map(str, media), *map(str, static), *map(str, templates)]
-    known = read_file_stats(index)
     hashes, changed, unreadable = hash_files(index, files, known)
     present = set(files)
     gone = [path for path in known if path not in present]
@@ -376,7 +422,7 @@ def inputs_key(site: Site, request: BuildRequest, scan: ContentScan) -> str | No
 # 2. an unchanged build
 
 
-def last_published(index: BuildIndex, request: BuildRequest) -> dict[str, list[int]] | None:
+def last_published(index: BuildIndex, request: BuildRequest) -> dict[str, Sequence[int]] | None:
     """What the last build left in `request.out` (see `is_output_untouched`); None when that
     build cannot be the result of this one anyway, at this "now" or for this output folder."""
     early = index.last.get("early")
@@ -412,7 +458,7 @@ def find_unchanged_build(
     )
 
 
-def is_output_untouched(out_dir: Path, outputs: Mapping[str, list[int]]) -> bool:
+def is_output_untouched(out_dir: Path, outputs: Mapping[str, Sequence[int]]) -> bool:
     """True when `out_dir` is exactly as `stat_tree` recorded it: every file with the same
     size, mtime and inode, and every folder with the same mtime and inode (a file added,
     removed or renamed in a folder changes the folder's mtime), so no file is more or less."""
@@ -432,8 +478,8 @@ def is_output_untouched(out_dir: Path, outputs: Mapping[str, list[int]]) -> bool
     return True
 
 
-def stat_tree(out_dir: Path, names: Iterable[str]) -> dict[str, list[int]] | None:
-    """path -> [size, mtime_ns, inode] of the files `names` and of every folder holding them
+def stat_tree(out_dir: Path, names: Iterable[str]) -> dict[str, tuple[int, int, int]] | None:
+    """path -> (size, mtime_ns, inode) of the files `names` and of every folder holding them
     (folders end in `/`; the output folder itself is `/`); None if one is missing."""
     result = {}
     root = os.fspath(out_dir)
@@ -445,7 +491,7 @@ def stat_tree(out_dir: Path, names: Iterable[str]) -> dict[str, list[int]] | Non
             info = os.stat(os.path.join(root, name))
         except OSError:
             return None
-        result[name] = [info.st_size, info.st_mtime_ns, info.st_ino]
+        result[name] = (info.st_size, info.st_mtime_ns, info.st_ino)
         folder = name.rpartition("/")[0]
         while folder and folder + "/" not in folders:
             folders.add(folder + "/")
@@ -455,7 +501,7 @@ def stat_tree(out_dir: Path, names: Iterable[str]) -> dict[str, list[int]] | Non
             info = os.stat(os.path.join(root, folder.strip("/")) if folder != "/" else root)
         except OSError:
             return None
-        result[folder] = [0, info.st_mtime_ns, info.st_ino]
+        result[folder] = (0, info.st_mtime_ns, info.st_ino)
     return result
 
 
@@ -463,8 +509,31 @@ def stat_tree(out_dir: Path, names: Iterable[str]) -> dict[str, list[int]] | Non
 # 3. read
 
 
+def early_workers(listing: Listing, known: Mapping[str, object], request: BuildRequest) -> int:
+    """The processes to start before the build hashes or reads anything (see
+    `workers.Helpers`): as many as parsing needs when so many articles are new to the index
+    that it needs more than this one (a first build above all); else 1, and a stage that
+    turns out to need workers forks its own."""
+    new = sum(1 for name in listing.articles if name not in known)
+    return choose_workers(new, request.workers)
+
+
+def import_stages() -> None:
+    """Import what parsing, rendering and checking use before workers are forked: every
+    process then shares one copy of the modules instead of importing its own."""
+    import feedgen_app.checking.site
+    import feedgen_app.reading.content
+    import feedgen_app.rendering.pages
+    import feedgen_app.rendering.plan  # noqa: F401
+
+
 def read_content(
-    index: BuildIndex, site: Site, request: BuildRequest, scan: ContentScan, progress: BuildProgress
+    index: BuildIndex,
+    site: Site,
+    request: BuildRequest,
+    scan: ContentScan,
+    progress: BuildProgress,
+    helpers: Helpers | None = None,
 ) -> Reading:
     """Records of every article: stored ones whose file and site are unchanged, the others
     parsed (and stored); duplicate slugs and IDs are problems."""
@@ -482,7 +551,9 @@ def read_content(
     ]
     records = read_records(index, reusable)
     to_parse = [Path(s) for s in sources if s not in records]
-    parsed, problems = parse_and_store(index, site, request, to_parse, scan, signature, progress)
+    parsed, problems = parse_and_store(
+        index, site, request, to_parse, scan, signature, progress, helpers
+    )
     records.update(parsed)
     progress.articles_read(len(sources), len(sources))
     present = set(sources)
@@ -504,8 +575,9 @@ def parse_and_store(
     scan: ContentScan,
     signature: str,
     progress: BuildProgress,
+    helpers: Helpers | None = None,
 ) -> tuple[dict[str, ArticleRecord], list[str]]:
-    """Parse `paths` (in forked workers for many) and store each article in the index."""
+    """Parse `paths` (with forked workers for many) and store each article in the index."""
     from feedgen_app.cache.store import decode_record, write_articles
 
     records: dict[str, ArticleRecord] = {}
@@ -513,7 +585,7 @@ def parse_and_store(
     rows = []
     done = 0
     for source, result in parse_articles(
-        paths, site, request.content, choose_workers(len(paths), request.workers)
+        paths, site, request.content, choose_workers(len(paths), request.workers), helpers
     ):
         done += 1
         progress.articles_read(done, len(paths))
@@ -537,21 +609,31 @@ ParseResult = tuple[str, tuple[bytes, bytes, bool] | list[str]]
 
 
 def parse_articles(
-    paths: Sequence[Path], site: Site, content_dir: Path, workers: int
+    paths: Sequence[Path],
+    site: Site,
+    content_dir: Path,
+    workers: int,
+    helpers: Helpers | None = None,
 ) -> Iterable[ParseResult]:
     """(source, (record bytes, article bytes, uses other files) or [problem lines]) per path,
-    in order; parsed in a forked pool when `workers` > 1."""
-    if workers <= 1:
+    in order; parsed by `workers` processes (this one and forked ones; the build's
+    `helpers` when it started them) when that is more than one."""
+    processes = helpers.processes if helpers is not None else workers
+    if processes <= 1:
         for path in paths:
             yield parse_one(path, site, content_dir)
         return
-    size = max(16, min(200, len(paths) // (workers * 8) or 1))
+    size = max(16, min(200, len(paths) // (processes * 8) or 1))
     chunks = [(list(paths[i : i + size]), site, content_dir) for i in range(0, len(paths), size)]
-    from feedgen_app.workers import fork_pool, map_bounded
+    from feedgen_app.workers import helpers_for
 
-    with fork_pool(workers) as pool:
-        for results in map_bounded(pool, parse_chunk, chunks, 2 * workers):
+    with helpers_for(helpers, processes) as team:
+        for results in team.map(parse_chunk, _same, parse_chunk, chunks):
             yield from results
+
+
+def _same(item: T) -> T:
+    return item
 
 
 def parse_chunk(job: tuple[list[Path], Site, Path]) -> list[ParseResult]:
@@ -624,6 +706,7 @@ def publish_site(
     index: BuildIndex,
     published: Sequence[ArticleRecord],
     scan: ContentScan,
+    helpers: Helpers | None = None,
 ) -> tuple[str, int, dict[str, tuple[str, str]], list[str]]:
     """Render what changed into the staging tree, check it and swap it in; the site's
     content hash, how many files were rendered, each output's key and SHA-256, and every
@@ -661,7 +744,9 @@ def publish_site(
             if not staging.keep(name, sha):
                 sha = copy_media(staging, name, path)
             digests[name] = sha
-        rendered, findings = render_outputs(todo, plan, staging, request, published, teasers, index)
+        rendered, findings = render_outputs(
+            todo, plan, staging, request, published, teasers, index, helpers
+        )
         digests.update(rendered)
         refuse_findings(findings, request.out)
         files = sorted(staging.commit(digests))
@@ -845,7 +930,7 @@ class TeaserWork:
         from feedgen_app.cache.store import TeaserStore
 
         path = index.path if index.connection is not None else None
-        store = TeaserStore(path, lambda record: keys.key("teaser", keys.shown(record)))
+        store = TeaserStore(path, keys.teaser_key)
         return TeaserWork(site, theme, store)
 
     def of_page(self, name: str, renderer: Any) -> list[TeaserRow]:
@@ -883,6 +968,7 @@ def render_outputs(
     published: Sequence[ArticleRecord],
     teasers: TeaserWork | None = None,
     index: BuildIndex | None = None,
+    helpers: Helpers | None = None,
 ) -> tuple[dict[str, str], list[str]]:
     """Render `todo` into the staging tree (in forked workers for many), check each document
     as it is written, then the rules across documents; (path -> SHA-256, findings). The list
@@ -892,14 +978,17 @@ def render_outputs(
 
     prefix = f"{request.out}/"
     jobs = batch_jobs(todo)
-    workers = choose_workers(len(todo), request.workers)
+    # workers the build started early work whatever the count (they are there already)
+    workers = helpers.processes if helpers else choose_workers(len(todo), request.workers)
     digests: dict[str, str] = {}
     findings: list[str] = []
     reports = {}
     pooled = [job for job in jobs if all(map(is_bounded_output, job))]
     here = [job for job in jobs if job not in pooled]
     for wave, count in ((pooled, workers), (here, 1)):
-        for results, rows in run_jobs(wave, plan, staging, prefix, count, teasers):
+        for results, rows in run_jobs(
+            wave, plan, staging, prefix, count, teasers, helpers if count > 1 else None
+        ):
             if index is not None:
                 record_teasers(index, rows)
             for name, sha, found, report in results:
@@ -936,11 +1025,6 @@ def _month_of(name: str) -> str:
     return base.split(".", 1)[0] if base[:4].isdigit() else ""
 
 
-_JOB_STATE: list[Any] = []
-"""What forked render workers inherit: (staging, prefix, teasers); each job brings its
-renderers."""
-
-
 def run_jobs(
     jobs: list[list[str]],
     plan: Mapping[str, tuple[str, Any]],
@@ -948,37 +1032,35 @@ def run_jobs(
     prefix: str,
     workers: int,
     teasers: TeaserWork | None = None,
+    helpers: Helpers | None = None,
 ) -> Iterable[tuple[list[RenderResult], list[TeaserRow]]]:
-    """Each job's results and teasers, in this process or in a forked pool (each job handed
-    over with its renderers)."""
-    if workers <= 1 or len(jobs) < 2:
+    """Each job's results and teasers, rendered by `workers` processes (this one and forked
+    ones; the build's `helpers` when it started them). A forked worker gets each job with its
+    renderers and where to write (pickled): nothing it would read from inherited memory."""
+    processes = helpers.processes if helpers is not None else workers
+    if processes <= 1 or len(jobs) < 2:
         for job in jobs:
             yield render_job(job, plan, staging, prefix, teasers)
         return
-    import gc
+    from feedgen_app.workers import helpers_for
 
-    from feedgen_app.workers import fork_pool, map_shared
+    def hand(job: list[str]) -> HandedJob:
+        staging.clear(job)  # a file of the previous generation is replaced: removed here
+        return staging, prefix, teasers, [(name, plan[name][1]) for name in job]
 
-    _JOB_STATE[:] = [staging, prefix, teasers]
-    gc.freeze()  # the workers' collector leaves the inherited objects alone (no copy-on-write)
-    try:
-        # this process renders too: `workers` processes work, `workers - 1` of them forked
-        with fork_pool(workers - 1) as pool:
-            yield from map_shared(
-                pool,
-                _render_handed,
-                lambda job: [(name, plan[name][1]) for name in job],
-                lambda job: render_job(job, plan, staging, prefix, teasers),
-                jobs,
-                2 * (workers - 1),
-            )
-    finally:
-        gc.unfreeze()
-        _JOB_STATE.clear()
+    with helpers_for(helpers, processes) as team:
+        yield from team.map(
+            _render_handed, hand, lambda job: render_job(job, plan, staging, prefix, teasers), jobs
+        )
 
 
-def _render_handed(job: list[tuple[str, Any]]) -> tuple[list[RenderResult], list[TeaserRow]]:
-    staging, prefix, teasers = _JOB_STATE
+HandedJob = tuple[Any, str, "TeaserWork | None", list[tuple[str, Any]]]
+"""A render job as a worker gets it: (staging tree, output prefix, teasers, [(path,
+renderer)])."""
+
+
+def _render_handed(handed: HandedJob) -> tuple[list[RenderResult], list[TeaserRow]]:
+    staging, prefix, teasers, job = handed
     plan = {name: ("", renderer) for name, renderer in job}
     return render_job(list(plan), plan, staging, prefix, teasers)
 
@@ -1153,7 +1235,7 @@ def remember_build(
     from feedgen_app.rendering.discovery import news_expiry
 
     last: dict[str, Any] = {}
-    outputs: dict[str, list[int]] = {}
+    outputs: dict[str, tuple[int, int, int]] = {}
     if inputs is not None and not problems:
         outputs = stat_tree(request.out, [*files, MANIFEST]) or {}
         newest = max((r.published.timestamp() for r in published), default=-1e18)

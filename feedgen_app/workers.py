@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -39,19 +41,56 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def map_bounded(
-    pool: ProcessPoolExecutor, function: Callable[[T], R], items: Iterable[T], window: int
-) -> Iterator[R]:
-    """`pool.map`, but with at most `window` items in flight: results are yielded in order as
-    they come, and no more work is handed out than the caller has taken back, so results that
-    the caller is slow to take (e.g. parsed articles being stored) never pile up in memory."""
-    pending: deque[Future[R]] = deque()
-    for item in items:
-        pending.append(pool.submit(function, item))
-        if len(pending) >= window:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
+class Helpers:
+    """`processes` processes working on one stage: this one and `processes - 1` forked
+    workers, which live as long as the `with` block (one pool can serve several stages).
+
+    The workers are forked on entry, with every object of this process frozen for their
+    collector (`gc.freeze`). Forking before the build's memory grows keeps them small: a
+    page of memory is shared with a worker only until either side writes to it, and what
+    this process allocates after the fork was never shared. Each job therefore brings what it
+    needs (pickled), never what the worker would find in memory inherited later."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Helpers:
+        if self.processes > 1:
+            gc.freeze()
+            try:
+                self.pool = fork_pool(self.processes - 1)
+                self.pool.submit(os.getpid).result()  # a pool forks all its workers at once
+            finally:
+                gc.unfreeze()
+        return self
+
+    def __exit__(self, kind: object, _value: object, _traceback: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=kind is not None)
+            self.pool = None
+
+    def map(
+        self,
+        remote: Callable[[H], R],
+        hand: Callable[[T], H],
+        local: Callable[[T], R],
+        items: Iterable[T],
+    ) -> Iterator[R]:
+        """The results of every item, in order (see `map_shared`); all here without workers."""
+        if self.pool is None:
+            return map(local, items)
+        return map_shared(self.pool, remote, hand, local, items, 2 * (self.processes - 1))
+
+
+@contextlib.contextmanager
+def helpers_for(given: Helpers | None, processes: int) -> Iterator[Helpers]:
+    """`given` when the build started its workers early, else `processes` started now."""
+    if given is not None:
+        yield given
+        return
+    with Helpers(processes) as started:
+        yield started
 
 
 def map_shared(
@@ -62,10 +101,12 @@ def map_shared(
     items: Iterable[T],
     window: int,
 ) -> Iterator[R]:
-    """`map_bounded`, with this process working too: whenever `window` items are in flight in
-    the pool, it takes the next item itself (`local(item)`) instead of waiting; the pool gets
-    `remote(hand(item))` (`remote` is pickled by name, `hand(item)` by value). So N processes
-    work with N - 1 forked, and none sits idle. Results are yielded in the items' order."""
+    """`pool.map`, with this process working too, and no more than `window` items in flight
+    in the pool: results that the caller is slow to take (parsed articles being stored) do
+    not pile up there. Whenever `window` items are in flight, this process takes the next
+    item itself (`local(item)`) instead of waiting; the pool gets `remote(hand(item))`
+    (`remote` is pickled by name, `hand(item)` by value). So N processes work with N - 1
+    forked, and none sits idle. Results are yielded in the items' order."""
     pending: deque[Future[R] | tuple[R]] = deque()
     for item in items:
         while pending and _is_done(pending[0]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -67,9 +68,8 @@ def test_builds_are_byte_identical_under_other_tz_locale_and_hash_seed(
         assert b"<pubDate>Wed, 08 Oct 2025 00:00:00 +0200</pubDate>" in second["rss.xml"]
 
 
-def test_builds_are_byte_identical_with_and_without_worker_processes(tmp_path: Path) -> None:
-    """`--jobs 2` parses and renders in forked workers that write their own files; the site
-    is the same as one built in a single process."""
+def many_articles_case(tmp_path: Path) -> Path:
+    """The "depth" scenario with 120 more articles: several render jobs and archive months."""
     case = tmp_path / "case"
     (case / "content").mkdir(parents=True)
     (case / "feed.yaml").write_bytes((CASES / "depth" / "feed.yaml").read_bytes())
@@ -85,7 +85,31 @@ def test_builds_are_byte_identical_with_and_without_worker_processes(tmp_path: P
             f"tags Wirtschaft, Thema {number % 4}\n\nEin Absatz über Märkte {number}.\n",
             encoding="utf-8",
         )
+    return case
+
+
+def test_builds_are_byte_identical_with_and_without_worker_processes(tmp_path: Path) -> None:
+    """`--jobs 2` parses and renders in forked workers that write their own files; the site
+    is the same as one built in a single process."""
+    case = many_articles_case(tmp_path)
     serial = build_in_subprocess(case, tmp_path / "serial", {}, ["--jobs", "1"])
     pooled = build_in_subprocess(case, tmp_path / "pooled", {}, ["--jobs", "2"])
     assert len(serial) > 200 and any(name.startswith("archive/") for name in serial)
+    assert serial == pooled
+
+
+def test_workers_forked_for_a_rebuild_build_what_one_process_builds(tmp_path: Path) -> None:
+    """A first build forks its workers before it reads anything; a rebuild whose articles the
+    index knows forks them only for the stage that needs them. After a change of feed.yaml
+    every article is parsed again and every file rendered again, into the tree of the site
+    before (the workers replace its files): the result is still the site one process builds."""
+    case = many_articles_case(tmp_path)
+    config = case / "feed.yaml"
+    titles = ["Wirtschaft kompakt", "Wirtschaft am Morgen", "Wirtschaft heute"]
+    for old, new in itertools.pairwise(titles):  # the second build leaves the first behind
+        build_in_subprocess(case, tmp_path / "pooled", {}, ["--jobs", "2"])
+        config.write_text(config.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    serial = build_in_subprocess(case, tmp_path / "serial", {}, ["--jobs", "1"])
+    pooled = build_in_subprocess(case, tmp_path / "pooled", {}, ["--jobs", "2"])
+    assert b"Wirtschaft heute" in serial["index.html"]
     assert serial == pooled

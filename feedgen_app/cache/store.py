@@ -266,7 +266,7 @@ def _decode_common(data: Any) -> Any:
         if data[0] == "z":
             return datetime.fromisoformat(data[1]).replace(tzinfo=_zone(data[2]), fold=data[3])
         if data[0] == "t" and all(type(v) is str for v in data[1]):
-            return tuple(data[1])
+            return tuple(map(sys.intern, data[1]))  # tags: a few spellings shared by many
     return decode_value(data)
 
 
@@ -602,6 +602,10 @@ class IndexReader:
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Handed to a worker with a job: without the connection (it opens its own)."""
+        return {**self.__dict__, "_connection": None, "_pid": 0}
+
     def rows(self, query: str, sources: Sequence[str]) -> Iterator[tuple[Any, ...]]:
         """The rows of `query` (`... WHERE source IN ({})`) for `sources`, 500 at a time."""
         if self.path is None:
@@ -629,7 +633,7 @@ class ArticleLoader(IndexReader):
 
     def __getstate__(self) -> dict[str, Any]:
         """Handed to a worker with a job: the path only (it opens its own connection)."""
-        return {"path": self.path, "kept": {}, "_connection": None, "_pid": 0}
+        return {**super().__getstate__(), "kept": {}}
 
     def __call__(self, records: Sequence[ArticleRecord]) -> list[Article]:
         """The articles of `records`, in order: those kept, the others from the index (and
@@ -683,6 +687,10 @@ class TeaserStore(IndexReader):
         super().__init__(path)
         self.key_of = key_of
         self.added: list[tuple[str, str, bytes]] = []
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Handed to a worker with a job: `key_of` must pickle (no lambda); nothing added."""
+        return {**super().__getstate__(), "added": []}
 
     def fetch(self, records: Sequence[ArticleRecord]) -> dict[str, str]:
         """source -> teaser HTML of each of `records` stored under its current key."""
@@ -748,10 +756,10 @@ def read_outputs(index: BuildIndex) -> dict[str, tuple[str, str]]:
     )
 
 
-def read_published(index: BuildIndex) -> dict[str, list[int]]:
-    """path -> [size, mtime_ns, inode] of every file and folder the last build published."""
+def read_published(index: BuildIndex) -> dict[str, Sequence[int]]:
+    """path -> (size, mtime_ns, inode) of every file and folder the last build published."""
 
-    def query(connection: sqlite3.Connection) -> dict[str, list[int]]:
+    def query(connection: sqlite3.Connection) -> dict[str, Sequence[int]]:
         row = connection.execute("SELECT tree FROM published WHERE name = 'last'").fetchone()
         if row is None:
             return {}
@@ -771,7 +779,7 @@ def record_build(
     files: Mapping[str, tuple[int, int, int, str]],
     gone: Iterable[str],
     outputs: Mapping[str, tuple[str, str]],
-    published: Mapping[str, Sequence[int]],
+    published: dict[str, tuple[int, int, int]],
     last: Mapping[str, Any],
 ) -> None:
     """Remember in one transaction: the content files hashed (and those gone), each output's
@@ -779,14 +787,14 @@ def record_build(
 
     def update(connection: sqlite3.Connection) -> None:
         with transaction(connection):
-            tree = {path: list(row) for path, row in published.items()}
+            # rows are handed over as they are made: none of these lists is built whole
             connection.execute(
                 "INSERT OR REPLACE INTO published VALUES ('last', ?)",
-                (with_crc(marshal.dumps(tree, MARSHAL_VERSION)),),
+                (with_crc(marshal.dumps(published, MARSHAL_VERSION)),),
             )
             connection.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                [(path, *row) for path, row in files.items()],
+                ((path, *row) for path, row in files.items()),
             )
             connection.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
             connection.execute(
@@ -795,7 +803,7 @@ def record_build(
             connection.execute("DELETE FROM outputs")
             connection.executemany(
                 "INSERT INTO outputs VALUES (?, ?, ?)",
-                [(path, key, sha) for path, (key, sha) in outputs.items()],
+                ((path, key, sha) for path, (key, sha) in outputs.items()),
             )
             _write_meta(connection, last)
         index.last = dict(last)

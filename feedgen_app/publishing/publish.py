@@ -172,6 +172,19 @@ class Staging:
             return False  # another file system, or links not allowed: the caller writes it
         return True
 
+    def clear(self, names: Iterable[str]) -> None:
+        """Remove the previous generation's files at `names`, before a forked worker writes
+        them (it gets this tree without the list of what is there: see `__getstate__`)."""
+        for name in names:
+            if name in self.present:
+                os.unlink(f"{self.top}/{name}")
+                del self.present[name]
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a forked worker gets with a job: where the tree is, not what is in it, nor
+        the lock (the build process holds it)."""
+        return {**self.__dict__, "present": {}, "folders": set(), "reusable": {}, "_lock": None}
+
     def write(self, name: str, data: bytes | Iterable[bytes]) -> None:
         """Write a new file (never into an existing one: it may be a hard link to a file of
         the published site)."""

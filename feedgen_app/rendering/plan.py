@@ -152,8 +152,14 @@ class OutputKeys:
     by the digest in their record)."""
 
     def __init__(self, site: Site, salt: str) -> None:
+        self.site = site
+        self.salt = salt
         self.base = hashlib.sha256(f"{salt}\0{site!r}\0".encode("utf-8", "surrogatepass"))
         self._shown: dict[str, bytes] = {}
+
+    def __reduce__(self) -> tuple[type[OutputKeys], tuple[Site, str]]:
+        """Handed to a worker as what makes it (a hash object does not pickle)."""
+        return OutputKeys, (self.site, self.salt)
 
     def key(self, *parts: object, articles: Sequence[ArticleRecord] = ()) -> str:
         """A list or iterator among `parts` is hashed item by item, so that a key over every
@@ -173,6 +179,10 @@ class OutputKeys:
         for article in articles:
             digest.update(article.digest.encode("ascii"))
         return digest.hexdigest()
+
+    def teaser_key(self, record: ArticleRecord) -> str:
+        """The key of an article's teaser, as the index stores it."""
+        return self.key("teaser", self.shown(record))
 
     def shown(self, record: ArticleRecord) -> bytes:
         """What a list page shows of an article (`pages.teaser`), as key input: worked out
