@@ -521,10 +521,10 @@ def early_workers(listing: Listing, known: Mapping[str, object], request: BuildR
 def import_stages() -> None:
     """Import what parsing, rendering and checking use before workers are forked: every
     process then shares one copy of the modules instead of importing its own."""
-    import feedgen_app.checking.site
-    import feedgen_app.reading.content
-    import feedgen_app.rendering.pages
-    import feedgen_app.rendering.plan  # noqa: F401
+    import importlib
+
+    for name in ("checking.site", "reading.content", "rendering.pages", "rendering.plan"):
+        importlib.import_module(f"feedgen_app.{name}")
 
 
 def read_content(
@@ -712,7 +712,6 @@ def publish_site(
     content hash, how many files were rendered, each output's key and SHA-256, and every
     file published."""
     from feedgen_app.cache.store import ArticleLoader, read_outputs
-    from feedgen_app.publishing.manifest import hash_digests
     from feedgen_app.publishing.publish import Staging
     from feedgen_app.rendering.pages import check_theme
     from feedgen_app.rendering.plan import OutputKeys, plan_outputs
@@ -749,9 +748,9 @@ def publish_site(
         )
         digests.update(rendered)
         refuse_findings(findings, request.out)
-        files = sorted(staging.commit(digests))
+        site_hash = staging.commit(digests)
     memo = {name: (key, digests[name]) for name, (key, _) in plan.items()}
-    return hash_digests(digests), len(todo), memo, files
+    return site_hash, len(todo), memo, sorted(digests)
 
 
 def refuse_findings(findings: Sequence[str], out_dir: Path) -> None:

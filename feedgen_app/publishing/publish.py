@@ -63,7 +63,8 @@ def write_files(
             if not staging.keep(name, digest):
                 staging.write(name, data)
             digests[name] = digest
-        return staging.commit(digests)
+        staging.commit(digests)
+        return digests
 
 
 class Staging:
@@ -222,19 +223,21 @@ class Staging:
             make_parent(target, self.top, self.folders)
         return target
 
-    def commit(self, digests: Mapping[str, str]) -> dict[str, str]:
+    def commit(self, digests: dict[str, str]) -> str:
         """Write `site-hash.txt` and the manifest for a site of exactly `digests` (path ->
-        SHA-256) and swap it in; returns the digests with `site-hash.txt`."""
-        site_hash = (hash_digests(digests) + "\n").encode("ascii")
-        digests = {**digests, SITE_HASH: hashlib.sha256(site_hash).hexdigest()}
-        self.write(SITE_HASH, site_hash)
+        SHA-256) and swap it in; returns the site's hash and adds `site-hash.txt` to
+        `digests` (no copy of a dict that may list every file of a large site)."""
+        site_hash = hash_digests(digests)
+        data = (site_hash + "\n").encode("ascii")
+        digests[SITE_HASH] = hashlib.sha256(data).hexdigest()
+        self.write(SITE_HASH, data)
         write_manifest(self.root, digests)
         swapped = swap_in(self.root, self.out_dir)
         self.committed = True
         if swapped:  # keep the old generation as the next build's staging tree
             with contextlib.suppress(OSError):
                 os.rename(self.root, spare_of(self.out_dir))
-        return digests
+        return site_hash
 
 
 def spare_of(out_dir: Path) -> Path:
