@@ -369,24 +369,21 @@ def hash_inputs(
 ) -> ContentScan:
     """The second half of `scan_content`: each file's SHA-256 (from `known`, the index's
     file table, when its stat is unchanged)."""
-    articles, media, static, templates = (
-        listing.articles,
-        listing.media,
-        listing.static,
-        listing.templates,
-    )
-    files = [*articles, *map(str, media), *map(str, static), *map(str, templates)]
+    files = [
+        *listing.articles,
+        *map(str, [*listing.media, *listing.static, *listing.templates]),
+    ]
     hashes, changed, unreadable = hash_files(index, files, known)
     present = set(files)
     gone = [path for path in known if path not in present]
     return ContentScan(
-        articles=articles,
-        media=media,
+        articles=listing.articles,
+        media=listing.media,
         hashes=hashes,
         changed=changed,
         gone=gone,
-        static=static,
-        templates=templates,
+        static=listing.static,
+        templates=listing.templates,
         unreadable=unreadable,
     )
 
