@@ -582,7 +582,11 @@ def parse_and_store(
     rows = []
     done = 0
     for source, result in parse_articles(
-        paths, site, request.content, choose_workers(len(paths), request.workers), helpers
+        paths,
+        site,
+        request.content,
+        helpers.processes if helpers else choose_workers(len(paths), request.workers),
+        helpers,
     ):
         done += 1
         progress.articles_read(done, len(paths))
@@ -615,16 +619,15 @@ def parse_articles(
     """(source, (record bytes, article bytes, uses other files) or [problem lines]) per path,
     in order; parsed by `workers` processes (this one and forked ones; the build's
     `helpers` when it started them) when that is more than one."""
-    processes = helpers.processes if helpers is not None else workers
-    if processes <= 1:
+    if workers <= 1:
         for path in paths:
             yield parse_one(path, site, content_dir)
         return
-    size = max(16, min(200, len(paths) // (processes * 8) or 1))
+    size = max(16, min(200, len(paths) // (workers * 8) or 1))
     chunks = [(list(paths[i : i + size]), site, content_dir) for i in range(0, len(paths), size)]
     from feedgen_app.workers import helpers_for
 
-    with helpers_for(helpers, processes) as team:
+    with helpers_for(helpers, workers) as team:
         for results in team.map(parse_chunk, _same, parse_chunk, chunks):
             yield from results
 
@@ -1033,8 +1036,7 @@ def run_jobs(
     """Each job's results and teasers, rendered by `workers` processes (this one and forked
     ones; the build's `helpers` when it started them). A forked worker gets each job with its
     renderers and where to write (pickled): nothing it would read from inherited memory."""
-    processes = helpers.processes if helpers is not None else workers
-    if processes <= 1 or len(jobs) < 2:
+    if workers <= 1 or len(jobs) < 2:
         for job in jobs:
             yield render_job(job, plan, staging, prefix, teasers)
         return
@@ -1044,7 +1046,7 @@ def run_jobs(
         staging.clear(job)  # a file of the previous generation is replaced: removed here
         return staging, prefix, teasers, [(name, plan[name][1]) for name in job]
 
-    with helpers_for(helpers, processes) as team:
+    with helpers_for(helpers, workers) as team:
         yield from team.map(
             _render_handed, hand, lambda job: render_job(job, plan, staging, prefix, teasers), jobs
         )
