@@ -23,11 +23,13 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from feedgen_app.cache.store import (
     BuildIndex,
+    PublishedTree,
     describe_environment,
     hash_files,
     hash_package,
@@ -35,6 +37,7 @@ from feedgen_app.cache.store import (
     read_file_stats,
     set_aside,
     sign_site,
+    tree_folders,
 )
 from feedgen_app.errors import ContentError, PublishError, StoreError
 from feedgen_app.formats import ARTICLE_SUFFIXES
@@ -419,7 +422,7 @@ def inputs_key(site: Site, request: BuildRequest, scan: ContentScan) -> str | No
 # 2. an unchanged build
 
 
-def last_published(index: BuildIndex, request: BuildRequest) -> dict[str, Sequence[int]] | None:
+def last_published(index: BuildIndex, request: BuildRequest) -> PublishedTree | None:
     """What the last build left in `request.out` (see `is_output_untouched`); None when that
     build cannot be the result of this one anyway, at this "now" or for this output folder."""
     early = index.last.get("early")
@@ -455,51 +458,45 @@ def find_unchanged_build(
     )
 
 
-def is_output_untouched(out_dir: Path, outputs: Mapping[str, Sequence[int]]) -> bool:
+def is_output_untouched(out_dir: Path, tree: PublishedTree) -> bool:
     """True when `out_dir` is exactly as `stat_tree` recorded it: every file with the same
     size, mtime and inode, and every folder with the same mtime and inode (a file added,
     removed or renamed in a folder changes the folder's mtime), so no file is more or less."""
-    if not outputs:
+    if not tree.names:
         return False
-    prefix = os.fspath(out_dir) + "/"  # the output folder itself is `/`: `public//` is it
-    stat = os.stat
-    for name, (size, mtime_ns, inode) in outputs.items():
-        try:
-            info = stat(prefix + name)
-        except OSError:
-            return False
-        if info.st_mtime_ns != mtime_ns or info.st_ino != inode:
-            return False
-        if info.st_size != size and not name.endswith("/"):
-            return False
-    return True
-
-
-def stat_tree(out_dir: Path, names: Iterable[str]) -> dict[str, tuple[int, int, int]] | None:
-    """path -> (size, mtime_ns, inode) of the files `names` and of every folder holding them
-    (folders end in `/`; the output folder itself is `/`); None if one is missing."""
-    result = {}
     root = os.fspath(out_dir)
-    folders = {"/"}
-    for name in names:
-        if name.endswith("/"):
-            continue
+    stat = os.stat
+    files = len(tree.names)
+    number = -1
+    for number, name in enumerate(chain(tree.names, tree_folders(tree.names))):
         try:
-            info = os.stat(os.path.join(root, name))
+            info = stat(f"{root}/{name}")
+        except OSError:
+            return False
+        if number >= len(tree) or (info.st_mtime_ns, info.st_ino) != (
+            tree.mtimes[number],
+            tree.inodes[number],
+        ):
+            return False
+        if number < files and info.st_size != tree.sizes[number]:
+            return False
+    return number + 1 == len(tree)
+
+
+def stat_tree(out_dir: Path, names: Sequence[str]) -> PublishedTree | None:
+    """The size, mtime and inode of the files `names` (sorted, so that each folder's files
+    come together) and the mtime and inode of every folder holding them, the output folder
+    itself included; None if one is missing."""
+    tree = PublishedTree(names)
+    root = os.fspath(out_dir)
+    stat = os.stat
+    for name in chain(names, tree_folders(names)):
+        try:
+            info = stat(f"{root}/{name}")
         except OSError:
             return None
-        result[name] = (info.st_size, info.st_mtime_ns, info.st_ino)
-        folder = name.rpartition("/")[0]
-        while folder and folder + "/" not in folders:
-            folders.add(folder + "/")
-            folder = folder.rpartition("/")[0]
-    for folder in folders:
-        try:
-            info = os.stat(os.path.join(root, folder.strip("/")) if folder != "/" else root)
-        except OSError:
-            return None
-        result[folder] = (0, info.st_mtime_ns, info.st_ino)
-    return result
+        tree.add(info.st_size, info.st_mtime_ns, info.st_ino)
+    return tree
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1233,9 +1230,9 @@ def remember_build(
     from feedgen_app.rendering.discovery import news_expiry
 
     last: dict[str, Any] = {}
-    outputs: dict[str, tuple[int, int, int]] = {}
+    outputs = None
     if inputs is not None and not problems:
-        outputs = stat_tree(request.out, [*files, MANIFEST]) or {}
+        outputs = stat_tree(request.out, sorted([*files, MANIFEST]))
         newest = max((r.published.timestamp() for r in published), default=-1e18)
         soonest = min((r.published.timestamp() for r in scheduled), default=1e18)
         expiry = news_expiry(published, request.now)  # the news sitemap changes then

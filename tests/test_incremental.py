@@ -74,7 +74,12 @@ def make_corpus(root: Path, count: int = 12) -> Path:
 
 
 def build(root: Path, out: Path, cache_dir: Path, now: str = FIXED_NOW) -> None:
-    code = main(
+    assert run(root, out, cache_dir, now) == 0
+
+
+def run(root: Path, out: Path, cache_dir: Path, now: str = FIXED_NOW) -> int:
+    """`feedgen-app build` of `root` into `out`; its exit code."""
+    return main(
         [
             "build",
             "--content",
@@ -89,7 +94,6 @@ def build(root: Path, out: Path, cache_dir: Path, now: str = FIXED_NOW) -> None:
             now,
         ]
     )
-    assert code == 0
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -251,6 +255,47 @@ def test_a_build_with_nothing_changed_writes_no_file(tmp_path: Path) -> None:
     build(root, out, cache_dir)
     assert snapshot(out) == before  # same files, same inodes, same mtimes, no swap
     assert sorted(os.listdir(tmp_path)) == listing  # no staging folder left or created
+
+
+def _same_size_other_bytes(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[:-1] + (b"x" if data[-1:] != b"x" else b"y"))
+
+
+def _remove(path: Path) -> None:
+    path.unlink()
+
+
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        ("english/index.html", _same_size_other_bytes),  # a page edited in place
+        ("tags/wirtschaft/index.html", _same_size_other_bytes),  # two folders down
+        ("tags/wirtschaft/index.html", _remove),  # its folder changes, not the site's
+    ],
+)
+def test_a_build_after_the_published_site_was_changed_is_not_called_unchanged(
+    tmp_path: Path, name: str, change: Callable[[Path], None]
+) -> None:
+    root = make_corpus(tmp_path / "site")
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    build(root, out, cache_dir)
+    published = tree(out)
+    change(out / name)
+    build(root, out, cache_dir)
+    assert tree(out) == published
+
+
+def test_a_file_added_deep_in_the_published_site_is_noticed_by_the_next_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_corpus(tmp_path / "site")
+    out, cache_dir = tmp_path / "public", tmp_path / "cache"
+    build(root, out, cache_dir)
+    (out / "tags" / "wirtschaft" / "notiz.txt").write_text("von Hand", encoding="utf-8")
+    capsys.readouterr()
+    assert run(root, out, cache_dir) == 1  # a real build, which refuses a file it did not write
+    assert "tags/wirtschaft/notiz.txt" in capsys.readouterr().err
 
 
 def test_touching_an_article_without_changing_it_writes_no_file(tmp_path: Path) -> None:

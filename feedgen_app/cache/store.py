@@ -16,10 +16,10 @@ killed build leaves the index as it was before or after, never half-written):
 - `teasers`: per article the HTML that the index and tag pages show of it, with the key of
   everything it depends on (written as the article's own page is rendered, so that a list
   of 10,000 articles is put together rather than rendered again);
-- `published`: one row, the size, mtime and inode of every file and folder the last build left
-  in the output folder (one marshalled mapping with a CRC-32: an unchanged build reads it
-  whole, and one value loads several times faster than a row per file), so that an
-  unchanged build is recognised without reading a page.
+- `published`: the size, mtime and inode of every file and folder the last build left in the
+  output folder, flat (`PublishedTree`: one row of the file names, one of the numbers, each
+  with a CRC-32: an unchanged build reads them whole, several times faster than a row per
+  file), so that an unchanged build is recognised without reading a page.
 
 Nothing in it is trusted blindly: values are plain data (`marshal`, version 2, of strings,
 numbers, lists and dicts; never pickle, so loading cannot run code), every record carries a
@@ -39,6 +39,7 @@ import shutil
 import sqlite3
 import sys
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
@@ -53,7 +54,7 @@ from feedgen_app.model import Article, ArticleRecord, Site
 from feedgen_app.reading.files import read_regular_file
 
 INDEX = "index.sqlite"
-SCHEMA = 5
+SCHEMA = 6
 RACY_SECONDS = 2.0
 """A file modified this close to the index's own write time is hashed again."""
 CACHEDIR_TAG = (
@@ -756,22 +757,82 @@ def read_outputs(index: BuildIndex) -> dict[str, tuple[str, str]]:
     )
 
 
-def read_published(index: BuildIndex) -> dict[str, Sequence[int]]:
-    """path -> (size, mtime_ns, inode) of every file and folder the last build published."""
+@dataclass
+class PublishedTree:
+    """The stat of every file and folder a build published, kept flat: the file names in
+    one list, and the numbers in three arrays (sizes, mtimes in ns, inodes): first one per
+    file, in the order of `names`, then one per folder, in the order `folders` gives them.
+    An object per file would cost some 30 MB more at the end of a build of 100,000 articles.
+    """
 
-    def query(connection: sqlite3.Connection) -> dict[str, Sequence[int]]:
-        row = connection.execute("SELECT tree FROM published WHERE name = 'last'").fetchone()
-        if row is None:
-            return {}
-        body = without_crc(row[0])
-        if body is None:
+    names: Sequence[str]
+    sizes: array[int] = field(default_factory=lambda: array("q"))
+    mtimes: array[int] = field(default_factory=lambda: array("q"))
+    inodes: array[int] = field(default_factory=lambda: array("Q"))
+
+    def add(self, size: int, mtime_ns: int, inode: int) -> None:
+        self.sizes.append(size)
+        self.mtimes.append(mtime_ns)
+        self.inodes.append(inode)
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+
+def tree_folders(names: Iterable[str]) -> Iterator[str]:
+    """The folders holding `names` ("" for the output folder itself, first), each once when
+    the names come sorted (a folder's files are then next to each other): the order in which
+    `PublishedTree` keeps their numbers, worked out again, rather than stored, when read."""
+    yield ""
+    before = ""
+    for name in names:
+        folder = name.rpartition("/")[0]
+        step = folder
+        while step and not (before == step or before.startswith(step + "/")):
+            yield step
+            step = step.rpartition("/")[0]
+        before = folder
+
+
+_TREE_ROWS = ("last-names", "last-numbers")
+
+
+def read_published(index: BuildIndex) -> PublishedTree | None:
+    """What `record_build` kept of the files the last build published; None when it kept
+    nothing."""
+
+    def query(connection: sqlite3.Connection) -> PublishedTree | None:
+        rows = dict(
+            connection.execute(
+                "SELECT name, tree FROM published WHERE name IN (?, ?)", _TREE_ROWS
+            ).fetchall()
+        )
+        if len(rows) != len(_TREE_ROWS):
+            return None
+        names, numbers = (without_crc(rows[name]) for name in _TREE_ROWS)
+        if names is None or numbers is None or len(numbers) % 24:
             raise StoreError(_("the build cache is corrupt (the published files: CRC mismatch)"))
-        tree = marshal.loads(body)
-        if not isinstance(tree, dict):
-            raise StoreError(_("the build cache is corrupt (the published files)"))
+        count = len(numbers) // 24
+        text = names.decode("utf-8", "surrogateescape")
+        tree = PublishedTree(text.split("\0") if text else [])
+        for column, start in ((tree.sizes, 0), (tree.mtimes, 8), (tree.inodes, 16)):
+            column.frombytes(numbers[start * count : (start + 8) * count])
+            if sys.byteorder == "big":
+                column.byteswap()  # stored little-endian
         return tree
 
-    return safely(index, "reading the published files", {}, query)
+    return safely(index, "reading the published files", None, query)
+
+
+def _encode_tree(tree: PublishedTree) -> list[tuple[str, bytes]]:
+    numbers = bytearray()
+    for column in (tree.sizes, tree.mtimes, tree.inodes):
+        if sys.byteorder == "big":
+            column = array(column.typecode, column)
+            column.byteswap()
+        numbers += column.tobytes()
+    names = "\0".join(tree.names).encode("utf-8", "surrogateescape")
+    return [(_TREE_ROWS[0], with_crc(names)), (_TREE_ROWS[1], with_crc(bytes(numbers)))]
 
 
 def record_build(
@@ -779,7 +840,7 @@ def record_build(
     files: Mapping[str, tuple[int, int, int, str]],
     gone: Iterable[str],
     outputs: Mapping[str, tuple[str, str]],
-    published: dict[str, tuple[int, int, int]],
+    published: PublishedTree | None,
     last: Mapping[str, Any],
 ) -> None:
     """Remember in one transaction: the content files hashed (and those gone), each output's
@@ -788,10 +849,11 @@ def record_build(
     def update(connection: sqlite3.Connection) -> None:
         with transaction(connection):
             # rows are handed over as they are made: none of these lists is built whole
-            connection.execute(
-                "INSERT OR REPLACE INTO published VALUES ('last', ?)",
-                (with_crc(marshal.dumps(published, MARSHAL_VERSION)),),
-            )
+            connection.execute("DELETE FROM published")
+            if published is not None:
+                connection.executemany(
+                    "INSERT INTO published VALUES (?, ?)", _encode_tree(published)
+                )
             connection.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
                 ((path, *row) for path, row in files.items()),
