@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, partial
 from importlib.resources import files as package_files
@@ -424,6 +425,25 @@ def render_article(
     return render_page("article.html", site, theme, article=article, older=older, newer=newer)
 
 
+@dataclass(frozen=True, slots=True)
+class ArticlePage(Renderer):
+    """One article's page, loading the article when it runs. A plan holds one per article:
+    one object with its neighbours, no function object and argument tuple besides (a
+    quarter of the memory of a `Renderer` over a partial)."""
+
+    site: Site | None = None
+    older: ArticleRecord | None = None
+    newer: ArticleRecord | None = None
+    theme: Path | None = None
+
+    def __call__(self) -> bytes:
+        assert self.site is not None and self.load is not None
+        article = self.load(self.records)[0]
+        return render_article(
+            self.site, article, older=self.older, newer=self.newer, theme=self.theme
+        )
+
+
 def article_renderer(
     site: Site,
     record: ArticleRecord,
@@ -433,17 +453,9 @@ def article_renderer(
     theme: Path | None = None,
 ) -> Renderer:
     """Render one article's page, loading the article when it runs."""
-    return Renderer(partial(_draw_article, site, older, newer, theme), (record,), load)
-
-
-def _draw_article(
-    site: Site,
-    older: ArticleRecord | None,
-    newer: ArticleRecord | None,
-    theme: Path | None,
-    articles: list[Article],
-) -> bytes:
-    return render_article(site, articles[0], older=older, newer=newer, theme=theme)
+    return ArticlePage(
+        records=(record,), load=load, site=site, older=older, newer=newer, theme=theme
+    )
 
 
 def plan_articles(
