@@ -133,6 +133,13 @@ class ContentScan:
     unreadable: dict[str, str] = field(default_factory=dict)
     """path -> why it could not be read (`FILE:1: cannot read the file: …`)."""
 
+    def forget_articles(self) -> None:
+        """Drop the article files' hashes once the articles are read: only the media,
+        static and template files' are used after that (a build of 100,000 articles holds
+        some 16 MB less)."""
+        articles = set(self.articles)
+        self.hashes = {path: sha for path, sha in self.hashes.items() if path not in articles}
+
     def unreadable_problem(self, path: Path) -> str:
         """The problem line for a file the scan could not read."""
         return self.unreadable.get(str(path), _("{path}:1: cannot read the file").format(path=path))
@@ -249,7 +256,9 @@ def build_with(
             if unchanged is not None:
                 remember_files(index, scan)
                 return unchanged
+        remember_files(index, scan)  # what a file holds is known whatever the build does next
         reading = read_content(index, site, request, scan, progress, helpers)
+        scan.forget_articles()
         if reading.problems and not request.keep_going:
             raise ContentError(*reading.problems)
         published = reading.published(request.now, request.drafts)
@@ -1204,11 +1213,13 @@ def check_entry_pages(
 
 
 def remember_files(index: BuildIndex, scan: ContentScan) -> None:
-    """Keep what the scan hashed, so the next build does not hash it again."""
+    """Keep what the scan hashed, so the next build does not hash it again (and forget it
+    here: the index has it)."""
     from feedgen_app.cache.store import record_files
 
     if scan.changed:
         record_files(index, scan.changed)
+        scan.changed = {}
 
 
 def remember_build(
