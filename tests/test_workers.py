@@ -1,12 +1,18 @@
-"""Forked workers die with their build: a killed build leaves no process behind."""
+"""Forked workers die with their build: a killed build leaves no process behind; what is
+handed to them arrives whole."""
 
 from __future__ import annotations
 
 import os
+import pickle
 import signal
+import sys
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from feedgen_app.model import ArticleRecord
 from feedgen_app.workers import fork_pool, map_shared
 
 
@@ -65,3 +71,24 @@ def test_the_build_process_works_beside_its_workers_and_results_keep_their_order
     workers = {pid for _, pid in results}
     assert os.getpid() in workers  # this process took items while the pool was busy
     assert len(workers) == 2  # and the forked worker took the others
+
+
+def test_a_record_handed_to_a_worker_arrives_whole_and_leaves_no_copy_of_its_text() -> None:
+    record = ArticleRecord(
+        source="content/straße-\udcff.txt",  # a file name that is not UTF-8
+        slug="strasse",
+        title="Zölle „steigen“",
+        published=datetime(2025, 10, 8, 6, tzinfo=ZoneInfo("Europe/Berlin")),
+        updated=None,
+        tags=("Wirtschaft", "Außenhandel"),
+        lang="de",
+        summary="Die Preise für Strom und Gas sinken, sagen Ökonominnen in München. " * 5,
+        entry_id="tag:example.org,2025:strasse",
+        draft=False,
+        minutes=3,
+        digest="0" * 64,
+    )
+    sizes = [sys.getsizeof(value) for value in (record.title, record.summary, *record.tags)]
+    assert pickle.loads(pickle.dumps(record)) == record
+    # pickling a str itself would cache a UTF-8 copy in it, held by the build to its end
+    assert [sys.getsizeof(v) for v in (record.title, record.summary, *record.tags)] == sizes
