@@ -988,16 +988,18 @@ def render_outputs(
     digests: dict[str, str] = {}
     findings: list[str] = []
     reports = {}
-    pooled = [job for job in jobs if all(map(is_bounded_output, job))]
-    here = [job for job in jobs if job not in pooled]
+    pooled: list[list[str]] = []
+    here: list[list[str]] = []
+    for job in jobs:
+        (pooled if all(map(is_bounded_output, job)) else here).append(job)
     for wave, count in ((pooled, workers), (here, 1)):
-        for results, rows in run_jobs(
-            wave, plan, staging, prefix, count, teasers, helpers if count > 1 else None
-        ):
+        done = run_jobs(wave, plan, staging, prefix, count, teasers, helpers if count > 1 else None)
+        for job, (results, rows) in zip(wave, done, strict=True):
             if index is not None:
                 record_teasers(index, rows)
+            own = {name: name for name in job}  # kept: the plan's names, not a worker's copies
             for name, sha, found, report in results:
-                digests[name] = sha
+                digests[own[name]] = sha
                 findings += found
                 if report is not None:
                     reports[name] = report
