@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from feedgen_app.libc import die_with_parent
+
+if TYPE_CHECKING:  # imported when a pool starts: a build without workers does without them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
 H = TypeVar("H")
@@ -25,6 +26,9 @@ def fork_pool(workers: int) -> ProcessPoolExecutor:
     Without this, a build killed with SIGKILL (the case the atomic publishing is built for)
     would leave its idle workers waiting forever for work that never comes.
     """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")
     return ProcessPoolExecutor(
         max_workers=workers,
@@ -111,7 +115,7 @@ def map_shared(
     for item in items:
         while pending and _is_done(pending[0]):
             yield _result_of(pending.popleft())
-        busy = sum(1 for entry in pending if isinstance(entry, Future) and not entry.done())
+        busy = sum(1 for entry in pending if not isinstance(entry, tuple) and not entry.done())
         if busy >= window:
             pending.append((local(item),))
         else:
@@ -121,8 +125,8 @@ def map_shared(
 
 
 def _is_done(entry: Future[R] | tuple[R]) -> bool:
-    return not isinstance(entry, Future) or entry.done()
+    return isinstance(entry, tuple) or entry.done()
 
 
 def _result_of(entry: Future[R] | tuple[R]) -> R:
-    return entry.result() if isinstance(entry, Future) else entry[0]
+    return entry[0] if isinstance(entry, tuple) else entry.result()
