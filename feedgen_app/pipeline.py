@@ -251,12 +251,11 @@ def build_with(
         scan = hash_inputs(index, listing, known)
         del known
         inputs = inputs_key(site, request, scan)
+        remember_files(index, scan)  # what a file holds is known whatever the build does next
         if not request.full:
             unchanged = find_unchanged_build(index, inputs, request)
             if unchanged is not None:
-                remember_files(index, scan)
                 return unchanged
-        remember_files(index, scan)  # what a file holds is known whatever the build does next
         reading = read_content(index, site, request, scan, progress, helpers)
         scan.forget_articles()
         if reading.problems and not request.keep_going:
@@ -277,7 +276,7 @@ def build_with(
         finally:
             progress.done()
     remember_build(
-        index, scan, request, inputs, memo, files, published, scheduled, reading.problems, site_hash
+        index, request, inputs, memo, files, published, scheduled, reading.problems, site_hash
     )
     return BuildResult(
         published_count=len(published),
@@ -1215,18 +1214,17 @@ def check_entry_pages(
 
 
 def remember_files(index: BuildIndex, scan: ContentScan) -> None:
-    """Keep what the scan hashed, so the next build does not hash it again (and forget it
-    here: the index has it)."""
+    """Keep what the scan hashed, so the next build does not hash it again, and forget the
+    files gone (then drop both here: the index has them)."""
     from feedgen_app.cache.store import record_files
 
-    if scan.changed:
-        record_files(index, scan.changed)
-        scan.changed = {}
+    if scan.changed or scan.gone:
+        record_files(index, scan.changed, scan.gone)
+        scan.changed, scan.gone = {}, []
 
 
 def remember_build(
     index: BuildIndex,
-    scan: ContentScan,
     request: BuildRequest,
     inputs: str | None,
     memo: dict[str, tuple[str, str]],
@@ -1236,8 +1234,8 @@ def remember_build(
     problems: Sequence[str],
     site_hash: str,
 ) -> None:
-    """Record in one transaction: the files hashed, the output memo, and what an unchanged
-    build needs to be recognised (none after problems, or when a file was unreadable)."""
+    """Record in one transaction: the output memo, and what an unchanged build needs to be
+    recognised (none after problems, or when a file was unreadable)."""
     from feedgen_app.cache.store import encode_value, record_build
     from feedgen_app.publishing.manifest import MANIFEST
     from feedgen_app.rendering.discovery import news_expiry
@@ -1261,4 +1259,4 @@ def remember_build(
             "drafts": sum(r.draft for r in published),
             "scheduled": [[r.slug, r.title, encode_value(r.published)] for r in scheduled],
         }
-    record_build(index, scan.changed, scan.gone, memo, outputs, last)
+    record_build(index, memo, outputs, last)

@@ -837,33 +837,25 @@ def _encode_tree(tree: PublishedTree) -> list[tuple[str, bytes]]:
 
 def record_build(
     index: BuildIndex,
-    files: Mapping[str, tuple[int, int, int, str]],
-    gone: Iterable[str],
     outputs: Mapping[str, tuple[str, str]],
     published: PublishedTree | None,
     last: Mapping[str, Any],
 ) -> None:
-    """Remember in one transaction: the content files hashed (and those gone), each output's
-    key and SHA-256, the stat of what was published, and the last build."""
+    """Remember in one transaction: each output's key and SHA-256, the stat of what was
+    published, and the last build."""
 
     def update(connection: sqlite3.Connection) -> None:
         with transaction(connection):
-            # rows are handed over as they are made: none of these lists is built whole
             connection.execute("DELETE FROM published")
             if published is not None:
                 connection.executemany(
                     "INSERT INTO published VALUES (?, ?)", _encode_tree(published)
                 )
-            connection.executemany(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                ((path, *row) for path, row in files.items()),
-            )
-            connection.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
             connection.execute(
                 "DELETE FROM teasers WHERE source NOT IN (SELECT source FROM articles)"
             )
             connection.execute("DELETE FROM outputs")
-            connection.executemany(
+            connection.executemany(  # rows handed over as they are made, no list of them all
                 "INSERT INTO outputs VALUES (?, ?, ?)",
                 ((path, key, sha) for path, (key, sha) in outputs.items()),
             )
@@ -874,22 +866,17 @@ def record_build(
 
 
 def record_files(
-    index: BuildIndex,
-    files: Mapping[str, tuple[int, int, int, str]],
-    last: Mapping[str, Any] | None = None,
+    index: BuildIndex, files: Mapping[str, tuple[int, int, int, str]], gone: Iterable[str] = ()
 ) -> None:
-    """Remember hashed content files (and, if given, the last build) without outputs."""
+    """Remember in one transaction the content files hashed, and forget those gone."""
 
     def update(connection: sqlite3.Connection) -> None:
         with transaction(connection):
             connection.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                [(path, *row) for path, row in files.items()],
+                ((path, *row) for path, row in files.items()),
             )
-            if last is not None:
-                _write_meta(connection, last)
-        if last is not None:
-            index.last = dict(last)
+            connection.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
 
     safely(index, "recording file hashes", None, update)
 
