@@ -15,6 +15,7 @@ The stages, each bounded in memory apart from the records (a few hundred bytes a
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
@@ -121,7 +122,9 @@ class ContentScan:
     """The article files (path strings), sorted."""
     media: list[Path]
     hashes: dict[str, str]
-    """path -> SHA-256 of every readable file (unchanged ones from the index)."""
+    """path -> SHA-256 of every readable file (unchanged ones from the index); of the
+    media, static and template files only once the articles are read
+    (`drop_article_hashes`)."""
     changed: dict[str, tuple[int, int, int, str]]
     """Rows of the index's file table that this scan learned."""
     gone: list[str]
@@ -133,7 +136,7 @@ class ContentScan:
     unreadable: dict[str, str] = field(default_factory=dict)
     """path -> why it could not be read (`FILE:1: cannot read the file: …`)."""
 
-    def forget_articles(self) -> None:
+    def drop_article_hashes(self) -> None:
         """Drop the article files' hashes once the articles are read: only the media,
         static and template files' are used after that (a build of 100,000 articles holds
         some 16 MB less)."""
@@ -257,7 +260,7 @@ def build_with(
             if unchanged is not None:
                 return unchanged
         reading = read_content(index, site, request, scan, progress, helpers)
-        scan.forget_articles()
+        scan.drop_article_hashes()
         if reading.problems and not request.keep_going:
             raise ContentError(*reading.problems)
         published = reading.published(request.now, request.drafts)
@@ -552,7 +555,7 @@ def read_content(
         if scan.hashes.get(s) is not None and stored.get(s) == (scan.hashes[s], signature)
     ]
     records = read_records(index, reusable)
-    to_parse = [s for s in sources if s not in records]  # Paths: 29 MB at 100,000
+    to_parse = [s for s in sources if s not in records]  # strings: Paths would be 29 MB at 100k
     parsed, problems = parse_and_store(
         index, site, request, to_parse, scan, signature, progress, helpers
     )
@@ -1001,7 +1004,7 @@ def render_outputs(
                 digests[own[name]] = sha
                 findings += found
                 if report is not None:
-                    reports[name] = report
+                    reports[own[name]] = report
     if reports:
         names = set(plan)
         findings += check_tree(names, reports.get, sorted(reports), prefix)
@@ -1228,7 +1231,7 @@ def remember_build(
     request: BuildRequest,
     inputs: str | None,
     memo: dict[str, tuple[str, str]],
-    files: Sequence[str],
+    files: list[str],
     published: Sequence[ArticleRecord],
     scheduled: Sequence[ArticleRecord],
     problems: Sequence[str],
@@ -1243,7 +1246,8 @@ def remember_build(
     last: dict[str, Any] = {}
     outputs = None
     if inputs is not None and not problems:
-        outputs = stat_tree(request.out, sorted([*files, MANIFEST]))
+        bisect.insort(files, MANIFEST)  # `files` is sorted
+        outputs = stat_tree(request.out, files)
         newest = max((r.published.timestamp() for r in published), default=-1e18)
         soonest = min((r.published.timestamp() for r in scheduled), default=1e18)
         expiry = news_expiry(published, request.now)  # the news sitemap changes then

@@ -224,7 +224,7 @@ def decode_article(blob: bytes) -> Article:
     return Article(*values)
 
 
-def with_crc(body: bytes) -> bytes:
+def with_crc(body: bytes | bytearray) -> bytes:
     """`body` with its CRC-32 in front: what the index stores of values read without other
     checks (records, teasers, the published tree)."""
     return zlib.crc32(body).to_bytes(4, "big") + body
@@ -776,13 +776,16 @@ class PublishedTree:
         self.inodes.append(inode)
 
     def __len__(self) -> int:
+        """How many files and folders: `names` holds the files only."""
         return len(self.sizes)
 
 
 def tree_folders(names: Iterable[str]) -> Iterator[str]:
     """The folders holding `names` ("" for the output folder itself, first), each once when
     the names come sorted (a folder's files are then next to each other): the order in which
-    `PublishedTree` keeps their numbers, worked out again, rather than stored, when read."""
+    `PublishedTree` keeps their numbers, worked out again, rather than stored, when read.
+    (`pipeline._parents` gives one name's folders; this walks a whole sorted list lazily,
+    with no set of the folders seen.)"""
     yield ""
     before = ""
     for name in names:
@@ -810,11 +813,12 @@ def read_published(index: BuildIndex) -> PublishedTree | None:
         if len(rows) != len(_TREE_ROWS):
             return None
         names, numbers = (without_crc(rows[name]) for name in _TREE_ROWS)
-        if names is None or numbers is None or len(numbers) % 24:
+        if names is None or numbers is None:  # a tree is never empty: it holds the manifest
             raise StoreError(_("the build cache is corrupt (the published files: CRC mismatch)"))
+        if len(numbers) % 24:
+            raise StoreError(_("the build cache is corrupt (the published files)"))
         count = len(numbers) // 24
-        text = names.decode("utf-8", "surrogateescape")
-        tree = PublishedTree(text.split("\0") if text else [])
+        tree = PublishedTree(names.decode("utf-8", "surrogateescape").split("\0"))
         for column, start in ((tree.sizes, 0), (tree.mtimes, 8), (tree.inodes, 16)):
             column.frombytes(numbers[start * count : (start + 8) * count])
             if sys.byteorder == "big":
@@ -830,9 +834,9 @@ def _encode_tree(tree: PublishedTree) -> list[tuple[str, bytes]]:
         if sys.byteorder == "big":
             column = array(column.typecode, column)
             column.byteswap()
-        numbers += column.tobytes()
+        numbers += column
     names = "\0".join(tree.names).encode("utf-8", "surrogateescape")
-    return [(_TREE_ROWS[0], with_crc(names)), (_TREE_ROWS[1], with_crc(bytes(numbers)))]
+    return [(_TREE_ROWS[0], with_crc(names)), (_TREE_ROWS[1], with_crc(numbers))]
 
 
 def record_build(

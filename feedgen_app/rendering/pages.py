@@ -39,7 +39,7 @@ from feedgen_app.model import TAGS_DIR, Article, ArticleRecord, Site, Tag, slugi
 from feedgen_app.reading.dates import format_date, format_datetime
 from feedgen_app.reading.sitefolders import list_site_files
 from feedgen_app.rendering.links import SUBSCRIBE_PAGE, media_url
-from feedgen_app.rendering.render import Loader, Renderer, simple
+from feedgen_app.rendering.render import Loader, Rendered, Renderer, simple
 
 EMBED_PAGE = "embed.html"
 """The no-JavaScript headline list for an `<iframe>`."""
@@ -425,19 +425,24 @@ def render_article(
     return render_page("article.html", site, theme, article=article, older=older, newer=newer)
 
 
-@dataclass(frozen=True, slots=True)
+def _drawn_in_call(articles: list[Article]) -> Rendered:
+    raise NotImplementedError("an ArticlePage renders in its own __call__")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ArticlePage(Renderer):
     """One article's page, loading the article when it runs. A plan holds one per article:
     one object with its neighbours, no function object and argument tuple besides (a
     quarter of the memory of a `Renderer` over a partial)."""
 
-    site: Site | None = None
+    draw: Callable[[list[Article]], Rendered] = _drawn_in_call
+    site: Site
     older: ArticleRecord | None = None
     newer: ArticleRecord | None = None
     theme: Path | None = None
 
     def __call__(self) -> bytes:
-        assert self.site is not None and self.load is not None
+        assert self.load is not None
         article = self.load(self.records)[0]
         return render_article(
             self.site, article, older=self.older, newer=self.newer, theme=self.theme

@@ -18,17 +18,12 @@ STREAM_CHUNK = 100
 """Whole articles a streamed document loads at a time."""
 
 
-def _no_draw(articles: list[Article]) -> Rendered:
-    raise NotImplementedError
-
-
 @dataclass(frozen=True, slots=True)
 class Renderer:
     """How to render one output file: `draw` gets the whole articles of `records` (loaded
-    through `load` when it runs), so a plan holds records only. (A subclass may render in
-    its own `__call__` instead, and leave `draw` alone.)"""
+    through `load` when it runs), so a plan holds records only."""
 
-    draw: Callable[[list[Article]], Rendered] = _no_draw
+    draw: Callable[[list[Article]], Rendered]
     records: tuple[ArticleRecord, ...] = ()
     load: Loader | None = None
 
