@@ -67,7 +67,7 @@ FEED_READERS = (
 KeyFunction = Callable[..., str]
 """Makes an output's key from its inputs (`plan.OutputKeys.key`)."""
 PlannedPages = dict[str, tuple[str, Renderer]]
-STREAM_PIECES = 2000
+STREAM_PIECES = 500
 """A streamed page is written in pieces of this many template fragments."""
 
 _PACKAGED = PackageLoader("feedgen_app", "templates")
@@ -361,7 +361,7 @@ class TeaserSource(Protocol):
 
 
 TEASER_TEMPLATE = "_teaser.html"
-TEASER_CHUNK = 1000
+TEASER_CHUNK = 250
 """Teasers fetched at once while a list page is rendered (its memory stays bounded)."""
 
 
