@@ -593,6 +593,10 @@ LOADED_AT_ONCE = 500
 neighbours, the feeds of a tag)."""
 
 
+READER_CACHE_KB = 256
+"""The page cache of a connection that reads articles or teasers by source."""
+
+
 class IndexReader:
     """Reads rows of the index by article source, through a read-only connection of its own,
     opened on first use in the process that uses it (a forked worker never shares its
@@ -615,6 +619,9 @@ class IndexReader:
             self._connection = sqlite3.connect(
                 f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
             )
+            # lookups by key, each row once: a small page cache (the default is 2 MB a
+            # connection, and every process of a build opens two of these)
+            self._connection.execute(f"PRAGMA cache_size=-{READER_CACHE_KB}")
             self._pid = os.getpid()
         for start in range(0, len(sources), 500):
             part = sources[start : start + 500]
